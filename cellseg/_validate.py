@@ -1,0 +1,93 @@
+"""Argument checks shared by every helper.
+
+Each function either returns a cleaned-up version of its argument or raises a
+``ValueError`` (``TypeError`` for a wrong kind of object) whose message says what
+was wrong *and what to pass instead*. The helpers call these first, so a learner
+who passes a colour image, a NaN threshold or a negative size finds out at once
+instead of getting a silently wrong answer.
+"""
+
+import math
+import numbers
+
+import numpy as np
+
+
+def image_2d(image, name="image"):
+    """Return ``image`` as a 2-D float array, or raise a clear error.
+
+    Booleans and integers are converted to float. NaN or infinite pixels are
+    rejected because every filter would spread them over their neighbours.
+    """
+    arr = np.asarray(image)
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.number) or arr.dtype == bool
+    ):
+        raise TypeError(
+            f"{name} must be a numeric array, got dtype {arr.dtype}. "
+            "Pass a 2-D NumPy array of intensities, e.g. skimage.io.imread(path)."
+        )
+    if np.iscomplexobj(arr):
+        raise TypeError(f"{name} must be real-valued, got dtype {arr.dtype}.")
+    if arr.ndim != 2:
+        hint = ""
+        if arr.ndim == 3 and arr.shape[-1] in (3, 4):
+            hint = (
+                " It looks like an RGB(A) image: pass one channel, "
+                f"e.g. {name}[..., 0], or skimage.color.rgb2gray({name})."
+            )
+        elif arr.ndim == 3:
+            hint = f" For a stack, pass one plane at a time, e.g. {name}[0]."
+        raise ValueError(
+            f"{name} must be a 2-D array (rows, cols); got shape {arr.shape}.{hint}"
+        )
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape}); pass a non-empty image.")
+    arr = arr.astype(float, copy=False)
+    if not np.isfinite(arr).all():
+        raise ValueError(
+            f"{name} contains NaN or infinite values; replace them first, "
+            f"e.g. np.nan_to_num({name})."
+        )
+    return arr
+
+
+def real_number(value, name, *, minimum=None, strict=False, allow_none=False):
+    """Return ``value`` as a float after checking it is a finite real number.
+
+    ``minimum`` (with ``strict``) gives a lower bound: ``value >= minimum``, or
+    ``value > minimum`` when ``strict`` is true.
+    """
+    if value is None and allow_none:
+        return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__}).")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value}.")
+    if minimum is not None:
+        if strict and not value > minimum:
+            raise ValueError(f"{name} must be greater than {minimum:g}, got {value:g}.")
+        if not strict and not value >= minimum:
+            raise ValueError(f"{name} must be at least {minimum:g}, got {value:g}.")
+    return value
+
+
+def sigma(value, name="sigma"):
+    """A Gaussian width in pixels: finite and >= 0 (0 means no smoothing)."""
+    return real_number(value, name, minimum=0.0)
+
+
+def whole_number(value, name, *, minimum=0):
+    """Return ``value`` as an ``int`` after checking it is a whole number >= minimum."""
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a whole number, got {value!r}.")
+    if isinstance(value, numbers.Integral):
+        value = int(value)
+    elif isinstance(value, numbers.Real) and math.isfinite(value) and float(value).is_integer():
+        value = int(value)
+    else:
+        raise TypeError(f"{name} must be a whole number, got {value!r}.")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}.")
+    return value

@@ -1,0 +1,18 @@
+"""Checkers for the course's exercises.
+
+Every exercise ends with a call such as ``check_smoothed_peak(answer)``. A
+checker never raises on a wrong or missing answer: it returns a
+:class:`Feedback` that the notebook displays (a green, red or grey box) and that
+is truthy only when the answer is right, so a solution notebook can also
+``assert`` it. An unanswered placeholder (``...`` or ``None``) gets a friendly
+"not answered yet" message, which is why the exercise notebooks run from top to
+bottom without errors before anyone has touched them.
+
+One module per lesson holds its checkers; they compute the expected answer
+with :mod:`cellseg`, never from a typed-in number.
+"""
+
+from ._feedback import Feedback, check_number, is_placeholder
+from .model import check_smoothed_peak
+
+__all__ = ["Feedback", "check_number", "is_placeholder", "check_smoothed_peak"]
