@@ -1,0 +1,50 @@
+"""The whole book builds, every notebook executed afresh, with warnings as errors."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+
+def _jupyter_book():
+    exe = Path(sys.executable).with_name("jupyter-book.exe" if os.name == "nt" else "jupyter-book")
+    return str(exe) if exe.exists() else "jupyter-book"
+
+
+def _toc_files(node):
+    if isinstance(node, dict):
+        if "file" in node:
+            yield node["file"]
+        for value in node.values():
+            yield from _toc_files(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _toc_files(item)
+
+
+@pytest.mark.book
+def test_book_builds_cleanly(root, tmp_path):
+    # A fresh output directory has an empty execution cache, so every notebook runs now,
+    # with the cellseg that is installed now.
+    result = subprocess.run(
+        [_jupyter_book(), "build", str(root), "--builder", "html",
+         "-W", "-n", "--keep-going", "--path-output", str(tmp_path)],
+        capture_output=True, text=True, cwd=root,
+        env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+    )
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log[-6000:]
+    assert "WARNING" not in log, log[-6000:]
+    html = tmp_path / "_build" / "html"
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    for page in [toc["root"], *_toc_files(toc)]:
+        assert (html / f"{page}.html").exists(), page
+    # the .ipynb twins are not built as pages of their own
+    assert not list(html.glob("**/*.ipynb.html"))
+    # every lesson offers its notebook for download and launch
+    lesson = (html / "lessons" / "pipeline.html").read_text()
+    assert "colab.research.google.com/github/" in lesson
+    assert "lessons/pipeline.ipynb" in lesson

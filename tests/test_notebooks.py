@@ -1,0 +1,131 @@
+"""The notebooks are consistent: paired, generated, listed, and set up for Colab."""
+
+import json
+import re
+
+import jupytext
+import pytest
+import yaml
+
+import notebooks  # tools/notebooks.py
+
+NOTEBOOK_DIRS = ("lessons", "exercises", "solutions")
+
+
+def _all_md(root):
+    return sorted(p for d in NOTEBOOK_DIRS for p in (root / d).glob("*.md"))
+
+
+def _ids(paths, root):
+    return [str(p.relative_to(root)) for p in paths]
+
+
+def _cells(nb):
+    return [
+        (c.cell_type, c.source.strip(), sorted(c.metadata.get("tags", [])))
+        for c in nb.cells
+    ]
+
+
+def test_every_notebook_has_its_twin(root):
+    md = {p.with_suffix("") for p in _all_md(root)}
+    ipynb = {p.with_suffix("") for d in NOTEBOOK_DIRS for p in (root / d).glob("*.ipynb")}
+    assert md == ipynb, f"unpaired: {sorted(str(p) for p in md ^ ipynb)}"
+
+
+def test_pairs_have_the_same_cells(root):
+    for md in _all_md(root):
+        a = jupytext.read(md)
+        b = jupytext.read(md.with_suffix(".ipynb"))
+        assert _cells(a) == _cells(b), (
+            f"{md.relative_to(root)} and its .ipynb differ: run .venv/bin/python tools/notebooks.py"
+        )
+
+
+def test_ipynb_files_are_committed_without_outputs(root):
+    for md in _all_md(root):
+        nb = json.loads(md.with_suffix(".ipynb").read_text())
+        assert nb["metadata"]["kernelspec"]["name"] == "python3"
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                assert cell["outputs"] == [] and cell["execution_count"] is None, md
+
+
+def test_generated_files_are_up_to_date(root):
+    stale = notebooks.out_of_date()
+    assert not stale, f"out of date: {[str(p.relative_to(root)) for p in stale]}; run tools/notebooks.py"
+
+
+def test_every_solution_has_an_exercise_and_a_self_check(root):
+    for sol in sorted((root / "solutions").glob("*.md")):
+        assert (root / "exercises" / sol.name).exists()
+        text = sol.read_text()
+        assert re.search(r"assert check_\w+\(", text), f"{sol.name}: assert the solution passes its checker"
+
+
+def test_the_exercise_generator_rules():
+    nb = jupytext.reads(
+        "# Solution: T\n\n```{code-cell} ipython3\nx = 1 + 1  # SOLUTION\n"
+        "for i in range(3):\n    # BEGIN SOLUTION\n    y = i\n    # END SOLUTION\n"
+        "check(x)\n```\n\n+++ {\"tags\": [\"solution\"]}\n\nsecret\n",
+        fmt="md:myst",
+    )
+    ex = notebooks.exercise_from_solution(nb, "t")
+    assert ex.cells[0].source.startswith("# Exercise: T")
+    assert "../solutions/t.md" in ex.cells[0].source
+    assert ex.cells[1].source == (
+        "x = ...  # your answer\nfor i in range(3):\n    ...  # your code here\ncheck(x)"
+    )
+    assert len(ex.cells) == 2  # the solution-only cell is gone
+    bad = jupytext.reads("# Solution: T\n\n```{code-cell} ipython3\nprint(1)  # SOLUTION\n```\n", fmt="md:myst")
+    with pytest.raises(ValueError, match="only marks an assignment"):
+        notebooks.exercise_from_solution(bad, "t")
+    untitled = jupytext.reads("# T\n", fmt="md:myst")
+    with pytest.raises(ValueError, match="# Solution:"):
+        notebooks.exercise_from_solution(untitled, "t")
+
+
+def _toc_files(node):
+    if isinstance(node, dict):
+        if "file" in node:
+            yield node["file"]
+        for value in node.values():
+            yield from _toc_files(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _toc_files(item)
+
+
+def test_every_notebook_is_in_the_table_of_contents(root):
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    listed = set(_toc_files(toc)) | {toc["root"]}
+    notebooks_ = {str(p.relative_to(root).with_suffix("")) for p in _all_md(root)}
+    assert notebooks_ <= listed, f"not in _toc.yml: {sorted(notebooks_ - listed)}"
+    for entry in listed:
+        assert (root / f"{entry}.md").exists(), f"_toc.yml lists {entry} but {entry}.md is missing"
+
+
+def _colab_cell(url):
+    return (
+        "# On Google Colab, install the course's helper package first (about a minute).\n"
+        "import sys\n\n"
+        'if "google.colab" in sys.modules:\n'
+        f'    %pip install --quiet jupyterquiz "cellseg @ git+{url}"'
+    )
+
+
+def test_first_code_cell_sets_up_colab_from_the_configured_repository(root):
+    config = yaml.safe_load((root / "_config.yml").read_text())
+    expected = _colab_cell(config["repository"]["url"])
+    for md in _all_md(root):
+        nb = jupytext.read(md)
+        first = next(c for c in nb.cells if c.cell_type == "code")
+        assert first.source.strip() == expected, f"{md.relative_to(root)}: first code cell"
+        assert "remove-cell" in first.metadata.get("tags", []), md
+
+
+def test_first_cell_is_the_title(root):
+    for md in _all_md(root):
+        nb = jupytext.read(md)
+        assert nb.cells[0].cell_type == "markdown"
+        assert nb.cells[0].source.startswith("# "), md
