@@ -1,0 +1,762 @@
+"""Measure the quality of a segmentation against a reference.
+
+Three families of measures, each a small function on arrays:
+
+- **Pixel level** (:func:`pixel_scores`, :func:`confusion_counts`, :func:`dice`,
+  :func:`jaccard`): both images are read as binary masks, a label image counting
+  as its foreground (every pixel that is not 0).
+- **Object level** (:func:`matching`, :func:`average_precision`,
+  :func:`jaccard_index_sparse`, built on :func:`overlap_table`): objects are
+  paired one-to-one by their intersection over union (IoU).
+- **Distances** (:func:`centroid_distances`, :func:`mean_contour_distance`,
+  :func:`hausdorff_distance`), in pixels or in physical units with ``spacing``.
+
+Conventions shared by every function
+------------------------------------
+- ``y_true`` is the reference (ground truth, annotation) and ``y_pred`` the
+  segmentation being judged. They must have the same shape, 2-D or 3-D, and be
+  integer label images with 0 as background (booleans count as one object);
+  floats and negative values raise a ``ValueError`` that says what to pass.
+- Label ids need not be consecutive: ``[0, 3, 17]`` is as good as ``[0, 1, 2]``.
+- **Empty images.** A ratio whose denominator is 0 (precision with nothing
+  predicted, recall with nothing to find, ...) is 1.0 when the two images agree
+  completely (no false positive and no false negative, e.g. both empty: nothing
+  to find and nothing found) and 0.0 otherwise. StarDist returns 0.0 in the
+  "both empty" case; every other result is the same.
+
+Examples
+--------
+>>> truth = np.zeros((6, 6), int); truth[1:5, 1:3] = 1; truth[1:5, 4:6] = 2
+>>> pred = np.zeros((6, 6), int); pred[1:5, 1:3] = 7        # object 2 missed
+>>> m = matching(truth, pred)
+>>> m.tp, m.fp, m.fn, m.precision, m.recall
+(1, 0, 1, 1.0, 0.5)
+>>> round(dice(truth, pred), 4)
+0.6667
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import ndimage as ndi
+from scipy.optimize import linear_sum_assignment
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from . import _validate
+from .labels import check_label_image
+
+__all__ = [
+    "DSB_THRESHOLDS",
+    "PixelScores",
+    "OverlapTable",
+    "Matching",
+    "confusion_counts",
+    "pixel_scores",
+    "dice",
+    "jaccard",
+    "overlap_table",
+    "matching",
+    "average_precision",
+    "jaccard_index_sparse",
+    "centroid_distances",
+    "mean_contour_distance",
+    "hausdorff_distance",
+]
+
+#: IoU thresholds of the Data Science Bowl 2018 score: 0.50, 0.55, ..., 0.95.
+DSB_THRESHOLDS = tuple(round(0.5 + 0.05 * k, 2) for k in range(10))
+
+
+# --------------------------------------------------------------------------- input
+
+
+def _pair(y_true, y_pred, names=("y_true", "y_pred")):
+    """Check two label images of the same shape (2-D or 3-D) and return them as arrays."""
+    a = check_label_image(y_true, names[0], ndim=(2, 3))
+    b = check_label_image(y_pred, names[1], ndim=(2, 3))
+    if a.shape != b.shape:
+        raise ValueError(
+            f"{names[0]} has shape {a.shape} but {names[1]} has shape {b.shape}; pass two "
+            "images of the same shape (the segmentation of exactly the field of view "
+            "that the reference describes)."
+        )
+    return a, b
+
+
+def _ratio(num, den, perfect):
+    """``num / den``, or 1.0 / 0.0 when ``den`` is 0 (see the module notes)."""
+    if den == 0:
+        return 1.0 if perfect else 0.0
+    return float(num) / float(den)
+
+
+def _spacing(spacing, ndim):
+    if spacing is None:
+        return np.ones(ndim)
+    arr = np.asarray(spacing, dtype=float)
+    if arr.ndim == 0:
+        arr = np.full(ndim, float(arr))
+    if arr.shape != (ndim,) or not np.isfinite(arr).all() or (arr <= 0).any():
+        raise ValueError(
+            f"spacing must be one positive number or one per axis ({ndim}), got {spacing!r}; "
+            "pass the pixel (voxel) size, e.g. spacing=(2.0, 0.5, 0.5) for (z, y, x) in um."
+        )
+    return arr
+
+
+# --------------------------------------------------------------------------- pixels
+
+
+@dataclass(frozen=True)
+class PixelScores:
+    """Pixel-level comparison of two masks (see :func:`pixel_scores`)."""
+
+    tp: int  #: foreground in both
+    fp: int  #: foreground in the prediction only
+    fn: int  #: foreground in the reference only
+    tn: int  #: background in both
+    accuracy: float  #: (TP + TN) / all pixels
+    precision: float  #: TP / (TP + FP)
+    recall: float  #: TP / (TP + FN), also called sensitivity
+    specificity: float  #: TN / (TN + FP)
+    f1: float  #: 2 TP / (2 TP + FP + FN), equal to the Dice coefficient
+    jaccard: float  #: TP / (TP + FP + FN), the intersection over union
+    youden: float  #: recall + specificity - 1
+    volume_error: int  #: predicted minus true foreground pixels
+    relative_volume_error: float  #: volume_error / true foreground pixels
+    hamming: int  #: pixels where the masks disagree, FP + FN
+
+    @property
+    def dice(self):
+        """The Dice coefficient, identical to :attr:`f1`."""
+        return self.f1
+
+
+def confusion_counts(y_true, y_pred):
+    """Count TP, FP, FN and TN pixels of a predicted mask against a reference mask.
+
+    Every non-zero pixel is foreground, so label images can be passed as they are.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of int or bool
+        Reference and predicted masks or label images, same shape (2-D or 3-D).
+
+    Returns
+    -------
+    tp, fp, fn, tn : int
+
+    Examples
+    --------
+    >>> confusion_counts([[1, 1, 0, 0]], [[1, 0, 1, 0]])
+    (1, 1, 1, 1)
+    """
+    a, b = _pair(y_true, y_pred)
+    fa = a != 0
+    fb = b != 0
+    tp = int(np.count_nonzero(fa & fb))
+    n_a = int(np.count_nonzero(fa))
+    n_b = int(np.count_nonzero(fb))
+    fp, fn = n_b - tp, n_a - tp
+    return tp, fp, fn, a.size - tp - fp - fn
+
+
+def pixel_scores(y_true, y_pred):
+    """Every pixel-level score of a predicted mask against a reference mask.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of int or bool
+        Reference and predicted masks (or label images, read as foreground),
+        same shape, 2-D or 3-D.
+
+    Returns
+    -------
+    PixelScores
+        The counts ``tp, fp, fn, tn`` and ``accuracy, precision, recall,
+        specificity, f1`` (= ``dice``), ``jaccard``, ``youden``,
+        ``volume_error`` (predicted minus true pixels, positive when the
+        prediction is too large), ``relative_volume_error`` (divided by the true
+        pixels; ``inf`` when the reference is empty but the prediction is not)
+        and ``hamming`` (= FP + FN).
+
+    Notes
+    -----
+    With ``D`` the Dice coefficient and ``J`` the Jaccard index,
+    ``J = D / (2 - D)`` and ``D = 2 J / (1 + J)``: the two rank segmentations in
+    the same order, J is never larger than D.
+
+    Examples
+    --------
+    >>> s = pixel_scores([[1, 1, 1, 0]], [[0, 1, 1, 1]])
+    >>> s.tp, s.fp, s.fn, s.tn
+    (2, 1, 1, 0)
+    >>> round(s.dice, 4), s.jaccard, s.hamming
+    (0.6667, 0.5, 2)
+    """
+    tp, fp, fn, tn = confusion_counts(y_true, y_pred)
+    perfect = fp == 0 and fn == 0
+    recall = _ratio(tp, tp + fn, perfect)
+    specificity = _ratio(tn, tn + fp, perfect)
+    n_true = tp + fn
+    volume_error = fp - fn
+    if n_true:
+        relative = volume_error / n_true
+    else:
+        relative = 0.0 if volume_error == 0 else float("inf")
+    return PixelScores(
+        tp=tp,
+        fp=fp,
+        fn=fn,
+        tn=tn,
+        accuracy=(tp + tn) / (tp + fp + fn + tn),
+        precision=_ratio(tp, tp + fp, perfect),
+        recall=recall,
+        specificity=specificity,
+        f1=_ratio(2 * tp, 2 * tp + fp + fn, perfect),
+        jaccard=_ratio(tp, tp + fp + fn, perfect),
+        youden=recall + specificity - 1.0,
+        volume_error=volume_error,
+        relative_volume_error=relative,
+        hamming=fp + fn,
+    )
+
+
+def dice(a, b):
+    """Dice coefficient ``2 |A ∩ B| / (|A| + |B|)`` of two masks (1.0 if both are empty).
+
+    Label images count as their foreground. Equal to the pixel F1 score.
+
+    Examples
+    --------
+    >>> dice([[1, 1, 0]], [[0, 1, 1]])
+    0.5
+    """
+    return pixel_scores(a, b).f1
+
+
+def jaccard(a, b):
+    """Jaccard index ``|A ∩ B| / |A ∪ B|`` (intersection over union) of two masks.
+
+    Label images count as their foreground; 1.0 if both are empty.
+
+    Examples
+    --------
+    >>> round(jaccard([[1, 1, 0]], [[0, 1, 1]]), 4)
+    0.3333
+    """
+    return pixel_scores(a, b).jaccard
+
+
+# --------------------------------------------------------------------------- overlaps
+
+
+@dataclass(frozen=True, eq=False)
+class OverlapTable:
+    """Sizes of all objects and intersections of all overlapping pairs (see :func:`overlap_table`).
+
+    Pairs are listed only when they share at least one pixel; ``true_index`` and
+    ``pred_index`` point into ``true_ids`` and ``pred_ids``.
+    """
+
+    true_ids: np.ndarray  #: ids of the reference objects, increasing
+    pred_ids: np.ndarray  #: ids of the predicted objects, increasing
+    true_sizes: np.ndarray  #: pixels of each reference object
+    pred_sizes: np.ndarray  #: pixels of each predicted object
+    true_index: np.ndarray  #: for each overlapping pair, the index of its reference object
+    pred_index: np.ndarray  #: for each overlapping pair, the index of its predicted object
+    intersection: np.ndarray  #: for each overlapping pair, the pixels the two share
+
+    @property
+    def union(self):
+        """Pixels in either object of each pair."""
+        return (
+            self.true_sizes[self.true_index] + self.pred_sizes[self.pred_index] - self.intersection
+        )
+
+    @property
+    def iou(self):
+        """Intersection over union of each pair (always > 0)."""
+        return self.intersection / self.union
+
+
+def _compact(values):
+    """Ids present in ``values`` and the index of each value among them (a sort)."""
+    ids, inverse = np.unique(values, return_inverse=True)
+    return ids, inverse.reshape(-1)
+
+
+def overlap_table(y_true, y_pred):
+    """Tabulate how the objects of two label images overlap, in one pass over the pixels.
+
+    Each foreground pixel gives the pair ``(true id, predicted id)``, encoded as
+    one integer key; one sort of the keys (``np.unique``) counts every pair at
+    once. Only pairs that actually share pixels are kept, so the memory is
+    proportional to the number of overlapping pairs, never to
+    ``n_true * n_pred``.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of int
+        Label images of the same shape, 2-D or 3-D (0 = background).
+
+    Returns
+    -------
+    OverlapTable
+
+    Examples
+    --------
+    >>> t = overlap_table([[1, 1, 0], [0, 5, 5]], [[2, 2, 2], [0, 0, 2]])
+    >>> t.true_ids.tolist(), t.pred_ids.tolist(), t.true_sizes.tolist(), t.pred_sizes.tolist()
+    ([1, 5], [2], [2, 2], [4])
+    >>> t.intersection.tolist(), t.iou.tolist()
+    ([2, 1], [0.5, 0.2])
+    """
+    a, b = _pair(y_true, y_pred)
+    t = a.reshape(-1)
+    p = b.reshape(-1)
+    tmax = int(t.max())
+    pmax = int(p.max())
+    true_map = pred_map = None
+    if (tmax + 1) * (pmax + 1) >= 2**63:
+        # Huge ids (e.g. hashes stored as uint64): renumber them first (slower, but rare).
+        true_map, t = _compact(t)
+        pred_map, p = _compact(p)
+        tmax, pmax = len(true_map) - 1, len(pred_map) - 1
+    stride = pmax + 1
+    fg = t != 0
+    fg |= p != 0
+    key_dtype = np.int32 if (tmax + 1) * stride < 2**31 else np.int64
+    keys = t[fg].astype(key_dtype) * key_dtype(stride)
+    keys += p[fg].astype(key_dtype)
+    pairs, counts = np.unique(keys, return_counts=True)
+    pair_t = pairs // stride  # sorted, since the keys are
+    pair_p = pairs - pair_t * stride
+    # Sizes: sum the counts of all pairs (background included) of each object.
+    t_vals, t_inv = np.unique(pair_t, return_inverse=True)
+    t_sizes = np.bincount(t_inv, weights=counts).astype(np.int64)
+    p_vals, p_inv = np.unique(pair_p, return_inverse=True)
+    p_sizes = np.bincount(p_inv, weights=counts).astype(np.int64)
+    t_first = 1 if t_vals.size and t_vals[0] == 0 else 0
+    p_first = 1 if p_vals.size and p_vals[0] == 0 else 0
+    both = (pair_t != 0) & (pair_p != 0)
+    true_ids = t_vals[t_first:]
+    pred_ids = p_vals[p_first:]
+    if true_map is not None:
+        true_ids = true_map[true_ids]
+        pred_ids = pred_map[pred_ids]
+    return OverlapTable(
+        true_ids=true_ids.astype(a.dtype),
+        pred_ids=pred_ids.astype(b.dtype),
+        true_sizes=t_sizes[t_first:],
+        pred_sizes=p_sizes[p_first:],
+        true_index=t_inv[both] - t_first,
+        pred_index=p_inv[both] - p_first,
+        intersection=counts[both].astype(np.int64),
+    )
+
+
+# --------------------------------------------------------------------------- matching
+
+
+@dataclass(frozen=True, eq=False)
+class Matching:
+    """Result of :func:`matching` at one IoU threshold.
+
+    ``matched_pairs`` is an ``(tp, 2)`` array of ``(true id, predicted id)``,
+    sorted by true id, and ``matched_scores`` their IoUs.
+    """
+
+    thresh: float
+    strict: bool
+    n_true: int
+    n_pred: int
+    tp: int
+    fp: int
+    fn: int
+    precision: float  #: TP / (TP + FP)
+    recall: float  #: TP / (TP + FN)
+    accuracy: float  #: TP / (TP + FP + FN): StarDist's "accuracy", cellpose's and the DSB's "AP"
+    f1: float  #: 2 TP / (2 TP + FP + FN)
+    mean_true_score: float  #: sum of matched IoUs / n_true
+    mean_matched_score: float  #: sum of matched IoUs / TP
+    panoptic_quality: float  #: sum of matched IoUs / (TP + FP/2 + FN/2)
+    matched_pairs: np.ndarray
+    matched_scores: np.ndarray
+
+    def as_dict(self):
+        """The scalar fields as a dict (one row of a table)."""
+        return {
+            k: getattr(self, k)
+            for k in (
+                "thresh", "strict", "n_true", "n_pred", "tp", "fp", "fn", "precision",
+                "recall", "accuracy", "f1", "mean_true_score", "mean_matched_score",
+                "panoptic_quality",
+            )
+        }
+
+    def __repr__(self):
+        fields = ", ".join(
+            f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in self.as_dict().items()
+        )
+        return f"Matching({fields})"
+
+
+def _threshold(value, strict):
+    value = _validate.real_number(value, "thresh", minimum=0)
+    if value > 1:
+        raise ValueError(f"thresh is an IoU and must be between 0 and 1, got {value:g}.")
+    if value == 0 and not strict:
+        raise ValueError(
+            "thresh=0 would count every pair as a match, even objects that do not touch "
+            "(IoU >= 0 always holds); pass strict=True to count any overlap (IoU > 0) as a "
+            "match, or a threshold above 0."
+        )
+    return value
+
+
+def _assign(ti, pi, scores):
+    """Maximum-cardinality matching of candidate pairs, ties broken by the largest total IoU.
+
+    Returns a boolean mask over the candidate pairs. When every object takes part
+    in at most one candidate pair (always the case for IoU thresholds above 0.5,
+    because an object can then overlap only one other by more than half of their
+    union) the candidates are the matching. Otherwise each connected group of
+    candidates that contains a conflict is solved with
+    :func:`scipy.optimize.linear_sum_assignment`.
+    """
+    k = len(ti)
+    chosen = np.ones(k, dtype=bool)
+    if k == 0:
+        return chosen
+    n_t = int(ti.max()) + 1
+    n_p = int(pi.max()) + 1
+    deg_t = np.bincount(ti, minlength=n_t)
+    deg_p = np.bincount(pi, minlength=n_p)
+    if deg_t.max() <= 1 and deg_p.max() <= 1:
+        return chosen
+    graph = coo_matrix((np.ones(k), (ti, n_t + pi)), shape=(n_t + n_p, n_t + n_p))
+    _, comp = connected_components(graph, directed=False)
+    edge_comp = comp[ti]
+    bad = np.zeros(comp.max() + 1, dtype=bool)
+    bad[comp[:n_t][deg_t > 1]] = True
+    bad[comp[n_t:][deg_p > 1]] = True
+    conflict = bad[edge_comp]
+    chosen[conflict] = False
+    edges = np.flatnonzero(conflict)
+    edges = edges[np.argsort(edge_comp[edges], kind="stable")]
+    bounds = np.flatnonzero(np.diff(edge_comp[edges])) + 1
+    # One small assignment problem per conflicting group (rare: a loop over groups, not objects).
+    for group in np.split(edges, bounds):
+        rows, r = np.unique(ti[group], return_inverse=True)
+        cols, c = np.unique(pi[group], return_inverse=True)
+        m = min(len(rows), len(cols))
+        gain = np.zeros((len(rows), len(cols)))
+        gain[r, c] = 1.0 + scores[group] / (m + 1)  # one more match outweighs any IoU sum
+        rr, cc = linear_sum_assignment(gain, maximize=True)
+        lookup = np.full((len(rows), len(cols)), -1)
+        lookup[r, c] = group
+        picked = lookup[rr, cc]
+        chosen[picked[picked >= 0]] = True
+    return chosen
+
+
+def _match_one(table, thresh, strict):
+    iou = table.iou
+    ok = iou > thresh if strict else iou >= thresh
+    ti, pi, s = table.true_index[ok], table.pred_index[ok], iou[ok]
+    chosen = _assign(ti, pi, s)
+    ti, pi, s = ti[chosen], pi[chosen], s[chosen]
+    order = np.argsort(ti, kind="stable")
+    ti, pi, s = ti[order], pi[order], s[order]
+    n_true, n_pred = len(table.true_ids), len(table.pred_ids)
+    tp = len(ti)
+    fp, fn = n_pred - tp, n_true - tp
+    perfect = fp == 0 and fn == 0
+    total = float(s.sum())
+    pairs = np.stack([table.true_ids[ti], table.pred_ids[pi]], axis=1).astype(np.int64)
+    return Matching(
+        thresh=thresh,
+        strict=strict,
+        n_true=n_true,
+        n_pred=n_pred,
+        tp=tp,
+        fp=fp,
+        fn=fn,
+        precision=_ratio(tp, tp + fp, perfect),
+        recall=_ratio(tp, tp + fn, perfect),
+        accuracy=_ratio(tp, tp + fp + fn, perfect),
+        f1=_ratio(2 * tp, 2 * tp + fp + fn, perfect),
+        mean_true_score=_ratio(total, n_true, perfect),
+        mean_matched_score=_ratio(total, tp, perfect),
+        panoptic_quality=_ratio(total, tp + fp / 2 + fn / 2, perfect),
+        matched_pairs=pairs.reshape(-1, 2),
+        matched_scores=s,
+    )
+
+
+def matching(y_true, y_pred, thresh=0.5, *, strict=False):
+    """Pair reference and predicted objects one-to-one by IoU and count the hits.
+
+    A reference object and a predicted object *match* when their intersection
+    over union is at least ``thresh`` (more than ``thresh`` with
+    ``strict=True``). Among all one-to-one pairings of such candidates the one
+    with the most matches is chosen, and among those the one with the largest
+    total IoU (an optimal assignment). Matched pairs are true positives (TP);
+    unmatched predictions are false positives (FP), unmatched reference objects
+    false negatives (FN).
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of int
+        Reference and predicted label images, same shape, 2-D or 3-D. Ids need
+        not be consecutive.
+    thresh : float or sequence of float, optional
+        IoU threshold(s) in [0, 1]. With a sequence, one :class:`Matching` per
+        threshold is returned, all computed from one overlap table.
+    strict : bool, optional
+        Count IoU > thresh instead of IoU >= thresh. ``thresh=0`` needs
+        ``strict=True`` ("any overlap").
+
+    Returns
+    -------
+    Matching or list of Matching
+        ``tp, fp, fn, n_true, n_pred``, ``precision, recall, f1``, ``accuracy``
+        = TP / (TP + FP + FN), ``mean_true_score, mean_matched_score``,
+        ``panoptic_quality`` and ``matched_pairs, matched_scores``.
+
+    Notes
+    -----
+    The counts are those of ``stardist.matching.matching`` (same ``>=``
+    default; IoUs are computed in float64, StarDist's in float32, which can only
+    matter for objects of millions of pixels). Both find the largest number of
+    matches; for thresholds at or below 0.5, when several pairings reach that
+    number, StarDist's tie-break can pick different pairs (never a different
+    count). If both images are empty every score is 1.0 (StarDist: 0.0).
+
+    What is called "AP" differs between libraries: ``accuracy`` here is
+    StarDist's ``accuracy``, the "average precision" of cellpose and of the
+    Data Science Bowl 2018 at one threshold; COCO's AP is an area under a
+    precision-recall curve of detections ranked by confidence, a different
+    quantity.
+
+    Examples
+    --------
+    >>> truth = np.zeros((4, 8), int); truth[:, :4] = 1; truth[:, 4:] = 2
+    >>> pred = np.zeros((4, 8), int); pred[:, 1:8] = 5          # 1 and 2 merged
+    >>> m = matching(truth, pred)
+    >>> m.tp, m.fp, m.fn, m.matched_pairs.tolist(), round(float(m.matched_scores[0]), 4)
+    (1, 0, 1, [[2, 5]], 0.5714)
+    >>> [r.tp for r in matching(truth, pred, thresh=[0.5, 0.6])]
+    [1, 0]
+    """
+    strict = bool(strict)
+    if np.ndim(thresh) == 0:
+        thresholds = [_threshold(thresh, strict)]
+    else:
+        thresholds = [_threshold(float(v), strict) for v in np.asarray(thresh, dtype=float).ravel()]
+        if not thresholds:
+            raise ValueError("thresh is an empty sequence; pass a number or a list of numbers.")
+    table = overlap_table(y_true, y_pred)
+    results = [_match_one(table, v, strict) for v in thresholds]
+    return results[0] if np.ndim(thresh) == 0 else results
+
+
+def average_precision(y_true, y_pred, thresholds=DSB_THRESHOLDS, *, strict=False):
+    """The Data Science Bowl 2018 score: the mean over IoU thresholds of TP / (TP + FP + FN).
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of int
+        Reference and predicted label images.
+    thresholds : sequence of float, optional
+        IoU thresholds; by default 0.50, 0.55, ..., 0.95 (:data:`DSB_THRESHOLDS`).
+    strict : bool, optional
+        As in :func:`matching`. (The DSB rules say "IoU above the threshold";
+        StarDist and cellpose use ``>=``, the default here. Exact ties are rare.)
+
+    Returns
+    -------
+    float
+
+    Notes
+    -----
+    Called "average precision" by the DSB and cellpose, although TP / (TP + FP
+    + FN) is not a precision (TP / (TP + FP)); StarDist calls it ``accuracy``.
+    COCO's "AP" is something else again (area under a precision-recall curve).
+
+    Examples
+    --------
+    >>> truth = np.zeros((10, 10), int); truth[:, :5] = 1
+    >>> pred = np.zeros((10, 10), int); pred[:, :4] = 1        # IoU 0.8
+    >>> average_precision(truth, pred)                         # matched at 0.50 ... 0.80
+    0.7
+    """
+    results = matching(y_true, y_pred, list(np.atleast_1d(thresholds)), strict=strict)
+    return float(np.mean([r.accuracy for r in results]))
+
+
+def jaccard_index_sparse(annotation, labels):
+    """Mean over the annotated objects of the best IoU with any segmented object.
+
+    The score of the segmentation game for *sparse* annotations: only some
+    objects were annotated, so unannotated pixels (0 in ``annotation``) are not
+    counted as background, and segmented objects away from every annotation
+    cost nothing. An annotated object that no segmented object touches scores 0.
+
+    Parameters
+    ----------
+    annotation : array_like of int
+        Sparse reference label image (0 = not annotated).
+    labels : array_like of int
+        Label image to judge, same shape.
+
+    Returns
+    -------
+    float
+        In [0, 1]; NaN when ``annotation`` has no object (nothing to score).
+
+    Examples
+    --------
+    >>> ann = np.zeros((4, 6), int); ann[:2, :2] = 4
+    >>> seg = np.zeros((4, 6), int); seg[:2, :1] = 9; seg[:2, 1:3] = 2; seg[3, 5] = 1
+    >>> jaccard_index_sparse(ann, seg)        # best: label 9, 2 shared pixels of 4
+    0.5
+    """
+    table = overlap_table(annotation, labels)
+    n = len(table.true_ids)
+    if n == 0:
+        return float("nan")
+    best = np.zeros(n)
+    np.maximum.at(best, table.true_index, table.iou)
+    return float(best.mean())
+
+
+# --------------------------------------------------------------------------- distances
+
+
+def centroid_distances(y_true, y_pred, thresh=0.5, *, strict=False, spacing=None):
+    """Distance between the centroids of every matched pair of objects.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of int
+        Label images, same shape.
+    thresh, strict : optional
+        Matching rule, as in :func:`matching`.
+    spacing : float or sequence of float, optional
+        Pixel (voxel) size along each axis; distances are in pixels by default.
+
+    Returns
+    -------
+    distances : 1-D ndarray of float
+        One per matched pair, in the order of ``matching(...).matched_pairs``.
+
+    Examples
+    --------
+    >>> t = np.zeros((5, 9), int); t[1:4, 1:4] = 1
+    >>> p = np.zeros((5, 9), int); p[1:4, 2:5] = 3      # shifted one column
+    >>> centroid_distances(t, p, thresh=0.3).tolist()
+    [1.0]
+    """
+    a, b = _pair(y_true, y_pred)
+    scale = _spacing(spacing, a.ndim)
+    pairs = matching(a, b, thresh, strict=strict).matched_pairs
+    if len(pairs) == 0:
+        return np.zeros(0)
+    ca = np.asarray(ndi.center_of_mass(np.ones(a.shape), a, pairs[:, 0]), dtype=float)
+    cb = np.asarray(ndi.center_of_mass(np.ones(b.shape), b, pairs[:, 1]), dtype=float)
+    return np.sqrt((((ca - cb) * scale) ** 2).sum(axis=1))
+
+
+def _contour(mask):
+    """Pixels of the mask with a background neighbour (edge-connected) or on the image edge."""
+    return mask & ~ndi.binary_erosion(mask, border_value=0)
+
+
+def _contour_distances(a, b, spacing):
+    """Distances from each contour pixel of A to the contour of B, and back."""
+    a, b = _pair(a, b, ("a", "b"))
+    scale = _spacing(spacing, a.ndim)
+    ca, cb = _contour(a != 0), _contour(b != 0)
+    if not ca.any() or not cb.any():
+        return None, bool(ca.any()) == bool(cb.any())
+    d_to_b = ndi.distance_transform_edt(~cb, sampling=scale)
+    d_to_a = ndi.distance_transform_edt(~ca, sampling=scale)
+    return (d_to_b[ca], d_to_a[cb]), True
+
+
+def mean_contour_distance(a, b, *, spacing=None):
+    """Bilateral mean contour distance between two masks.
+
+    For every contour pixel of A, the distance to the nearest contour pixel of
+    B; the mean of these, the same from B to A, and the average of the two
+    means. Contours are the foreground pixels that touch the background along
+    an edge (or the image border); distances come from
+    :func:`scipy.ndimage.distance_transform_edt`.
+
+    Parameters
+    ----------
+    a, b : array_like of int or bool
+        Masks or label images (read as foreground), same shape, 2-D or 3-D.
+    spacing : float or sequence of float, optional
+        Pixel (voxel) size along each axis.
+
+    Returns
+    -------
+    float
+        0.0 when both are empty, ``inf`` when only one is.
+
+    Examples
+    --------
+    >>> a = np.zeros((7, 7), bool); a[2:5, 2:5] = True
+    >>> b = np.zeros((7, 7), bool); b[1:6, 1:6] = True    # one pixel larger all round
+    >>> round(mean_contour_distance(a, b), 4)   # 1 from A to B; 1 or sqrt(2) back
+    1.0518
+    """
+    d, same = _contour_distances(a, b, spacing)
+    if d is None:
+        return 0.0 if same else float("inf")
+    return float((d[0].mean() + d[1].mean()) / 2)
+
+
+def hausdorff_distance(a, b, percentile=100, *, spacing=None):
+    """Hausdorff distance between the contours of two masks (``percentile=95`` gives HD95).
+
+    The largest distance from a contour pixel of one mask to the nearest
+    contour pixel of the other, in either direction: the worst boundary error.
+    With ``percentile < 100`` the given percentile of each direction's
+    distances is taken instead of the maximum (and the larger of the two
+    returned), which ignores a few outlying pixels.
+
+    Parameters
+    ----------
+    a, b : array_like of int or bool
+        Masks or label images (read as foreground), same shape, 2-D or 3-D.
+    percentile : float, optional
+        In [0, 100]; 100 is the classical Hausdorff distance.
+    spacing : float or sequence of float, optional
+        Pixel (voxel) size along each axis.
+
+    Returns
+    -------
+    float
+        0.0 when both are empty, ``inf`` when only one is.
+
+    Examples
+    --------
+    >>> a = np.zeros((7, 9), bool); a[2:5, 2:5] = True
+    >>> b = a.copy(); b[3, 5:8] = True                     # a 3-pixel spur
+    >>> hausdorff_distance(a, b)
+    3.0
+    """
+    percentile = _validate.real_number(percentile, "percentile", minimum=0)
+    if percentile > 100:
+        raise ValueError(f"percentile must be between 0 and 100, got {percentile:g}.")
+    d, same = _contour_distances(a, b, spacing)
+    if d is None:
+        return 0.0 if same else float("inf")
+    if percentile == 100:
+        return float(max(d[0].max(), d[1].max()))
+    return float(max(np.percentile(d[0], percentile), np.percentile(d[1], percentile)))
