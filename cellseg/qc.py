@@ -126,3 +126,4 @@ def overlay_boundaries(image, labels, color=(1.0, 0.0, 1.0), mode="inner"):
     edges = find_boundaries(labels, mode=mode)
     rgb[edges] = color
     return rgb
+from .image_qc import batch_report, image_report  # noqa: E402,F401
