@@ -462,14 +462,19 @@ def _assign(ti, pi, scores):
     return chosen
 
 
-def _match_one(table, thresh, strict):
+def _matched_indices(table, thresh, strict):
+    """Indices (into table.true_ids, table.pred_ids) and IoUs of the matched pairs, by true index."""
     iou = table.iou
     ok = iou > thresh if strict else iou >= thresh
     ti, pi, s = table.true_index[ok], table.pred_index[ok], iou[ok]
     chosen = _assign(ti, pi, s)
     ti, pi, s = ti[chosen], pi[chosen], s[chosen]
     order = np.argsort(ti, kind="stable")
-    ti, pi, s = ti[order], pi[order], s[order]
+    return ti[order], pi[order], s[order]
+
+
+def _match_one(table, thresh, strict):
+    ti, pi, s = _matched_indices(table, thresh, strict)
     n_true, n_pred = len(table.true_ids), len(table.pred_ids)
     tp = len(ti)
     fp, fn = n_pred - tp, n_true - tp

@@ -1,17 +1,44 @@
-"""Visual quality control: draw a segmentation over its image.
+"""Visual quality control: draw a segmentation over its image, and list its errors.
 
 Overlays return RGB float images in [0, 1], ready for ``plt.imshow``; they are
 vectorised (one lookup table for all labels) and fast enough for an interactive
 slider on a 512x512 image.
+
+- :func:`overlay_labels`, :func:`overlay_boundaries`: one segmentation over its image;
+- :func:`overlay_comparison`: the outlines of a reference and a prediction together;
+- :func:`error_map`: every pixel coloured as true positive, false positive or false negative;
+- :func:`show_comparison`: image, reference, prediction and error map side by side;
+- :func:`classify_errors`: a table of every object-level agreement and error (correct,
+  split, merge, boundary, missed, spurious) plus topology checks (:func:`label_topology`).
+
+All colours come from the Okabe-Ito palette, readable with every common form of
+colour-vision deficiency: reference-only things are blue, prediction-only things
+vermillion/orange, agreement yellow.
 """
 
 import numpy as np
 from skimage.segmentation import find_boundaries
 
 from . import _validate
+from ._errors import ERROR_KINDS, ErrorTable, ObjectError, classify_errors, label_topology
 from .labels import check_label_image
 
-__all__ = ["label_colors", "overlay_labels", "overlay_boundaries"]
+__all__ = [
+    "OKABE_ITO",
+    "ERROR_COLORS",
+    "ERROR_KINDS",
+    "ErrorTable",
+    "ObjectError",
+    "label_colors",
+    "overlay_labels",
+    "overlay_boundaries",
+    "overlay_comparison",
+    "error_map",
+    "add_error_legend",
+    "show_comparison",
+    "classify_errors",
+    "label_topology",
+]
 
 # Okabe & Ito's palette: distinguishable by readers with colour-vision deficiency.
 OKABE_ITO = np.array(
@@ -26,6 +53,21 @@ OKABE_ITO = np.array(
     ],
     dtype=float,
 ) / 255.0
+
+#: Colours of the pixel error map: agreement yellow, prediction only vermillion, reference only blue.
+ERROR_COLORS = {
+    "tp": OKABE_ITO[3],  # yellow: foreground in both
+    "fp": OKABE_ITO[5],  # vermillion: predicted, not in the reference
+    "fn": OKABE_ITO[4],  # blue: in the reference, not predicted
+}
+_ERROR_NAMES = {
+    "tp": "true positive (both)",
+    "fp": "false positive (prediction only)",
+    "fn": "false negative (reference only)",
+}
+#: Outline colours of :func:`overlay_comparison`.
+TRUTH_COLOR = OKABE_ITO[1]  # sky blue
+PRED_COLOR = OKABE_ITO[0]  # orange
 
 
 def label_colors(n_labels):
@@ -127,3 +169,152 @@ def overlay_boundaries(image, labels, color=(1.0, 0.0, 1.0), mode="inner"):
     rgb[edges] = color
     return rgb
 from .image_qc import batch_report, image_report  # noqa: E402,F401
+
+
+def _two(y_true, y_pred, image=None):
+    a = check_label_image(y_true, "y_true", ndim=2)
+    b = check_label_image(y_pred, "y_pred", ndim=2)
+    if a.shape != b.shape:
+        raise ValueError(
+            f"y_true has shape {a.shape} but y_pred has shape {b.shape}; pass two label "
+            "images of the same field of view."
+        )
+    if image is None:
+        return a, b, np.zeros(a.shape + (3,))
+    rgb = _gray_rgb(image)
+    if rgb.shape[:2] != a.shape:
+        raise ValueError(
+            f"image has shape {rgb.shape[:2]} but the label images have shape {a.shape}; "
+            "pass the image they were computed from."
+        )
+    return a, b, rgb
+
+
+def error_map(y_true, y_pred, image=None, alpha=0.7):
+    """Colour every pixel by agreement: true positive, false positive or false negative.
+
+    Foreground in both images is yellow (TP), in the prediction only vermillion
+    (FP), in the reference only blue (FN): the Okabe-Ito colours of
+    :data:`ERROR_COLORS`, distinguishable by colour-blind readers and also by
+    brightness. True negatives stay black, or show the grey image when one is
+    given. Label images count as their foreground.
+
+    Parameters
+    ----------
+    y_true, y_pred : 2-D array_like of int or bool
+        Reference and prediction, same shape.
+    image : 2-D array_like, optional
+        Intensities to show underneath (grey, scaled as in :func:`overlay_labels`).
+    alpha : float, optional
+        Opacity of the colours over the image (ignored without an image).
+
+    Returns
+    -------
+    rgb : (rows, cols, 3) ndarray of float in [0, 1]
+
+    Examples
+    --------
+    >>> rgb = error_map([[1, 1, 0]], [[0, 1, 1]])       # FN, TP, FP
+    >>> [rgb[0, c].tolist() == ERROR_COLORS[k].tolist() for c, k in enumerate(["fn", "tp", "fp"])]
+    [True, True, True]
+    """
+    a, b, rgb = _two(y_true, y_pred, image)
+    alpha = _validate.real_number(alpha, "alpha", minimum=0)
+    if alpha > 1:
+        raise ValueError(f"alpha must be between 0 and 1, got {alpha:g}.")
+    if image is None:
+        alpha = 1.0
+    fa, fb = a != 0, b != 0
+    code = fa.astype(np.uint8) + 2 * fb.astype(np.uint8)  # 0 TN, 1 FN, 2 FP, 3 TP
+    table = np.stack([np.zeros(3), ERROR_COLORS["fn"], ERROR_COLORS["fp"], ERROR_COLORS["tp"]])
+    weight = np.where(code > 0, alpha, 0.0)[..., None]
+    return (1 - weight) * rgb + weight * table[code]
+
+
+def overlay_comparison(image, y_true, y_pred):
+    """Draw the outlines of the reference (sky blue) and the prediction (orange) on the image.
+
+    Pixels where the two outlines coincide are yellow. Outlines are each
+    object's own outermost pixels (:func:`~skimage.segmentation.find_boundaries`,
+    ``mode="inner"``), so touching objects keep separate outlines.
+
+    Parameters
+    ----------
+    image : 2-D array_like
+    y_true, y_pred : 2-D array_like of int
+        Label images of the same shape as the image.
+
+    Returns
+    -------
+    rgb : (rows, cols, 3) ndarray of float in [0, 1]
+
+    Examples
+    --------
+    >>> t = np.zeros((6, 6), int); t[1:5, 1:5] = 1
+    >>> p = np.zeros((6, 6), int); p[1:5, 1:4] = 1
+    >>> rgb = overlay_comparison(np.zeros((6, 6)), t, p)
+    >>> rgb[1, 1].tolist() == ERROR_COLORS["tp"].tolist(), rgb[2, 4].tolist() == TRUTH_COLOR.tolist()
+    (True, True)
+    """
+    a, b, rgb = _two(y_true, y_pred, image)
+    ea = find_boundaries(a, mode="inner")
+    eb = find_boundaries(b, mode="inner")
+    rgb[ea] = TRUTH_COLOR
+    rgb[eb] = PRED_COLOR
+    rgb[ea & eb] = ERROR_COLORS["tp"]
+    return rgb
+
+
+def add_error_legend(ax, **kwargs):
+    """Add the legend of :func:`error_map` (three coloured squares) to a matplotlib axes.
+
+    Keyword arguments go to :meth:`matplotlib.axes.Axes.legend`.
+    """
+    from matplotlib.patches import Patch
+
+    handles = [Patch(color=ERROR_COLORS[k], label=_ERROR_NAMES[k]) for k in ("tp", "fp", "fn")]
+    kwargs.setdefault("loc", "upper left")
+    kwargs.setdefault("bbox_to_anchor", (1.02, 1.0))
+    kwargs.setdefault("borderaxespad", 0.0)
+    return ax.legend(handles=handles, **kwargs)
+
+
+def show_comparison(image, y_true, y_pred, titles=("image", "reference", "prediction", "errors"),
+                    size=3.0):
+    """Show image, reference, prediction and error map side by side (one row of panels).
+
+    The reference and the prediction are drawn with :func:`overlay_labels`, the
+    errors with :func:`error_map`; the panels share their axes, so zooming one
+    zooms all (in an interactive matplotlib backend).
+
+    Parameters
+    ----------
+    image : 2-D array_like
+    y_true, y_pred : 2-D array_like of int
+    titles : sequence of 4 str, optional
+    size : float, optional
+        Width of each panel in inches.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    a, b, _ = _two(y_true, y_pred, image)
+    if len(titles) != 4:
+        raise ValueError(f"titles must have 4 entries (one per panel), got {len(titles)}.")
+    fig, axes = plt.subplots(1, 4, figsize=(4 * size + 2.2, size + 0.4), sharex=True, sharey=True)
+    panels = [
+        _gray_rgb(image),
+        overlay_labels(image, a),
+        overlay_labels(image, b),
+        error_map(a, b, image),
+    ]
+    for ax, panel, title in zip(axes, panels, titles):
+        ax.imshow(panel, interpolation="nearest")
+        ax.set_title(title)
+        ax.set_axis_off()
+    add_error_legend(axes[-1], fontsize="small")
+    fig.tight_layout()
+    return fig

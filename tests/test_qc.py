@@ -1,0 +1,191 @@
+"""Tests of cellseg.qc: overlays, the pixel error map and the object error classifier."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from scipy import ndimage as ndi  # noqa: E402
+
+from cellseg import qc  # noqa: E402
+from cellseg.qc import (  # noqa: E402
+    ERROR_COLORS,
+    classify_errors,
+    error_map,
+    label_topology,
+    overlay_boundaries,
+    overlay_comparison,
+    overlay_labels,
+)
+from cellseg.synthetic import ground_truth_labels  # noqa: E402
+
+# Ten cells on a 128x128 grid, far apart (FWHM discs of radius ~7 px).
+CENTERS = [(20, 20), (20, 60), (20, 100), (60, 20), (60, 60), (60, 100), (100, 20), (100, 60),
+           (100, 88), (100, 104)]
+
+
+def injected():
+    """Reference and a prediction with one deliberate error of each kind."""
+    truth = ground_truth_labels(CENTERS, 128, sigma=6)
+    pred = truth.copy()
+    # split: cell 1 cut into a top half (id 1) and a bottom half (id 50)
+    rows = np.arange(128)[:, None]
+    pred[(truth == 1) & (rows >= 20)] = 50
+    # missed: cell 2 not found
+    pred[truth == 2] = 0
+    # boundary: cell 3 predicted 6 px too large all round (IoU < 0.5)
+    grown = ndi.binary_dilation(truth == 3, iterations=6)
+    pred[grown & (pred == 0)] = 3
+    # hole in the prediction of cell 5
+    pred[59:61, 59:61] = 0
+    # disconnected: cell 6 has an extra piece far away
+    pred[40:42, 120:122] = 6
+    # spurious: an object where there is no cell
+    pred[118:124, 40:46] = 60
+    # merge: cells 9 and 10 (centres 16 px apart) predicted as one object with id 70
+    bridge = np.zeros_like(truth, bool)
+    bridge[98:103, 88:105] = True
+    pred[(truth == 9) | (truth == 10) | bridge] = 70
+    return truth, pred
+
+
+def test_classify_errors_finds_each_injected_error():
+    truth, pred = injected()
+    table = classify_errors(truth, pred)
+    found = {(r.kind, r.true_ids, r.pred_ids) for r in table}
+    assert ("split", (1,), (1, 50)) in found
+    assert ("missed", (2,), ()) in found
+    assert ("boundary", (3,), (3,)) in found
+    assert ("merge", (9, 10), (70,)) in found
+    assert ("spurious", (), (60,)) in found
+    assert ("hole", (), (5,)) in found
+    assert ("disconnected", (), (6,)) in found
+    correct = {r.true_ids[0] for r in table.of_kind("correct")}
+    assert correct == {4, 5, 6, 7, 8}
+    assert table.counts() == {"correct": 5, "split": 1, "merge": 1, "boundary": 1, "missed": 1,
+                              "spurious": 1, "hole": 1, "disconnected": 1}
+    boundary = table.of_kind("boundary")[0]
+    assert 0 < boundary.iou < 0.5 and "too large" in boundary.detail
+    shrunk = np.where(ndi.binary_erosion(truth == 4, iterations=3), 4, 0)
+    row = classify_errors(truth * (truth == 4), shrunk)[0]
+    assert (row.kind, row.detail) == ("boundary", "IoU below 0.5: prediction too small")
+
+
+def test_classify_errors_perfect_and_empty():
+    truth, _ = injected()
+    table = classify_errors(truth, truth)
+    assert table.counts()["correct"] == len(CENTERS) and len(table) == len(CENTERS)
+    assert all(r.iou == 1.0 for r in table)
+    empty = np.zeros_like(truth)
+    assert len(classify_errors(empty, empty)) == 0
+    assert classify_errors(truth, empty).counts()["missed"] == len(CENTERS)
+    assert classify_errors(empty, truth).counts()["spurious"] == len(CENTERS)
+
+
+def test_classify_errors_is_invariant_to_renumbering():
+    truth, pred = injected()
+    lut = np.arange(int(pred.max()) + 1) * 7 + 1000
+    lut[0] = 0
+    renumbered = lut[pred]
+    a = classify_errors(truth, pred).counts()
+    b = classify_errors(truth, renumbered).counts()
+    assert a == b
+    row = [r for r in classify_errors(truth, renumbered) if r.kind == "merge"][0]
+    assert row.pred_ids == (70 * 7 + 1000,)
+
+
+def test_shifted_prediction_is_a_boundary_error_or_missed():
+    truth = np.zeros((20, 40), int)
+    truth[5:15, 5:15] = 1
+    pred = np.roll(truth, 4, axis=1)  # IoU 60/140
+    row = classify_errors(truth, pred)[0]
+    assert (row.kind, row.detail) == ("boundary", "IoU below 0.5: prediction shifted")
+    assert row.iou == pytest.approx(60 / 140)
+    far = np.roll(truth, 8, axis=1)  # IoU 20/180: most of each object lies outside the other
+    kinds = [r.kind for r in classify_errors(truth, far)]
+    assert kinds == ["missed", "spurious"]
+
+
+def test_error_table_display():
+    truth, pred = injected()
+    table = classify_errors(truth, pred)
+    text = repr(table)
+    assert text.splitlines()[0].split() == ["kind", "true", "ids", "pred", "ids", "IoU", "detail"]
+    assert "merge" in text and "<table>" in table._repr_html_()
+    assert table.rows()[0]["kind"] == "correct"
+    with pytest.raises(ValueError, match="kind must be one of"):
+        table.of_kind("oversegmentation")
+
+
+def test_label_topology_2d_and_3d():
+    lab = np.zeros((9, 12), int)
+    lab[1:8, 1:8] = 4
+    lab[3, 3] = 0  # hole 1
+    lab[5, 5:7] = 0  # hole 2
+    lab[2:4, 9:11] = 7
+    lab[6:8, 9:11] = 7  # two pieces
+    lab[0, 11] = 7  # third piece
+    holes, pieces = label_topology(lab)
+    assert holes == {4: 2} and pieces == {7: 3}
+    # background touching two objects is not a hole of either
+    two = np.zeros((5, 7), int)
+    two[:, :3], two[:, 4:] = 1, 2
+    two[0, 3] = two[4, 3] = 1
+    assert label_topology(two) == ({}, {})
+    # a diagonal gap: with 4-connected objects the two squares are two pieces, with 8 one
+    diag = np.zeros((4, 4), int)
+    diag[:2, :2] = diag[2:, 2:] = 3
+    assert label_topology(diag) == ({}, {3: 2})
+    assert label_topology(diag, connectivity=2) == ({}, {})
+    vol = np.zeros((5, 5, 5), int)
+    vol[1:4, 1:4, 1:4] = 2
+    vol[2, 2, 2] = 0  # a cavity
+    assert label_topology(vol) == ({2: 1}, {})
+    with pytest.raises(ValueError, match="connectivity"):
+        label_topology(lab, connectivity=3)
+
+
+def test_error_map_colours_and_checks():
+    truth = np.array([[1, 1, 0, 0]])
+    pred = np.array([[0, 2, 2, 0]])
+    rgb = error_map(truth, pred)
+    assert rgb[0, 0].tolist() == ERROR_COLORS["fn"].tolist()
+    assert rgb[0, 1].tolist() == ERROR_COLORS["tp"].tolist()
+    assert rgb[0, 2].tolist() == ERROR_COLORS["fp"].tolist()
+    assert rgb[0, 3].tolist() == [0, 0, 0]
+    image = np.array([[0.0, 1.0, 2.0, 3.0]])
+    blended = error_map(truth, pred, image, alpha=0.5)
+    assert blended[0, 3].tolist() == [1.0, 1.0, 1.0]  # brightest pixel, not an error: grey
+    # three colours that differ in brightness too (readable in greyscale)
+    lum = {k: float(v @ [0.2126, 0.7152, 0.0722]) for k, v in ERROR_COLORS.items()}
+    assert min(abs(lum["tp"] - lum["fp"]), abs(lum["fp"] - lum["fn"]), abs(lum["tp"] - lum["fn"])) > 0.05
+    with pytest.raises(ValueError, match="same field of view"):
+        error_map(truth, pred[:, :3])
+    with pytest.raises(ValueError, match="integer dtype"):
+        error_map(truth.astype(float), pred)
+
+
+def test_overlays_keep_their_contract():
+    truth, pred = injected()
+    image = np.random.default_rng(0).random(truth.shape)
+    assert overlay_labels(image, truth).shape == (128, 128, 3)
+    rgb = overlay_boundaries(image, truth)
+    assert rgb[20, 20].tolist() != [1.0, 0.0, 1.0]  # centre of a cell is not an outline
+    both = overlay_comparison(image, truth, pred)
+    edge = np.argwhere(truth == 4)[0]  # first pixel of cell 4: on its outline in both images
+    assert both[tuple(edge)].tolist() == ERROR_COLORS["tp"].tolist()
+    assert qc.label_colors(3).shape == (4, 3)
+
+
+def test_show_comparison_draws_four_panels():
+    truth, pred = injected()
+    image = np.random.default_rng(1).random(truth.shape)
+    fig = qc.show_comparison(image, truth, pred)
+    try:
+        assert len(fig.axes) == 4
+        assert [ax.get_title() for ax in fig.axes] == ["image", "reference", "prediction", "errors"]
+        assert fig.axes[3].get_legend() is not None
+    finally:
+        plt.close(fig)
