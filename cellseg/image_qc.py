@@ -53,8 +53,8 @@ black background, is not seen.
 objects must cover more than 1% of the image) and the signal-to-noise ratio
 (SNR) is signal / noise. On pure Gaussian noise it is about 2.3 (the 99th
 percentile of a normal distribution), hence the default ``min_snr = 3``. When
-the top is clipped the signal, and so the SNR, is underestimated, and a low SNR
-is not reported.
+the top is clipped the signal is underestimated, so the SNR is too low and the
+relative trend too high: neither is then judged (re-acquire first).
 """
 
 import math
@@ -373,7 +373,7 @@ def image_report(
         snr = signal / noise
     else:
         snr = math.inf if signal > 0 else 0.0
-    # A clipped top truncates the signal, so the SNR is then underestimated: not judged.
+    # A clipped top truncates the signal: the SNR and the relative trend are then not judged.
     low_snr = not constant and not clipped_high and snr < min_snr
     if low_snr:
         warnings.append(
@@ -384,7 +384,7 @@ def image_report(
 
     trend = math.nan if surface is None else float(surface.max() - surface.min())
     relative = trend / signal if signal > 0 and math.isfinite(trend) else math.nan
-    uneven = not constant and math.isfinite(relative) and relative > max_trend
+    uneven = not constant and not clipped_high and math.isfinite(relative) and relative > max_trend
     if uneven:
         warnings.append(
             f"the background varies by {trend:.3g} across the image, {relative:.0%} of the "
