@@ -20,6 +20,22 @@ Every scene is built from the same three steps, so a new scene is a few lines:
 
 The matching ground truth comes from :func:`ground_truth_labels`.
 
+Scenes
+------
+Besides the default image (:func:`make_image`) and pure noise
+(:func:`make_pure_noise`), each of these returns ``(image, labels, centers)``
+(plus the class of every cell for :func:`make_bright_dim`), where ``labels`` is
+the ground truth:
+
+- :func:`make_pair`: two cells at a chosen distance (e.g. closer than
+  :data:`MIN_SEPARATION`, so that a threshold merges them);
+- :func:`make_cluster`: a tight hexagonal cluster of cells;
+- :func:`make_bright_dim`: bright and dim cells, with the class of each;
+- :func:`make_uneven_illumination`: cells on a background that rises from left
+  to right;
+- :func:`make_crowded_field`: a large field with hundreds of cells of varied
+  sizes and brightnesses, some touching.
+
 Which pixels belong to a cell
 -----------------------------
 In the ground truth a pixel belongs to cell ``k`` when cell ``k``'s own
@@ -52,6 +68,11 @@ __all__ = [
     "ground_truth_labels",
     "make_image",
     "make_pure_noise",
+    "make_pair",
+    "make_cluster",
+    "make_bright_dim",
+    "make_uneven_illumination",
+    "make_crowded_field",
 ]
 
 SEED = 7493418  #: seed of the random number generator
@@ -373,3 +394,315 @@ def make_pure_noise(noise_scale=NOISE_SCALE, image_size=IMAGE_SIZE, seed=SEED):
     """
     shape = _shape(image_size)
     return add_noise(np.zeros(shape), noise_scale, np.random.default_rng(seed))
+
+
+def _rng_and_shape(seed, image_size):
+    return np.random.default_rng(seed), _shape(image_size)
+
+
+def make_pair(
+    distance=14.0,
+    angle=0.0,
+    sigma=CELL_SIGMA,
+    brightness=CELL_BRIGHTNESS,
+    noise_scale=NOISE_SCALE,
+    image_size=64,
+    seed=SEED,
+):
+    """Return ``(image, labels, centers)``: two equal cells ``distance`` pixels apart.
+
+    The pair is centred on pixel ``(rows // 2, cols // 2)`` and its axis makes
+    the angle ``angle`` (degrees, counter-clockwise from the column axis) with
+    the rows. With the default horizontal axis and an even ``distance`` both
+    centres are whole pixels.
+
+    Parameters
+    ----------
+    distance : float, optional
+        Centre-to-centre distance in pixels (>= 0).
+    angle : float, optional
+        Direction of the pair's axis in degrees; 0 is horizontal, 90 vertical.
+    sigma, brightness : float or (2,) array_like, optional
+        Width and peak of the cells, as in :func:`render_cells`.
+    noise_scale : float, optional
+        Standard deviation of the noise before clipping.
+    image_size : int or (int, int), optional
+    seed : int, optional
+
+    Returns
+    -------
+    image : 2-D ndarray of float
+    labels : 2-D ndarray of int32
+        Ground truth (:func:`ground_truth_labels`): cell ``k`` is label ``k + 1``.
+    centers : (2, 2) ndarray of float
+        ``(row, col)`` of the two cells, left one first for ``angle=0``.
+
+    Examples
+    --------
+    >>> image, labels, centers = make_pair(14)
+    >>> centers
+    array([[32., 25.],
+           [32., 39.]])
+    >>> image.shape, int(labels.max())
+    ((64, 64), 2)
+    """
+    distance = _validate.real_number(distance, "distance", minimum=0)
+    angle = _validate.real_number(angle, "angle")
+    rng, shape = _rng_and_shape(seed, image_size)
+    middle = np.array([shape[0] // 2, shape[1] // 2], dtype=float)
+    theta = math.radians(angle)
+    # (row, col) step; rows grow downwards, so a positive angle points up.
+    half = 0.5 * distance * np.array([-math.sin(theta), math.cos(theta)])
+    centers = np.round(np.stack([middle - half, middle + half]), 12) + 0.0
+    signal = render_cells(centers, shape, sigma, brightness)
+    image = add_noise(signal, noise_scale, rng)
+    return image, ground_truth_labels(centers, shape, sigma, brightness), centers
+
+
+def make_cluster(
+    n_cells=7,
+    spacing=14.0,
+    jitter=1.0,
+    sigma=CELL_SIGMA,
+    brightness=CELL_BRIGHTNESS,
+    noise_scale=NOISE_SCALE,
+    image_size=IMAGE_SIZE,
+    seed=SEED,
+):
+    """Return ``(image, labels, centers)``: a dense cluster of touching cells.
+
+    The centres are the ``n_cells`` points of a hexagonal lattice of pitch
+    ``spacing`` nearest to the middle of the image (a cell and its ring of six
+    neighbours for the default 7), each moved by a random offset of standard
+    deviation ``jitter`` pixels in each direction so that the cluster is not
+    perfectly regular.
+
+    Parameters
+    ----------
+    n_cells : int, optional
+        Number of cells (>= 1).
+    spacing : float, optional
+        Distance between neighbouring lattice points in pixels (> 0).
+    jitter : float, optional
+        Standard deviation of the random displacement of each centre (>= 0).
+    sigma, brightness : float or (n_cells,) array_like, optional
+    noise_scale : float, optional
+    image_size : int or (int, int), optional
+    seed : int, optional
+
+    Returns
+    -------
+    image : 2-D ndarray of float
+    labels : 2-D ndarray of int32
+        Ground truth; cell ``k`` is label ``k + 1``.
+    centers : (n_cells, 2) ndarray of float
+
+    Raises
+    ------
+    ValueError
+        If a centre would fall outside the image.
+
+    Examples
+    --------
+    >>> image, labels, centers = make_cluster()
+    >>> centers.shape, int(labels.max())
+    ((7, 2), 7)
+    """
+    n_cells = _validate.whole_number(n_cells, "n_cells", minimum=1)
+    spacing = _validate.real_number(spacing, "spacing", minimum=0, strict=True)
+    jitter = _validate.real_number(jitter, "jitter", minimum=0)
+    rng, shape = _rng_and_shape(seed, image_size)
+    # Enough lattice rings to hold n_cells points (ring k holds 6k points).
+    rings = 1
+    while 1 + 3 * rings * (rings + 1) < n_cells:
+        rings += 1
+    i, j = np.meshgrid(np.arange(-rings, rings + 1), np.arange(-rings, rings + 1), indexing="ij")
+    i, j = i.ravel(), j.ravel()
+    points = spacing * np.stack([i * math.sqrt(3) / 2, j + 0.5 * i], axis=1)
+    nearest = np.lexsort((points[:, 1], points[:, 0], np.hypot(*points.T).round(9)))
+    middle = np.array([shape[0] // 2, shape[1] // 2], dtype=float)
+    centers = middle + points[nearest[:n_cells]] + rng.normal(0.0, jitter, (n_cells, 2))
+    if (centers < 0).any() or (centers > np.array(shape) - 1).any():
+        raise ValueError(
+            f"a cluster of {n_cells} cells {spacing:g} px apart does not fit in a "
+            f"{shape[0]}x{shape[1]} image; use a larger image_size or fewer cells."
+        )
+    signal = render_cells(centers, shape, sigma, brightness)
+    image = add_noise(signal, noise_scale, rng)
+    return image, ground_truth_labels(centers, shape, sigma, brightness), centers
+
+
+def make_bright_dim(
+    n_bright=4,
+    n_dim=4,
+    bright=1.0,
+    dim=0.4,
+    sigma=CELL_SIGMA,
+    noise_scale=NOISE_SCALE,
+    image_size=IMAGE_SIZE,
+    seed=SEED,
+    min_separation=MIN_SEPARATION,
+):
+    """Return ``(image, labels, centers, classes)``: bright and dim cells mixed.
+
+    ``n_bright + n_dim`` centres are placed as in :func:`make_image`; the
+    brightness of each is then drawn by a random permutation of the classes, so
+    the class of a cell does not depend on its position in ``centers``.
+
+    Parameters
+    ----------
+    n_bright, n_dim : int, optional
+        Number of cells of each class.
+    bright, dim : float, optional
+        Peak brightness of the two classes (``bright > dim >= 0``).
+    sigma : float, optional
+    noise_scale : float, optional
+    image_size : int or (int, int), optional
+    seed : int, optional
+    min_separation : float, optional
+
+    Returns
+    -------
+    image : 2-D ndarray of float
+    labels : 2-D ndarray of int32
+        Ground truth; cell ``k`` is label ``k + 1``.
+    centers : (n, 2) ndarray of int
+    classes : (n,) ndarray of str
+        ``"bright"`` or ``"dim"``: ``classes[k]`` is the class of label ``k + 1``.
+
+    Examples
+    --------
+    >>> image, labels, centers, classes = make_bright_dim()
+    >>> sorted(classes.tolist()).count("dim"), int(labels.max())
+    (4, 8)
+    """
+    n_bright = _validate.whole_number(n_bright, "n_bright")
+    n_dim = _validate.whole_number(n_dim, "n_dim")
+    bright = _validate.real_number(bright, "bright", minimum=0)
+    dim = _validate.real_number(dim, "dim", minimum=0)
+    if not bright > dim:
+        raise ValueError(f"bright must be greater than dim, got bright={bright:g}, dim={dim:g}.")
+    rng, shape = _rng_and_shape(seed, image_size)
+    centers = place_cells(n_bright + n_dim, shape, min_separation, rng)
+    classes = rng.permutation(np.array(["bright"] * n_bright + ["dim"] * n_dim))
+    brightness = np.where(classes == "bright", bright, dim)
+    signal = render_cells(centers, shape, sigma, brightness)
+    image = add_noise(signal, noise_scale, rng)
+    return image, ground_truth_labels(centers, shape, sigma, brightness), centers, classes
+
+
+def make_uneven_illumination(
+    gradient=0.6,
+    n_cells=N_CELLS,
+    sigma=CELL_SIGMA,
+    brightness=CELL_BRIGHTNESS,
+    noise_scale=NOISE_SCALE,
+    image_size=IMAGE_SIZE,
+    seed=SEED,
+    min_separation=MIN_SEPARATION,
+):
+    """Return ``(image, labels, centers)``: cells on a background that rises to the right.
+
+    The background is the ramp ``gradient * col / cols``: 0 in the first
+    column, just under ``gradient`` in the last. It is added to the cells
+    before the noise, so it models light that reaches the detector unevenly
+    (stray light, autofluorescence, an uneven field), not a change of the
+    cells' own brightness. With the same ``seed`` the cells are those of
+    :func:`make_image` (the same centres), only the background differs; and
+    ``gradient=0`` gives exactly :func:`make_image`'s image.
+
+    The default ramp of 0.6 is deliberately strong: on its right-hand part the
+    smoothed background (ramp plus the clipped-noise offset of about
+    ``0.4 * noise_scale``) is above the default threshold of 0.5.
+
+    Parameters
+    ----------
+    gradient : float, optional
+        Background added at the right edge (>= 0).
+    n_cells, sigma, brightness, noise_scale, image_size, seed, min_separation : optional
+        As in :func:`make_image`.
+
+    Returns
+    -------
+    image : 2-D ndarray of float
+    labels : 2-D ndarray of int32
+        Ground truth (the background does not change which pixels are cell).
+    centers : (n_cells, 2) ndarray of int
+
+    Examples
+    --------
+    >>> image, labels, centers = make_uneven_illumination(gradient=0.0)
+    >>> bool(np.array_equal(image, make_image()[0]))
+    True
+    """
+    gradient = _validate.real_number(gradient, "gradient", minimum=0)
+    rng, shape = _rng_and_shape(seed, image_size)
+    centers = place_cells(n_cells, shape, min_separation, rng)
+    signal = render_cells(centers, shape, sigma, brightness)
+    ramp = gradient * np.arange(shape[1]) / shape[1]
+    image = add_noise(signal + ramp[None, :], noise_scale, rng)
+    return image, ground_truth_labels(centers, shape, sigma, brightness), centers
+
+
+def make_crowded_field(
+    n_cells=400,
+    image_size=512,
+    sigma_range=(4.0, 8.0),
+    brightness_range=(0.6, 1.0),
+    min_separation=12.0,
+    noise_scale=NOISE_SCALE,
+    seed=SEED,
+):
+    """Return ``(image, labels, centers)``: a large field crowded with cells of varied sizes.
+
+    The centres are placed as in :func:`make_image` but much closer together
+    (``min_separation`` defaults to half of :data:`MIN_SEPARATION`), so many
+    cells touch; each cell draws its width and peak brightness uniformly from
+    ``sigma_range`` and ``brightness_range``. The default field has 400 cells
+    on 512 x 512 pixels: a realistic size for timing a pipeline and a hard case
+    for tuning it.
+
+    Parameters
+    ----------
+    n_cells : int, optional
+    image_size : int or (int, int), optional
+    sigma_range : (float, float), optional
+        Smallest and largest cell width in pixels (``0 < low <= high``).
+    brightness_range : (float, float), optional
+        Smallest and largest peak brightness (``0 <= low <= high``).
+    min_separation : float, optional
+    noise_scale : float, optional
+    seed : int, optional
+
+    Returns
+    -------
+    image : 2-D ndarray of float
+    labels : 2-D ndarray of int32
+        Ground truth; cell ``k`` is label ``k + 1``.
+    centers : (n_cells, 2) ndarray of int
+
+    Examples
+    --------
+    >>> image, labels, centers = make_crowded_field(n_cells=50, image_size=200)
+    >>> image.shape, int(labels.max())
+    ((200, 200), 50)
+    """
+
+    def _range(value, name, minimum, strict):
+        if np.ndim(value) != 1 or len(value) != 2:
+            raise ValueError(f"{name} must be a (low, high) pair, got {value!r}.")
+        low = _validate.real_number(value[0], f"{name}[0]", minimum=minimum, strict=strict)
+        high = _validate.real_number(value[1], f"{name}[1]", minimum=minimum, strict=strict)
+        if high < low:
+            raise ValueError(f"{name} must be (low, high) with low <= high, got {value!r}.")
+        return low, high
+
+    sigma_low, sigma_high = _range(sigma_range, "sigma_range", 0, True)
+    b_low, b_high = _range(brightness_range, "brightness_range", 0, False)
+    rng, shape = _rng_and_shape(seed, image_size)
+    centers = place_cells(n_cells, shape, min_separation, rng)
+    sigma = rng.uniform(sigma_low, sigma_high, len(centers))
+    brightness = rng.uniform(b_low, b_high, len(centers))
+    signal = render_cells(centers, shape, sigma, brightness)
+    image = add_noise(signal, noise_scale, rng)
+    return image, ground_truth_labels(centers, shape, sigma, brightness), centers
