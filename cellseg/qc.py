@@ -17,7 +17,9 @@ vermillion/orange, agreement yellow.
 """
 
 import numpy as np
-from skimage.segmentation import find_boundaries
+from scipy import ndimage as ndi
+from skimage.draw import line as draw_line
+from skimage.segmentation import expand_labels, find_boundaries
 
 from . import _validate
 from ._errors import ERROR_KINDS, ErrorTable, ObjectError, classify_errors, label_topology
@@ -38,6 +40,8 @@ __all__ = [
     "show_comparison",
     "classify_errors",
     "label_topology",
+    "INJECTABLE_ERRORS",
+    "inject_error",
 ]
 
 # Okabe & Ito's palette: distinguishable by readers with colour-vision deficiency.
@@ -318,3 +322,115 @@ def show_comparison(image, y_true, y_pred, titles=("image", "reference", "predic
     add_error_legend(axes[-1], fontsize="small")
     fig.tight_layout()
     return fig
+
+
+#: Kinds of error :func:`inject_error` can put into a label image.
+INJECTABLE_ERRORS = ("split", "merge", "missed", "spurious", "shift", "grow", "shrink", "hole", "fragment")
+
+
+def _centroid(mask):
+    rows, cols = np.nonzero(mask)
+    return rows.mean(), cols.mean()
+
+
+def inject_error(labels, kind, label=None, *, other=None, amount=None, at=None):
+    """Return a copy of a label image with one segmentation error put in on purpose.
+
+    Used to build predictions whose errors are known exactly, to see how each
+    error looks and how each metric responds.
+
+    Parameters
+    ----------
+    labels : 2-D array_like of int
+        A (correct) label image.
+    kind : str
+        One of :data:`INJECTABLE_ERRORS`:
+
+        - ``"split"``: cut object ``label`` in two across its centroid row; the
+          lower part gets a new id (``labels.max() + 1``);
+        - ``"merge"``: give object ``other`` the id ``label`` and join the two
+          with a bridge ``amount`` pixels wide (default 3) along the line between
+          their centroids;
+        - ``"missed"``: remove object ``label``;
+        - ``"spurious"``: add a new object, a disc of radius ``amount``
+          (default 5) centred at ``at`` = (row, col), on background pixels only;
+        - ``"shift"``: move object ``label`` ``amount`` pixels (default 3) to
+          the right (onto background only);
+        - ``"grow"`` / ``"shrink"``: move the boundary of object ``label``
+          ``amount`` pixels (default 2) outwards / inwards;
+        - ``"hole"``: clear a disc of radius ``amount`` (default 2) at its centroid;
+        - ``"fragment"``: clear a band ``amount`` pixels wide (default 2) across
+          its centroid column, leaving two pieces with the same id.
+    label : int
+        The object to change (not used by ``"spurious"``).
+    other, amount, at : optional
+        See ``kind``.
+
+    Returns
+    -------
+    ndarray
+        A new label image (same dtype); ``labels`` is not changed.
+
+    Examples
+    --------
+    >>> lab = np.zeros((6, 6), int); lab[1:5, 1:5] = 1
+    >>> np.unique(inject_error(lab, "split", 1)).tolist()
+    [0, 1, 2]
+    >>> int((inject_error(lab, "shrink", 1, amount=1) == 1).sum())
+    4
+    """
+    labels = check_label_image(labels, ndim=2)
+    if kind not in INJECTABLE_ERRORS:
+        raise ValueError(f"kind must be one of {', '.join(INJECTABLE_ERRORS)}; got {kind!r}.")
+    out = labels.copy()
+    if kind == "spurious":
+        if at is None or len(at) != 2:
+            raise ValueError("a spurious object needs at=(row, col), the centre of the new object.")
+        radius = 5 if amount is None else _validate.real_number(amount, "amount", minimum=0)
+        rr, cc = np.ogrid[: labels.shape[0], : labels.shape[1]]
+        disc = (rr - at[0]) ** 2 + (cc - at[1]) ** 2 <= radius**2
+        out[disc & (labels == 0)] = int(labels.max()) + 1
+        return out
+    label = _validate.whole_number(label, "label", minimum=1)
+    mask = labels == label
+    if not mask.any():
+        raise ValueError(f"label {label} is not in the image; pass the id of an existing object.")
+    r0, c0 = _centroid(mask)
+    rows = np.arange(labels.shape[0])[:, None]
+    cols = np.arange(labels.shape[1])[None, :]
+    if kind == "split":
+        out[mask & (rows >= r0)] = int(labels.max()) + 1
+    elif kind == "merge":
+        other = _validate.whole_number(other, "other", minimum=1)
+        second = labels == other
+        if other == label or not second.any():
+            raise ValueError(f"other must be the id of a second object in the image, got {other}.")
+        width = 3 if amount is None else _validate.whole_number(amount, "amount", minimum=1)
+        r1, c1 = _centroid(second)
+        path = np.zeros(labels.shape, bool)
+        path[draw_line(int(round(r0)), int(round(c0)), int(round(r1)), int(round(c1)))] = True
+        bridge = ndi.binary_dilation(path, iterations=max(width // 2, 0)) if width > 1 else path
+        out[second | (bridge & ((labels == 0) | mask | second))] = label
+    elif kind == "missed":
+        out[mask] = 0
+    elif kind == "shift":
+        step = 3 if amount is None else _validate.whole_number(amount, "amount")
+        moved = np.zeros_like(mask)
+        moved[:, step:] = mask[:, : mask.shape[1] - step]
+        out[mask] = 0
+        out[moved & (out == 0)] = label
+    elif kind == "grow":
+        step = 2 if amount is None else _validate.real_number(amount, "amount", minimum=0)
+        out[expand_labels(mask.astype(np.uint8), step).astype(bool) & (labels == 0)] = label
+    elif kind == "shrink":
+        step = 2 if amount is None else _validate.whole_number(amount, "amount")
+        kept = ndi.binary_erosion(mask, iterations=step) if step else mask
+        out[mask & ~kept] = 0
+    elif kind == "hole":
+        radius = 2 if amount is None else _validate.real_number(amount, "amount", minimum=0)
+        out[mask & ((rows - r0) ** 2 + (cols - c0) ** 2 <= radius**2)] = 0
+    elif kind == "fragment":
+        width = 2 if amount is None else _validate.whole_number(amount, "amount", minimum=1)
+        start = int(round(c0 - width / 2))
+        out[mask & (cols >= start) & (cols < start + width)] = 0
+    return out

@@ -189,3 +189,37 @@ def test_show_comparison_draws_four_panels():
         assert fig.axes[3].get_legend() is not None
     finally:
         plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    "kind, kwargs, expected",
+    [
+        ("split", {"label": 1}, ("split", (1,), (1, 11))),
+        ("merge", {"label": 9, "other": 10}, ("merge", (9, 10), (9,))),
+        ("missed", {"label": 2}, ("missed", (2,), ())),
+        ("spurious", {"at": (40, 40)}, ("spurious", (), (11,))),
+        ("shift", {"label": 4, "amount": 5}, ("boundary", (4,), (4,))),
+        ("grow", {"label": 4, "amount": 5}, ("boundary", (4,), (4,))),
+        ("shrink", {"label": 4, "amount": 3}, ("boundary", (4,), (4,))),
+        ("hole", {"label": 4}, ("hole", (), (4,))),
+        ("fragment", {"label": 4}, ("disconnected", (), (4,))),
+    ],
+)
+def test_inject_error_is_found_by_the_classifier(kind, kwargs, expected):
+    truth = ground_truth_labels(CENTERS, 128, sigma=6)
+    pred = qc.inject_error(truth, kind, **kwargs)
+    assert truth.max() == 10  # inject_error never changes its input
+    found = [(r.kind, r.true_ids, r.pred_ids) for r in classify_errors(truth, pred) if r.kind != "correct"]
+    assert found == [expected]
+
+
+def test_inject_error_checks_its_arguments():
+    truth = ground_truth_labels(CENTERS, 128, sigma=6)
+    with pytest.raises(ValueError, match="kind must be one of"):
+        qc.inject_error(truth, "blur", 1)
+    with pytest.raises(ValueError, match="not in the image"):
+        qc.inject_error(truth, "split", 99)
+    with pytest.raises(ValueError, match="at=\\(row, col\\)"):
+        qc.inject_error(truth, "spurious")
+    with pytest.raises(ValueError, match="second object"):
+        qc.inject_error(truth, "merge", 1, other=1)
