@@ -13,6 +13,25 @@ with :mod:`cellseg`, never from a typed-in number.
 """
 
 from ._feedback import Feedback, check_number, is_placeholder
+from .metrics import (
+    check_last_threshold,
+    check_object_counts,
+    check_object_scores,
+    check_pixel_counts,
+    check_pixel_scores,
+    check_shift_limit,
+)
 from .model import check_smoothed_peak
 
-__all__ = ["Feedback", "check_number", "is_placeholder", "check_smoothed_peak"]
+__all__ = [
+    "Feedback",
+    "check_number",
+    "is_placeholder",
+    "check_smoothed_peak",
+    "check_pixel_counts",
+    "check_pixel_scores",
+    "check_object_counts",
+    "check_object_scores",
+    "check_last_threshold",
+    "check_shift_limit",
+]

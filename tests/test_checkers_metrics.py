@@ -1,0 +1,64 @@
+"""Tests of the checkers of the metrics exercises (right, wrong and placeholder answers)."""
+
+import numpy as np
+import pytest
+
+from cellseg import metrics
+from cellseg.exercises import (
+    check_last_threshold,
+    check_object_counts,
+    check_object_scores,
+    check_pixel_counts,
+    check_pixel_scores,
+    check_shift_limit,
+)
+from cellseg.exercises.metrics import hand_example, shifted_cell
+
+
+def test_hand_example_counts_worked_by_hand():
+    # Reference 9 + 12 + 8 = 29 pixels, prediction 6 + 3 + 9 + 4 = 22, shared 6 + 12 = 18.
+    assert check_pixel_counts(18, 4, 11, 15)
+    assert check_pixel_scores(18 / 22, 18 / 29, 36 / 51)
+    # IoUs: (1, 1) 6/9, (2, 2) 3/12, (2, 5) 9/12: two matches at 0.5, FP = 4 - 2, FN = 1.
+    assert check_object_counts(2, 2, 1)
+    assert check_object_scores(2 / 4, 2 / 3, 4 / 7)
+
+
+@pytest.mark.parametrize(
+    "checker, wrong",
+    [
+        (check_pixel_counts, (18, 4, 11, 14)),
+        (check_pixel_counts, (18.0, 4, 11, 15)),
+        (check_pixel_scores, (18 / 29, 18 / 22, 36 / 51)),  # precision and recall swapped
+        (check_object_counts, (3, 1, 1)),
+        (check_object_scores, (2 / 3, 2 / 4, 4 / 7)),
+    ],
+)
+def test_wrong_answers_get_a_hint(checker, wrong):
+    feedback = checker(*wrong)
+    assert feedback.correct is False and "Check" in feedback.message
+
+
+@pytest.mark.parametrize(
+    "checker, n", [(check_pixel_counts, 4), (check_pixel_scores, 3), (check_object_counts, 3),
+                   (check_object_scores, 3)],
+)
+def test_placeholders_are_not_answered_yet(checker, n):
+    assert checker(*([...] * n)).correct is None
+    assert checker(*([None] + [1] * (n - 1))).correct is None
+
+
+def test_threshold_checkers():
+    y_true, y_pred = shifted_cell()
+    inter = np.sum((y_true == 1) & (y_pred == 1))
+    union = np.sum((y_true == 1) | (y_pred == 1))
+    assert check_last_threshold(inter / union)
+    assert not check_last_threshold(0.5)
+    assert check_last_threshold(...).correct is None
+    # the IoU falls below 0.5 at the first shift where matching() stops finding the pair
+    ious = [metrics.overlap_table(*shifted_cell(s)).iou[0] for s in range(6)]
+    first = next(s for s, v in enumerate(ious) if v < 0.5)
+    assert check_shift_limit(first)
+    assert not check_shift_limit(first - 1)
+    assert not check_shift_limit(2.5)
+    assert check_shift_limit(None).correct is None
