@@ -1,0 +1,286 @@
+"""Splitting touching cells, seeded watershed, Voronoi-Otsu labelling, local threshold, label clean-up."""
+
+import math
+
+import numpy as np
+import pytest
+from scipy import ndimage as ndi
+from skimage.feature import peak_local_max
+
+from cellseg import pipeline, synthetic, theory
+
+
+def _discs(shape, centers, radius):
+    rr, cc = np.indices(shape)
+    return np.any([(rr - r) ** 2 + (cc - c) ** 2 <= radius**2 for r, c in centers], axis=0)
+
+
+def _one_cell_per_centre(labels, centers):
+    """Each true centre lies in its own object and there are no other objects."""
+    hit = labels[tuple(np.round(np.asarray(centers)).astype(int).T)]
+    return labels.max() == len(centers) and (hit > 0).all() and len(set(hit.tolist())) == len(hit)
+
+
+# --- the threshold merges close cells, as the midpoint formula predicts -------------------
+
+
+def test_merging_distance_predicted_by_the_midpoint_formula():
+    sigma_s = theory.smoothed_sigma(synthetic.CELL_SIGMA, pipeline.SMOOTH_SIGMA)
+    peak = theory.smoothed_peak(1.0, synthetic.CELL_SIGMA, pipeline.SMOOTH_SIGMA)
+    offset = theory.smoothed_noise_mean(synthetic.NOISE_SCALE, clipped=True)
+    d_merge = theory.min_separation(pipeline.THRESHOLD - offset, sigma_s, peak)
+    assert 21 < d_merge < 21.5
+    for seed in range(5):
+        apart = pipeline.segment(pipeline.smooth(synthetic.make_pair(d_merge + 1.5, seed=seed)[0]))[1]
+        merged = pipeline.segment(pipeline.smooth(synthetic.make_pair(d_merge - 1.5, seed=seed)[0]))[1]
+        assert (apart, merged) == (2, 1)
+
+
+# --- split_touching -------------------------------------------------------------------------
+
+
+def test_split_touching_cuts_two_discs_at_their_waist():
+    mask = _discs((24, 40), [(12, 12), (12, 26)], 8)
+    assert ndi.label(mask)[1] == 1
+    labels = pipeline.split_touching(mask, min_distance=5)
+    assert labels.max() == 2 and labels.dtype == np.int32
+    assert labels[12, 12] != labels[12, 26]
+    # the cut runs through the waist, halfway between the centres
+    assert set(np.unique(labels[:, :19])) <= {0, labels[12, 12]}
+    assert set(np.unique(labels[:, 20:])) <= {0, labels[12, 26]}
+    np.testing.assert_array_equal(labels > 0, mask)
+
+
+def test_split_touching_keeps_a_single_disc_and_separate_objects_whole():
+    mask = _discs((40, 40), [(10, 10)], 6) | _discs((40, 40), [(28, 28)], 9)
+    labels = pipeline.split_touching(mask)
+    assert labels.max() == 2
+    np.testing.assert_array_equal(labels > 0, mask)
+
+
+def test_split_touching_keeps_tiny_objects_that_have_no_peak():
+    mask = np.zeros((10, 10), bool)
+    mask[2, 2] = mask[6:8, 6:8] = True
+    labels = pipeline.split_touching(mask, min_distance=3)
+    assert labels.max() == 2 and (labels > 0).sum() == 5
+
+
+def test_split_touching_of_empty_mask_is_empty():
+    labels = pipeline.split_touching(np.zeros((5, 6), bool))
+    assert labels.shape == (5, 6) and labels.max() == 0
+
+
+@pytest.mark.parametrize("distance", [18, 19])
+def test_split_touching_separates_pairs_merged_by_the_threshold(distance):
+    image, truth, centers = synthetic.make_pair(distance)
+    mask = pipeline.smooth(image) > pipeline.THRESHOLD
+    assert ndi.label(mask)[1] == 1
+    assert _one_cell_per_centre(pipeline.split_touching(mask), centers)
+
+
+# --- the 14 px pair: markers from the intensities, then a seeded watershed -----------------
+
+
+def test_fourteen_pixel_pair_is_split_by_a_seeded_watershed():
+    image, truth, centers = synthetic.make_pair(14)
+    smoothed = pipeline.smooth(image)
+    mask = smoothed > pipeline.THRESHOLD
+    assert ndi.label(mask)[1] == 1  # the threshold alone sees one cell
+    blobs = -ndi.gaussian_laplace(image, 4)
+    seeds = peak_local_max(blobs, min_distance=5, labels=mask.astype(int), exclude_border=False)
+    labels = pipeline.seeded_watershed(smoothed, seeds, mask=mask)
+    assert _one_cell_per_centre(labels, centers)
+    found = np.array(ndi.center_of_mass(mask, labels, [1, 2]))
+    distances = np.hypot(*(found[:, None] - centers[None]).transpose(2, 0, 1)).min(axis=1)
+    assert distances.max() < 2.0
+
+
+# --- seeded_watershed -----------------------------------------------------------------------
+
+
+def test_seeded_watershed_meets_at_the_darkest_line():
+    image = np.array([[3.0, 2, 1, 0, 1, 2, 3, 4]] * 3)
+    labels = pipeline.seeded_watershed(image, [[1, 0], [1, 7]])
+    # the darkest column (3) is where the floods meet; it may go either way
+    assert (labels[:, :3] == 1).all() and (labels[:, 4:] == 2).all()
+
+
+def test_seeded_watershed_for_membranes_floods_the_image_itself():
+    membrane = np.array([[0.0, 0, 5, 0, 0, 0]] * 2)
+    labels = pipeline.seeded_watershed(membrane, [[0, 0], [0, 5]], bright_objects=False)
+    assert (labels[:, :2] == 1).all() and (labels[:, 3:] == 2).all()
+
+
+def test_seeded_watershed_keeps_the_labels_of_a_seed_image_and_respects_the_mask():
+    image = np.zeros((4, 6))
+    seeds = np.zeros((4, 6), int)
+    seeds[0, 0] = 7
+    seeds[3, 5] = 3
+    mask = np.ones((4, 6), bool)
+    mask[:, 3] = False
+    labels = pipeline.seeded_watershed(image, seeds, mask=mask)
+    assert (labels[:, :3] == 7).all() and (labels[:, 3] == 0).all() and (labels[:, 4:] == 3).all()
+
+
+@pytest.mark.parametrize(
+    "seeds, mask, error",
+    [
+        ([[0, 9]], None, ValueError),  # outside the image
+        ([[0, 0, 0]], None, ValueError),  # not (row, col)
+        (np.zeros((4, 5)), None, ValueError),  # float label image
+        ([[0, 0]], np.zeros((3, 3), bool), ValueError),  # mask of another shape
+        ([[0, 0]], np.zeros((4, 5)), TypeError),  # float mask
+    ],
+)
+def test_seeded_watershed_refuses_bad_input(seeds, mask, error):
+    with pytest.raises(error):
+        pipeline.seeded_watershed(np.zeros((4, 5)), seeds, mask=mask)
+
+
+def test_seeded_watershed_bright_objects_must_be_a_bool():
+    with pytest.raises(TypeError):
+        pipeline.seeded_watershed(np.zeros((4, 5)), [[0, 0]], bright_objects="yes")
+
+
+# --- voronoi_otsu_labeling ------------------------------------------------------------------
+
+
+def test_voronoi_otsu_finds_the_eight_default_cells():
+    image, centers = synthetic.make_image()
+    labels = pipeline.voronoi_otsu_labeling(image, spot_sigma=4, outline_sigma=2)
+    assert labels.dtype == np.int32
+    assert _one_cell_per_centre(labels, centers)
+
+
+def test_voronoi_otsu_splits_the_fourteen_pixel_pair_without_a_waist():
+    image, _, centers = synthetic.make_pair(14)
+    labels = pipeline.voronoi_otsu_labeling(image, spot_sigma=2, outline_sigma=2)
+    assert _one_cell_per_centre(labels, centers)
+    # with a large spot_sigma the two peaks melt into one seed: one object
+    assert pipeline.voronoi_otsu_labeling(image, spot_sigma=5, outline_sigma=2).max() == 1
+
+
+def test_voronoi_otsu_cut_lies_halfway_between_the_seeds():
+    image = synthetic.render_cells([[20, 20], [20, 36]], image_size=(40, 56), sigma=5)
+    labels = pipeline.voronoi_otsu_labeling(image, spot_sigma=1, outline_sigma=1)
+    assert labels.max() == 2
+    row = labels[20]
+    left = row[:28][row[:28] > 0]
+    right = row[29:][row[29:] > 0]
+    assert len(set(left)) == 1 and len(set(right)) == 1 and left[0] != right[0]
+
+
+def test_voronoi_otsu_small_spot_sigma_oversplits_noise():
+    image, _ = synthetic.make_image()
+    assert pipeline.voronoi_otsu_labeling(image, spot_sigma=0.5, outline_sigma=2).max() > 8
+
+
+def test_voronoi_otsu_of_a_constant_image_is_empty():
+    assert pipeline.voronoi_otsu_labeling(np.full((8, 8), 3.0)).max() == 0
+
+
+@pytest.mark.parametrize("kwargs", [{"spot_sigma": -1}, {"outline_sigma": math.nan}])
+def test_voronoi_otsu_refuses_bad_sigmas(kwargs):
+    with pytest.raises(ValueError):
+        pipeline.voronoi_otsu_labeling(np.zeros((8, 8)), **kwargs)
+
+
+def test_voronoi_otsu_refuses_a_colour_image():
+    with pytest.raises(ValueError, match="RGB"):
+        pipeline.voronoi_otsu_labeling(np.zeros((8, 8, 3)))
+
+
+# --- local_threshold ------------------------------------------------------------------------
+
+
+def test_local_threshold_of_a_ramp_is_the_ramp_plus_offset():
+    ramp = np.tile(np.arange(30.0) / 30, (20, 1))
+    threshold = pipeline.local_threshold(ramp, size=7, offset=0.2)
+    np.testing.assert_allclose(threshold[:, :-3], ramp[:, :-3] + 0.2)
+    # within half a window of the bright edge the opening falls short of the ramp
+    assert (threshold[:, -3:] <= ramp[:, -3:] + 0.2).all()
+    assert (threshold[:, -3:] >= ramp[:, -3:] + 0.2 - 3 / 30 - 1e-12).all()
+
+
+def test_local_threshold_restores_the_count_under_the_gradient():
+    image, truth, centers = synthetic.make_uneven_illumination(gradient=0.6)
+    smoothed = pipeline.smooth(image)
+    labels_global, n_global = pipeline.segment(smoothed)
+    assert n_global != synthetic.N_CELLS  # the bright side merges into one big object
+    labels, n = pipeline.segment(smoothed - pipeline.local_threshold(smoothed), threshold=0)
+    assert n == synthetic.N_CELLS and _one_cell_per_centre(labels, centers)
+
+
+def test_local_threshold_matches_the_global_one_on_an_even_background():
+    image, centers = synthetic.make_image()
+    smoothed = pipeline.smooth(image)
+    local = pipeline.segment(smoothed - pipeline.local_threshold(smoothed), threshold=0)[0]
+    glob = pipeline.segment(smoothed)[0]
+    assert local.max() == glob.max() == synthetic.N_CELLS
+    # the same cells, with areas within 10 %
+    ratio = np.bincount(local.ravel())[1:] / np.bincount(glob.ravel())[1:]
+    assert np.all(np.abs(ratio - 1) < 0.1)
+
+
+@pytest.mark.parametrize("kwargs, error", [({"size": 0}, ValueError), ({"size": 2.5}, TypeError),
+                                          ({"offset": "0.4"}, TypeError)])
+def test_local_threshold_refuses_bad_arguments(kwargs, error):
+    with pytest.raises(error):
+        pipeline.local_threshold(np.zeros((8, 8)), **kwargs)
+
+
+# --- label post-processing ------------------------------------------------------------------
+
+
+def test_erode_labels_shrinks_each_object_and_separates_touching_ones():
+    labels = np.zeros((9, 12), np.int32)
+    labels[1:8, 1:6] = 1
+    labels[1:8, 6:11] = 2
+    eroded = pipeline.erode_labels(labels, 1)
+    assert eroded.dtype == labels.dtype
+    np.testing.assert_array_equal(eroded[4], [0, 0, 1, 1, 1, 0, 0, 2, 2, 2, 0, 0])
+    assert (eroded[[1, 7]] == 0).all() and (eroded[2:7, 2:5] == 1).all()
+    assert pipeline.erode_labels(labels, 3).max() == 0  # 5 px wide objects vanish at radius 3
+    np.testing.assert_array_equal(pipeline.erode_labels(labels, 0), labels)
+
+
+def test_erode_labels_at_the_image_edge_does_not_erode():
+    labels = np.ones((5, 5), int)
+    np.testing.assert_array_equal(pipeline.erode_labels(labels, 2), labels)
+
+
+def test_opening_of_labels_removes_thin_parts():
+    from skimage.segmentation import expand_labels
+
+    labels = np.zeros((15, 30), int)
+    labels[3:12, 3:12] = 1  # a 9x9 square ...
+    labels[7, 12:25] = 1  # ... with a one-pixel tail
+    opened = expand_labels(pipeline.erode_labels(labels, 2), 2)
+    assert (opened[7, 14:] == 0).all()
+    assert (opened[5:10, 5:10] == 1).all()
+
+
+def test_filter_by_size_keeps_objects_within_the_bounds():
+    labels = np.array([[1, 0, 2, 2, 0, 3, 3, 3, 0, 4, 4, 4, 4]])
+    np.testing.assert_array_equal(
+        pipeline.filter_by_size(labels, min_size=2, max_size=3),
+        [[0, 0, 2, 2, 0, 3, 3, 3, 0, 0, 0, 0, 0]],
+    )
+    np.testing.assert_array_equal(pipeline.filter_by_size(labels), labels)
+
+
+@pytest.mark.parametrize(
+    "call, error",
+    [
+        (lambda: pipeline.filter_by_size(np.ones((3, 3)), 1), ValueError),
+        (lambda: pipeline.filter_by_size(np.ones((3, 3), int), 5, 2), ValueError),
+        (lambda: pipeline.erode_labels(np.ones((3, 3), int), -1), ValueError),
+        (lambda: pipeline.erode_labels(-np.ones((3, 3), int), 1), ValueError),
+        (lambda: pipeline.split_touching(np.ones((3, 3))), TypeError),
+        (lambda: pipeline.split_touching(np.ones((3, 3, 3), bool)), ValueError),
+        (lambda: pipeline.split_touching(np.ones((3, 3), bool), min_distance=0), ValueError),
+    ],
+)
+def test_post_processing_refuses_bad_input(call, error):
+    with pytest.raises(error):
+        call()
