@@ -1,0 +1,155 @@
+"""Checkers of the splitting lesson's exercises: right, wrong and placeholder answers."""
+
+import numpy as np
+import pytest
+from scipy import ndimage as ndi
+
+from cellseg import pipeline, synthetic
+from cellseg.exercises import splitting as ex
+
+
+@pytest.mark.parametrize(
+    "checker",
+    [
+        lambda a: ex.check_pair_split(a),
+        lambda a: ex.check_intensity_classes(a, ["bright"], {}),
+        lambda a: ex.check_intensity_classes(np.zeros((2, 2), int), a, {}),
+        lambda a: ex.check_count_statistics(a, [0] * 5),
+        lambda a: ex.check_failure_level(a),
+        lambda a: ex.check_global_count(a),
+        lambda a: ex.check_adaptive_labels(a),
+    ],
+)
+@pytest.mark.parametrize("placeholder", [..., None])
+def test_placeholders_are_not_answered_yet(checker, placeholder):
+    assert checker(placeholder).correct is None
+
+
+# --- watershed ------------------------------------------------------------------------------
+
+
+def test_pair_split_accepts_the_truth_and_a_cut_through_the_middle():
+    image, truth, centers = synthetic.make_pair(ex.PAIR_DISTANCE)
+    assert ex.check_pair_split(truth)
+    halves = (pipeline.smooth(image) > 0.5).astype(np.int32)
+    halves[:, 32:] *= 2
+    assert ex.check_pair_split(halves)
+
+
+def test_pair_split_refuses_one_object_three_objects_and_a_wrong_cut():
+    image, truth, centers = synthetic.make_pair(ex.PAIR_DISTANCE)
+    merged = (pipeline.smooth(image) > 0.5).astype(np.int32)
+    feedback = ex.check_pair_split(merged)
+    assert feedback.correct is False and "1 object" in feedback.message
+    three = merged.copy()
+    three[:, 28:36] *= 2
+    three[:, 36:] *= 3
+    assert ex.check_pair_split(three).correct is False
+    lopsided = merged.copy()
+    lopsided[:, 28:] *= 2  # one object per centre, but the cut is 4 px off the middle
+    feedback = ex.check_pair_split(lopsided)
+    assert feedback.correct is False and "wrong place" in feedback.message
+    top_bottom = merged.copy()
+    top_bottom[33:] *= 2  # two objects, but both centres in the same one
+    assert ex.check_pair_split(top_bottom).correct is False
+
+
+@pytest.mark.parametrize("bad", [np.zeros((64, 64)), np.zeros((10, 10), int), "labels"])
+def test_pair_split_explains_bad_label_images(bad):
+    assert ex.check_pair_split(bad).correct is False
+
+
+# --- intensity classes --------------------------------------------------------------------
+
+
+def test_class_scores_by_hand():
+    # three cells: a, b, b; one object swallowed two cells, one cell is missed
+    labels = np.array([[1, 1, 1, 0, 2, 0, 0]])
+    centers = [[0, 0], [0, 2], [0, 6]]
+    scores = ex.class_scores(labels, ["b", "b"], centers, ["a", "b", "b"])
+    assert scores["b"] == (0.0, 0.0)  # label 1 holds two centres, label 2 holds none
+    assert np.isnan(scores["a"][0]) and scores["a"][1] == 0.0
+
+
+def test_intensity_classes_right_answer():
+    image, truth, centers, classes = synthetic.make_bright_dim()
+    assert ex.check_intensity_classes(truth, classes, {"bright": (1.0, 1.0), "dim": (1, 1)})
+
+
+def test_intensity_classes_default_threshold_misses_the_dim_cells():
+    image, truth, centers, classes = synthetic.make_bright_dim()
+    labels, n = pipeline.segment(pipeline.smooth(image))
+    predicted = ["bright"] * n
+    scores = ex.class_scores(labels, predicted, centers, classes)
+    assert scores["bright"] == (1.0, 1.0) and scores["dim"][1] == 0.0
+    feedback = ex.check_intensity_classes(labels, predicted, scores)
+    assert feedback.correct is False and "dim cell" in feedback.message
+
+
+def test_intensity_classes_wrong_scores_or_classes():
+    image, truth, centers, classes = synthetic.make_bright_dim()
+    assert ex.check_intensity_classes(truth, classes, {"bright": (1, 0.5), "dim": (1, 1)}).correct is False
+    assert ex.check_intensity_classes(truth, classes, {"bright": (1, 1)}).correct is False
+    swapped = np.where(classes == "dim", "bright", "dim")
+    scores = ex.class_scores(truth, swapped, centers, classes)
+    assert scores == {"bright": (0.0, 0.0), "dim": (0.0, 0.0)}
+    feedback = ex.check_intensity_classes(truth, swapped, scores)
+    assert feedback.correct is False and "wrong class" in feedback.message
+    assert ex.check_intensity_classes(truth, classes[:3], {}).correct is False
+
+
+# --- noise vs count -----------------------------------------------------------------------
+
+
+def test_count_cells_matches_the_pipeline_image_by_image():
+    counts = ex.count_cells([0.1, 0.9], 3)
+    for row, level in zip(counts, [0.1, 0.9]):
+        for i, n in enumerate(row):
+            image = synthetic.make_image(noise_scale=level, seed=synthetic.SEED + i)[0]
+            assert n == pipeline.segment(pipeline.smooth(image))[1]
+
+
+def test_count_statistics():
+    counts = ex.count_cells()
+    mean, std = counts.mean(axis=1), counts.std(axis=1)
+    assert ex.check_count_statistics(mean, std)
+    assert ex.check_count_statistics(list(mean), counts.std(axis=1, ddof=1))
+    assert ex.check_count_statistics(mean + 0.1, std).correct is False
+    assert ex.check_count_statistics(mean, std + 0.5).correct is False
+    assert ex.check_count_statistics(mean[:3], std[:3]).correct is False
+    assert ex.check_count_statistics("eight", std).correct is False
+
+
+def test_failure_level_is_the_first_level_with_a_miscount():
+    counts = ex.count_cells(ex.EXTENDED_NOISE_LEVELS)
+    first = int(np.argmax((counts != synthetic.N_CELLS).any(axis=1)))
+    assert first > 0 and (counts[:first] == synthetic.N_CELLS).all()
+    level = ex.EXTENDED_NOISE_LEVELS[first]
+    assert ex.check_failure_level(level)
+    assert ex.check_failure_level(ex.EXTENDED_NOISE_LEVELS[first - 1]).correct is False
+    assert ex.check_failure_level(ex.EXTENDED_NOISE_LEVELS[first + 1]).correct is False
+    assert ex.check_failure_level("0.6").correct is False
+
+
+# --- adaptive thresholding ----------------------------------------------------------------
+
+
+def test_global_count_under_the_gradient():
+    image, _, _ = synthetic.make_uneven_illumination()
+    n = pipeline.segment(pipeline.smooth(image))[1]
+    assert n != synthetic.N_CELLS
+    assert ex.check_global_count(n) and ex.check_global_count(np.int64(n))
+    assert ex.check_global_count(n + 1).correct is False
+    assert ex.check_global_count(float(n)).correct is False
+
+
+def test_adaptive_labels():
+    image, truth, centers = synthetic.make_uneven_illumination()
+    smoothed = pipeline.smooth(image)
+    assert ex.check_adaptive_labels(truth)
+    local, _ = pipeline.segment(smoothed - pipeline.local_threshold(smoothed), threshold=0)
+    assert ex.check_adaptive_labels(local)
+    glob, _ = pipeline.segment(smoothed)
+    feedback = ex.check_adaptive_labels(glob)
+    assert feedback.correct is False and "several cells" in feedback.message
+    assert ex.check_adaptive_labels(ndi.label(truth > 0)[0][:10]).correct is False
