@@ -33,21 +33,21 @@ deviation (MAD) times 1.4826 estimates that robustly, unaffected by the smooth
 objects (if most differences are exactly 0, as in a coarsely quantised image,
 their plain standard deviation is used instead).
 
-*Background and trend.* The image is smoothed with a Gaussian of width 2
-pixels (which divides the noise by ``2 sqrt(pi) * 2``,
-:func:`cellseg.theory.smoothed_noise_std`) and cut into a grid of tiles (8 x 8
-by default). A second-order polynomial surface in ``(row, col)`` is fitted by
-least squares to a first guess of each tile's background, its 10th
-percentile. Pixels more than two (smoothed) noise standard deviations above the
-surface are taken as objects; each tile's background becomes the mean of its
-remaining pixels, tiles more than half covered by objects are left out, and
-the surface is fitted again (three rounds). The *background* is the median of
-the pixels that are not objects (of all pixels in a tiny or crowded image).
-The *trend* is the difference between the highest and lowest value of the
-surface over the image, reported relative to the signal: above ``max_trend``
-the illumination is called uneven. On evenly lit images of the course's model
-it stays below about 6% of the signal. A trend that only dims the objects, on a
-black background, is not seen.
+*Background and trend.* The image is cut into a grid of tiles (8 x 8 by
+default) and a second-order polynomial surface in ``(row, col)`` is fitted by
+least squares to the median of each tile. Objects are then found on a smoothed
+copy of the image (Gaussian of width 2 pixels, which divides the noise by
+``2 sqrt(pi) * 2``, :func:`cellseg.theory.smoothed_noise_std`): pixels more than
+two smoothed-noise standard deviations above the (equally smoothed) surface.
+Each tile's background becomes the mean of its pixels that are not objects,
+tiles more than half covered by objects are left out, and the surface is
+fitted again (three rounds). The *background* is the median of the pixels that
+are not objects (of all pixels in a tiny or crowded image). The *trend* is the
+difference between the highest and lowest value of the surface over the image,
+reported relative to the signal: above ``max_trend`` the illumination is called
+uneven. On evenly lit images of the course's model it stays below about 6% of
+the signal (8% when cells cover much of the image). A trend that only dims the
+objects, on a black background, is not seen.
 
 *Signal and SNR.* The signal is the 99th percentile minus the background (the
 objects must cover more than 1% of the image) and the signal-to-noise ratio
@@ -66,7 +66,7 @@ from scipy import ndimage as ndi
 from . import _validate, theory
 from .acquisition import full_scale as _full_scale
 
-__all__ = ["ImageReport", "BatchReport", "image_report", "batch_report"]
+__all__ = ["ImageReport", "BatchReport", "image_report", "batch_report", "estimate_background"]
 
 CLIP_FRACTION = 0.001  #: fraction of pixels at the extreme value that counts as clipping
 MIN_RANGE = 0.2  #: smallest acceptable used fraction of the dynamic range
@@ -209,7 +209,11 @@ def _background_model(values, noise, n_tiles):
     if n_r < 3 or n_c < 3:
         return None, None
     th, tw = rows // n_r, cols // n_c
-    smoothed = ndi.gaussian_filter(values, TREND_SMOOTH)
+
+    def _smooth(x):  # the surface is smoothed too, so that both bend alike at the edges
+        return ndi.gaussian_filter(x, TREND_SMOOTH)
+
+    smoothed = _smooth(values)
     smoothed_noise = theory.smoothed_noise_std(noise, TREND_SMOOTH)
 
     def tiles(x):  # (n_tiles, pixels per tile); the last rows/cols that do not fill a tile are left out
@@ -224,23 +228,59 @@ def _background_model(values, noise, n_tiles):
     gr = np.linspace(-1, 1, rows)[:, None]
     gc = np.linspace(-1, 1, cols)[None, :]
 
-    smoothed_tiles = tiles(smoothed)
-    level = np.percentile(smoothed_tiles, 10, axis=1)  # first guess: objects raise high percentiles
+    raw_tiles = tiles(values)  # tile levels come from the raw pixels: smoothing bends the edges
+    level = np.median(raw_tiles, axis=1)  # first guess
     use = np.ones(level.size, dtype=bool)
     min_tiles = min(10, level.size)
     for _ in range(3):
         coef = np.linalg.lstsq(design[use], level[use], rcond=None)[0]
-        objects = smoothed - _quadratic(coef, gr, gc) > 2 * smoothed_noise
+        objects = smoothed - _smooth(_quadratic(coef, gr, gc)) > 2 * smoothed_noise
         in_tiles = tiles(objects)
         n_background = (~in_tiles).sum(axis=1)
-        level = np.where(in_tiles, 0.0, smoothed_tiles).sum(axis=1) / np.maximum(n_background, 1)
+        level = np.where(in_tiles, 0.0, raw_tiles).sum(axis=1) / np.maximum(n_background, 1)
         use = n_background >= 0.5 * th * tw
         if use.sum() < min_tiles:  # crowded image: keep the least covered tiles
             use = n_background >= np.sort(n_background)[-min_tiles]
     coef = np.linalg.lstsq(design[use], level[use], rcond=None)[0]
     surface = _quadratic(coef, gr, gc)
-    objects = smoothed - surface > 2 * smoothed_noise
+    objects = smoothed - _smooth(surface) > 2 * smoothed_noise
     return surface, objects
+
+
+def estimate_background(image, *, n_tiles=N_TILES):
+    """Return the smooth background of ``image``: the surface behind the trend of :func:`image_report`.
+
+    A second-order polynomial in ``(row, col)`` fitted to the object-free part
+    of a grid of tiles (see the module docstring). Subtracting it flattens an
+    unevenly lit background; dividing by it (after the offset is removed) is a
+    rough flat-field correction when no flat-field image was recorded.
+
+    Parameters
+    ----------
+    image : 2-D array_like
+    n_tiles : int, optional
+        Tiles per side (>= 3); the image needs at least 4 pixels per tile.
+
+    Returns
+    -------
+    background : 2-D ndarray of float, same shape as ``image``
+
+    Examples
+    --------
+    >>> ramp = np.tile(np.linspace(10.0, 20.0, 64), (64, 1))
+    >>> bg = estimate_background(ramp)
+    >>> round(float(bg[0, 0]), 3), round(float(bg[0, -1]), 3)
+    (10.0, 20.0)
+    """
+    _, values = _as_image(image)
+    n_tiles = _validate.whole_number(n_tiles, "n_tiles", minimum=3)
+    surface, _ = _background_model(values, _noise_std(values), n_tiles)
+    if surface is None:
+        raise ValueError(
+            f"image of shape {values.shape} is too small for a {n_tiles} x {n_tiles} grid of "
+            "tiles of at least 4 pixels; pass a larger image or a smaller n_tiles (>= 3)."
+        )
+    return surface
 
 
 def image_report(

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from cellseg.acquisition import acquire, full_scale, illumination_field
-from cellseg.image_qc import BatchReport, batch_report, image_report
+from cellseg.image_qc import BatchReport, batch_report, estimate_background, image_report
 from cellseg.synthetic import make_image, place_cells, render_cells
 
 SIZE = 128
@@ -225,3 +225,25 @@ def test_batch_report_bad_input():
         batch_report(images, names[:2])
     with pytest.raises(ValueError, match="single 2-D image"):
         batch_report(images[0])
+
+
+# ---------------------------------------------------------------- estimate_background
+
+
+def test_estimate_background_recovers_a_vignetting_and_subtracting_it_fixes_the_image():
+    exposure, offset, background = 2000, 100, 1.0
+    field = illumination_field(SIZE, falloff=0.4)
+    signal = scene(9, background=background) * field
+    img = acquire(signal, exposure, bit_depth=16, offset=offset, noise_scale=0.05)
+    assert image_report(img, bit_depth=16).uneven
+    bg = estimate_background(img)
+    truth = exposure * background * field + offset
+    # within 5% of the background's own range everywhere (typically 2-4% on such images)
+    assert np.abs(bg - truth).max() < 0.05 * (truth.max() - truth.min())
+    flattened = img - bg + bg.mean()
+    assert not image_report(flattened).uneven
+
+
+def test_estimate_background_too_small():
+    with pytest.raises(ValueError, match="too small"):
+        estimate_background(np.ones((8, 8)))
