@@ -12,10 +12,16 @@ __all__ = ["glue"]
 def glue(name, value, display=True):
     """Store ``value`` under ``name`` for the book's text; show it when ``display``.
 
+    NumPy scalars are stored as plain Python numbers, so that a format such as
+    ``{glue:text}`name:.2f``` works on them (NumPy 2 would otherwise store the
+    text ``np.float64(...)``).
+
     Examples
     --------
     >>> glue("answer", 42, display=False)
     """
+    if hasattr(value, "item") and getattr(value, "ndim", None) == 0:
+        value = value.item()  # NumPy scalar or 0-d array -> Python number
     try:
         from myst_nb import glue as myst_glue
     except ImportError:  # not building the book: nothing to store
