@@ -103,6 +103,11 @@ def smoothed_noise_std(noise_scale, smooth_sigma, clipped=False):
     ``smooth_sigma >= 1`` pixel the two agree to better than 0.1 %.
     ``smooth_sigma = 0`` returns the unsmoothed standard deviation.
 
+    It holds at least about ``4 * smooth_sigma`` pixels from the image border.
+    Nearer the border, scipy's reflecting boundary averages some pixels twice,
+    so the smoothed noise is stronger there (about ``sqrt(2)`` times on the
+    outermost rows and columns) and noise crosses a threshold more often.
+
     Examples
     --------
     >>> round(smoothed_noise_std(0.15, 2), 4)
