@@ -129,3 +129,11 @@ def test_bad_arguments_are_rejected(call, message):
 def test_non_numbers_are_rejected():
     with pytest.raises(TypeError, match="real number"):
         theory.smoothed_peak("1", 6, 2)
+
+
+def test_smoothed_noise_is_stronger_on_the_border_as_documented(big_noise):
+    unclipped, _ = big_noise
+    interior = unclipped[8:-8, 8:-8].std()
+    edge_rows = np.concatenate([unclipped[0, 8:-8], unclipped[-1, 8:-8]]).std()
+    assert interior == pytest.approx(theory.smoothed_noise_std(0.15, 2), rel=0.02)
+    assert edge_rows / interior == pytest.approx(math.sqrt(2), rel=0.1)
