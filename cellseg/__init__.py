@@ -13,6 +13,7 @@ Small functions on NumPy arrays, in the style of scikit-image:
 Coordinates are ``(row, col)``; label images are integer arrays with 0 as background.
 """
 
+from . import exercises, labels, metrics, pipeline, qc, synthetic, theory
 from .labels import check_label_image
 from .pipeline import MIN_CELL_SIZE, SMOOTH_SIGMA, THRESHOLD, cell_sizes, segment, smooth
 from .synthetic import (
