@@ -1,0 +1,59 @@
+"""Speed of the visual-QC helpers on a 512 x 512 image (the slider budget is well under 100 ms).
+
+Times qc.error_map, qc.overlay_comparison, qc.overlay_labels, the swipe update of the
+visual-QC lesson (array slicing of two precomputed overlays) and qc.classify_errors, best of
+several runs. Run::
+
+    .venv/bin/python benchmarks/bench_qc.py
+"""
+
+import time
+
+import numpy as np
+
+from cellseg import qc
+from cellseg.pipeline import segment, smooth
+from cellseg.synthetic import add_noise, ground_truth_labels, place_cells, render_cells
+
+SIZE = 512
+
+
+def best_time(func, repeat=7):
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
+
+
+def main():
+    rng = np.random.default_rng(512)
+    centers = place_cells(120, SIZE, 30, rng, margin=12)
+    image = add_noise(render_cells(centers, SIZE, sigma=7.0), 0.3, rng)
+    truth = ground_truth_labels(centers, SIZE, sigma=7.0)
+    pred, _ = segment(smooth(image))
+    left = qc.overlay_labels(image, truth)
+    right = qc.overlay_labels(image, pred)
+
+    def swipe(column=200):
+        shown = right.copy()
+        shown[:, :column] = left[:, :column]
+        return shown
+
+    rows = [
+        ("qc.error_map (with image)", best_time(lambda: qc.error_map(truth, pred, image))),
+        ("qc.overlay_comparison", best_time(lambda: qc.overlay_comparison(image, truth, pred))),
+        ("qc.overlay_labels", best_time(lambda: qc.overlay_labels(image, pred))),
+        ("swipe update (slicing)", best_time(swipe)),
+        ("qc.classify_errors", best_time(lambda: qc.classify_errors(truth, pred))),
+    ]
+    print(f"{SIZE}x{SIZE} image, {len(centers)} cells")
+    print(f"| {'step':28s} | time (ms) |")
+    print(f"|{'-' * 30}|-----------|")
+    for name, ms in rows:
+        print(f"| {name:28s} | {ms:9.1f} |")
+
+
+if __name__ == "__main__":
+    main()
