@@ -439,3 +439,14 @@ def test_distance_properties(a, b, q):
     assert 0 <= h <= hausdorff_distance(a, b)
     assert 0 <= mean_contour_distance(a, b) <= hausdorff_distance(a, b)
     assert hausdorff_distance(a, a) == 0.0
+
+
+def test_distances_in_3d_with_anisotropic_voxels():
+    a = np.zeros((5, 8, 8), bool)
+    a[1:4, 2:6, 2:6] = True
+    b = np.roll(a, 1, axis=0)  # one plane higher
+    assert hausdorff_distance(a, b) == 1.0
+    assert hausdorff_distance(a, b, spacing=(3.0, 0.5, 0.5)) == 3.0
+    assert mean_contour_distance(a, a, spacing=(3.0, 0.5, 0.5)) == 0.0
+    with pytest.raises(ValueError, match="spacing"):
+        hausdorff_distance(a, b, spacing=(1.0, 1.0))
