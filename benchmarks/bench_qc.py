@@ -7,24 +7,14 @@ several runs. Run::
     .venv/bin/python benchmarks/bench_qc.py
 """
 
-import time
-
 import numpy as np
+from bench_metrics import best_time  # same folder: best of several runs, in ms
 
 from cellseg import qc
 from cellseg.pipeline import segment, smooth
 from cellseg.synthetic import add_noise, ground_truth_labels, place_cells, render_cells
 
 SIZE = 512
-
-
-def best_time(func, repeat=7):
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return best * 1000
 
 
 def main():
