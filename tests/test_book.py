@@ -5,24 +5,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import notebooks  # tools/notebooks.py
 import pytest
-import yaml
 
 
 def _jupyter_book():
     exe = Path(sys.executable).with_name("jupyter-book.exe" if os.name == "nt" else "jupyter-book")
     return str(exe) if exe.exists() else "jupyter-book"
-
-
-def _toc_files(node):
-    if isinstance(node, dict):
-        if "file" in node:
-            yield node["file"]
-        for value in node.values():
-            yield from _toc_files(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _toc_files(item)
 
 
 @pytest.mark.book
@@ -40,8 +29,7 @@ def test_book_builds_cleanly(root, tmp_path):
     # -W turns every Sphinx warning into a failure; also make sure none slipped through.
     assert "build succeeded" in log and ": WARNING:" not in log, log[-6000:]
     html = tmp_path / "_build" / "html"
-    toc = yaml.safe_load((root / "_toc.yml").read_text())
-    for page in [toc["root"], *_toc_files(toc)]:
+    for page in notebooks.toc_entries(root):
         assert (html / f"{page}.html").exists(), page
     # the .ipynb twins are not built as pages of their own
     assert not list(html.glob("**/*.ipynb.html"))

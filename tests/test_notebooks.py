@@ -85,20 +85,8 @@ def test_the_exercise_generator_rules():
         notebooks.exercise_from_solution(untitled, "t")
 
 
-def _toc_files(node):
-    if isinstance(node, dict):
-        if "file" in node:
-            yield node["file"]
-        for value in node.values():
-            yield from _toc_files(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _toc_files(item)
-
-
 def test_every_notebook_is_in_the_table_of_contents(root):
-    toc = yaml.safe_load((root / "_toc.yml").read_text())
-    listed = set(_toc_files(toc)) | {toc["root"]}
+    listed = set(notebooks.toc_entries(root))
     notebooks_ = {str(p.relative_to(root).with_suffix("")) for p in _all_md(root)}
     assert notebooks_ <= listed, f"not in _toc.yml: {sorted(notebooks_ - listed)}"
     for entry in listed:

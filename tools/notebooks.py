@@ -34,6 +34,25 @@ BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 INLINE = re.compile(r"^(?P<indent>\s*)(?P<lhs>[^=#]+?)\s*=\s*.*?#\s*SOLUTION\s*$")
 
 
+def toc_entries(root=ROOT):
+    """Every page listed in ``_toc.yml`` (the root first), as paths without suffix."""
+    import yaml
+
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                yield node["file"]
+            for value in node.values():
+                yield from walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                yield from walk(item)
+
+    return [toc["root"], *walk(toc)]
+
+
 def read(path):
     return jupytext.read(path)
 
