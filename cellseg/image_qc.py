@@ -29,9 +29,11 @@ so their range is not judged.
 *Noise.* The standard deviation of the noise is estimated from differences of
 neighbouring pixels: for independent noise of standard deviation ``s`` a
 difference has standard deviation ``s * sqrt(2)``, and its median absolute
-deviation (MAD) times 1.4826 estimates that robustly, unaffected by the smooth
-objects (if most differences are exactly 0, as in a coarsely quantised image,
-their plain standard deviation is used instead).
+deviation (MAD) times 1.4826 estimates that robustly (if most differences are
+exactly 0, as in a coarsely quantised image, their plain standard deviation is
+used instead). Bright objects have steep sides whose differences are not noise,
+so once the objects are found (below) the estimate is made again from pairs of
+background pixels only: it is the noise *of the background*.
 
 *Background and trend.* The image is cut into a grid of tiles (8 x 8 by
 default) and a second-order polynomial surface in ``(row, col)`` is fitted by
@@ -180,9 +182,18 @@ def _pile_up(values, at, side):
     return n_at, int(np.count_nonzero(rest == nearest))
 
 
-def _noise_std(values):
-    """Noise sd from the MAD of horizontal and vertical neighbour differences."""
-    diffs = np.concatenate([np.diff(values, axis=0).ravel(), np.diff(values, axis=1).ravel()])
+def _noise_std(values, background=None):
+    """Noise sd from the MAD of horizontal and vertical neighbour differences.
+
+    With a boolean ``background`` mask, only pairs of background pixels are
+    used (when there are enough of them).
+    """
+    pairs = [np.diff(values, axis=0), np.diff(values, axis=1)]
+    if background is not None:
+        both = [background[1:, :] & background[:-1, :], background[:, 1:] & background[:, :-1]]
+        if sum(int(b.sum()) for b in both) >= 0.1 * values.size:
+            pairs = [d[b] for d, b in zip(pairs, both)]
+    diffs = np.concatenate([d.ravel() for d in pairs])
     if diffs.size == 0:
         return 0.0
     mad = np.median(np.abs(diffs - np.median(diffs)))
@@ -397,13 +408,17 @@ def image_report(
             )
         warnings.append(
             f"the image spans only {used:.1%} of the available range 0..{top:g} "
-            f"(values {p_lo:g}..{p_hi:g}, {n_levels} distinct values): it is under-exposed, "
-            "so quantisation steps are large compared with the signal and the noise is "
-            "relatively stronger. Increase the exposure if the sample allows it." + hint
+            f"(values {p_lo:.4g}..{p_hi:.4g}, {n_levels} distinct values): it is under-exposed. "
+            "The grey levels are coarse compared with the signal and, with real light, the "
+            "signal-to-noise ratio is lower than it could be. Increase the exposure if the "
+            "sample allows it." + hint
         )
 
     noise = _noise_std(values)
     surface, objects = _background_model(values, noise, n_tiles)
+    if objects is not None:  # again, on the background only (bright objects have steep sides)
+        noise = _noise_std(values, ~objects)
+        surface, objects = _background_model(values, noise, n_tiles)
     if objects is not None and (~objects).sum() >= 0.1 * n:
         background = float(np.median(values[~objects]))
     else:  # tiny or crowded image
