@@ -203,29 +203,39 @@ def _noise_std(values, background=None):
     return float(diffs.std() / math.sqrt(2))
 
 
-def _quadratic(coef, r, c):
-    """Evaluate ``c0 + c1 r + c2 c + c3 r^2 + c4 r c + c5 c^2`` (broadcasting)."""
-    return coef[0] + coef[1] * r + coef[2] * c + coef[3] * r**2 + coef[4] * r * c + coef[5] * c**2
+def _surface(coef, basis_r, basis_c):
+    """The quadratic ``c0 + c1 r + c2 c + c3 r^2 + c4 r c + c5 c^2`` on the whole pixel grid.
+
+    ``basis_r`` is ``(rows, 3)``: the columns 1, r, r^2 (possibly smoothed), and
+    ``basis_c`` likewise for the columns of the image. Every term is a product
+    of a function of ``r`` and one of ``c``, so the surface is one small
+    matrix product, and so is its Gaussian-smoothed version (a Gaussian filter
+    acts on each factor separately).
+    """
+    m = np.array([
+        [coef[0], coef[2], coef[5]],
+        [coef[1], coef[4], 0.0],
+        [coef[3], 0.0, 0.0],
+    ])
+    return basis_r @ m @ basis_c.T
 
 
-def _background_model(values, noise, n_tiles):
+def _background_model(values, noise, n_tiles, smoothed=None):
     """Fit the background: return ``(surface, objects)`` or ``(None, None)`` if the image is too small.
 
     ``surface`` is a quadratic fitted to the object-free part of each tile and
     ``objects`` marks the pixels whose smoothed value lies more than two smoothed
-    noise standard deviations above it (see the module docstring).
+    noise standard deviations above the equally smoothed surface (see the
+    module docstring). ``smoothed`` may pass in the Gaussian-smoothed image.
     """
     rows, cols = values.shape
     n_r, n_c = min(n_tiles, rows // 4), min(n_tiles, cols // 4)
     if n_r < 3 or n_c < 3:
         return None, None
     th, tw = rows // n_r, cols // n_c
-
-    def _smooth(x):  # the surface is smoothed too, so that both bend alike at the edges
-        return ndi.gaussian_filter(x, TREND_SMOOTH)
-
-    smoothed = _smooth(values)
-    smoothed_noise = theory.smoothed_noise_std(noise, TREND_SMOOTH)
+    if smoothed is None:
+        smoothed = ndi.gaussian_filter(values, TREND_SMOOTH)
+    threshold = 2 * theory.smoothed_noise_std(noise, TREND_SMOOTH)
 
     def tiles(x):  # (n_tiles, pixels per tile); the last rows/cols that do not fill a tile are left out
         x = x[: n_r * th, : n_c * tw].reshape(n_r, th, n_c, tw)
@@ -236,8 +246,12 @@ def _background_model(values, noise, n_tiles):
     cc = (np.arange(n_c) * tw + (tw - 1) / 2) / max(cols - 1, 1) * 2 - 1
     tr, tc = (g.ravel() for g in np.meshgrid(rc, cc, indexing="ij"))
     design = np.stack([np.ones_like(tr), tr, tc, tr**2, tr * tc, tc**2], axis=1)
-    gr = np.linspace(-1, 1, rows)[:, None]
-    gc = np.linspace(-1, 1, cols)[None, :]
+    r, c = np.linspace(-1, 1, rows), np.linspace(-1, 1, cols)
+    basis_r = np.stack([np.ones_like(r), r, r**2], axis=1)
+    basis_c = np.stack([np.ones_like(c), c, c**2], axis=1)
+    # The surface is smoothed like the image, so that both bend alike at the edges.
+    smooth_r = ndi.gaussian_filter1d(basis_r, TREND_SMOOTH, axis=0)
+    smooth_c = ndi.gaussian_filter1d(basis_c, TREND_SMOOTH, axis=0)
 
     raw_tiles = tiles(values)  # tile levels come from the raw pixels: smoothing bends the edges
     level = np.median(raw_tiles, axis=1)  # first guess
@@ -245,7 +259,7 @@ def _background_model(values, noise, n_tiles):
     min_tiles = min(10, level.size)
     for _ in range(3):
         coef = np.linalg.lstsq(design[use], level[use], rcond=None)[0]
-        objects = smoothed - _smooth(_quadratic(coef, gr, gc)) > 2 * smoothed_noise
+        objects = smoothed - _surface(coef, smooth_r, smooth_c) > threshold
         in_tiles = tiles(objects)
         n_background = (~in_tiles).sum(axis=1)
         level = np.where(in_tiles, 0.0, raw_tiles).sum(axis=1) / np.maximum(n_background, 1)
@@ -253,9 +267,8 @@ def _background_model(values, noise, n_tiles):
         if use.sum() < min_tiles:  # crowded image: keep the least covered tiles
             use = n_background >= np.sort(n_background)[-min_tiles]
     coef = np.linalg.lstsq(design[use], level[use], rcond=None)[0]
-    surface = _quadratic(coef, gr, gc)
-    objects = smoothed - _smooth(surface) > 2 * smoothed_noise
-    return surface, objects
+    objects = smoothed - _surface(coef, smooth_r, smooth_c) > threshold
+    return _surface(coef, basis_r, basis_c), objects
 
 
 def estimate_background(image, *, n_tiles=N_TILES):
@@ -415,10 +428,11 @@ def image_report(
         )
 
     noise = _noise_std(values)
-    surface, objects = _background_model(values, noise, n_tiles)
+    smoothed = ndi.gaussian_filter(values, TREND_SMOOTH)
+    surface, objects = _background_model(values, noise, n_tiles, smoothed)
     if objects is not None:  # again, on the background only (bright objects have steep sides)
         noise = _noise_std(values, ~objects)
-        surface, objects = _background_model(values, noise, n_tiles)
+        surface, objects = _background_model(values, noise, n_tiles, smoothed)
     if objects is not None and (~objects).sum() >= 0.1 * n:
         background = float(np.median(values[~objects]))
     else:  # tiny or crowded image
