@@ -415,7 +415,7 @@ def local_threshold(image, size=51, offset=0.44):
     ``size**2`` values for every pixel, while the minimum and maximum filters
     of a square are separable (one pass along the rows and one along the
     columns) and take a few operations per pixel whatever the ``size``. On a
-    512 x 512 image with ``size=51`` the opening takes about 10 ms, the
+    512 x 512 image with ``size=51`` the opening takes about 15 ms, the
     percentile filter several seconds (see ``benchmarks/bench_splitting.py``),
     and ``generic_filter``, which calls Python for every pixel, longer still.
     Both estimate the background well when the square is larger than any
