@@ -247,3 +247,13 @@ def test_estimate_background_recovers_a_vignetting_and_subtracting_it_fixes_the_
 def test_estimate_background_too_small():
     with pytest.raises(ValueError, match="too small"):
         estimate_background(np.ones((8, 8)))
+
+
+def test_estimate_background_recovers_every_quadratic_term():
+    rows, cols = 96, 128
+    r = np.linspace(-1, 1, rows)[:, None]
+    c = np.linspace(-1, 1, cols)[None, :]
+    truth = 50 + 3 * r - 4 * c + 5 * r**2 + 6 * r * c - 7 * c**2
+    noisy = truth + np.random.default_rng(2).normal(0, 0.5, truth.shape)
+    # within the noise sd everywhere, although the surface spans more than 20 units
+    np.testing.assert_allclose(estimate_background(noisy), truth, atol=0.5)
