@@ -332,8 +332,8 @@ def voronoi_otsu_labeling(image, spot_sigma=2.0, outline_sigma=2.0):
       (:func:`skimage.morphology.local_maxima`; a flat top counts once)
       becomes a seed. A small ``spot_sigma`` keeps every bump, so noise and
       lumpy cells give several seeds each (over-splitting); a large one melts
-      the peaks of close neighbours into one (under-splitting). A value a
-      little below the cells' own width works best.
+      the peaks of close neighbours into one (under-splitting). A value below
+      the width of the smallest cells usually works best.
     - **outline_sigma** decides *where the edges are*. The image is blurred
       with this width and thresholded with Otsu's method
       (:func:`skimage.filters.threshold_otsu`), which picks the intensity that
