@@ -411,9 +411,10 @@ def make_pair(
 ):
     """Return ``(image, labels, centers)``: two equal cells ``distance`` pixels apart.
 
-    The pair is centred on pixel ``(rows // 2, cols // 2)`` and its axis makes
-    the angle ``angle`` (degrees, counter-clockwise from the column axis) with
-    the rows. With the default horizontal axis and an even ``distance`` both
+    The pair is centred on pixel ``(rows // 2, cols // 2)``. Its axis points
+    ``angle`` degrees counter-clockwise from the horizontal, as the image is
+    displayed (rows grow downwards, so 90 puts the second cell above the
+    first). With the default horizontal axis and an even ``distance`` both
     centres are whole pixels.
 
     Parameters
