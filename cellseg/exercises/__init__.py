@@ -13,6 +13,7 @@ with :mod:`cellseg`, never from a typed-in number.
 """
 
 from ._feedback import Feedback, check_number, is_placeholder
+from .images import check_clipped, check_label_capacity, check_label_dtype, check_underexposed
 from .metrics import (
     check_last_threshold,
     check_object_counts,
@@ -28,6 +29,10 @@ __all__ = [
     "check_number",
     "is_placeholder",
     "check_smoothed_peak",
+    "check_label_dtype",
+    "check_label_capacity",
+    "check_clipped",
+    "check_underexposed",
     "check_pixel_counts",
     "check_pixel_scores",
     "check_object_counts",
