@@ -10,6 +10,7 @@ Run it after editing any notebook::
 
     .venv/bin/python tools/notebooks.py          # rewrite what is out of date
     .venv/bin/python tools/notebooks.py --check  # only report (exit 1 if out of date)
+    .venv/bin/python tools/notebooks.py solutions/do-the-math.md   # only this notebook's files
 
 Unlike ``jupytext --sync`` it never looks at modification times: the ``.md``
 always wins, so an edit of a ``.md`` can never be silently reverted.
@@ -190,8 +191,12 @@ def out_of_date():
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="report only; exit 1 if anything is out of date")
+    parser.add_argument("notebooks", nargs="*", help="limit to these notebooks (any of their files)")
     args = parser.parse_args(argv)
     stale = out_of_date()
+    if args.notebooks:
+        names = {Path(p).stem for p in args.notebooks}
+        stale = [path for path in stale if path.stem in names]
     if args.check:
         for path in stale:
             print(f"out of date: {path.relative_to(ROOT)}")
