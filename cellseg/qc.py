@@ -22,6 +22,7 @@ from skimage.draw import line as draw_line
 from skimage.segmentation import expand_labels, find_boundaries
 
 from . import _validate
+from .image_qc import batch_report, image_report
 from ._errors import ERROR_KINDS, ErrorTable, ObjectError, classify_errors, label_topology
 from .labels import check_label_image
 
@@ -42,6 +43,8 @@ __all__ = [
     "label_topology",
     "INJECTABLE_ERRORS",
     "inject_error",
+    "image_report",
+    "batch_report",
 ]
 
 # Okabe & Ito's palette: distinguishable by readers with colour-vision deficiency.
@@ -172,7 +175,6 @@ def overlay_boundaries(image, labels, color=(1.0, 0.0, 1.0), mode="inner"):
     edges = find_boundaries(labels, mode=mode)
     rgb[edges] = color
     return rgb
-from .image_qc import batch_report, image_report  # noqa: E402,F401
 
 
 def _two(y_true, y_pred, image=None):

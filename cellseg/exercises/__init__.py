@@ -23,6 +23,14 @@ from .metrics import (
     check_shift_limit,
 )
 from .model import check_smoothed_peak
+from .splitting import (
+    check_adaptive_labels,
+    check_count_statistics,
+    check_failure_level,
+    check_global_count,
+    check_intensity_classes,
+    check_pair_split,
+)
 
 __all__ = [
     "Feedback",
@@ -39,4 +47,10 @@ __all__ = [
     "check_object_scores",
     "check_last_threshold",
     "check_shift_limit",
+    "check_pair_split",
+    "check_intensity_classes",
+    "check_count_statistics",
+    "check_failure_level",
+    "check_global_count",
+    "check_adaptive_labels",
 ]
