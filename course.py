@@ -52,7 +52,9 @@ def run(cmd, **kwargs):
     share = str(VENV / "share" / "jupyter")
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (share, env.get("JUPYTER_PATH")) if p)
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # silence a debugger warning in kernels
-    env.setdefault("MPLBACKEND", "Agg")
+    # Notebook kernels must use matplotlib's inline backend to show figures: never
+    # force a backend on them (MPLBACKEND=Agg would silently drop every figure).
+    env.pop("MPLBACKEND", None)
     return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=env, **kwargs)
 
 
@@ -138,16 +140,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("build", help="set up and build the HTML book").set_defaults(func=build)
-    p = sub.add_parser("test", help="set up if needed and run every test")
-    p.add_argument("pytest_args", nargs=argparse.REMAINDER, help="extra pytest arguments")
-    p.set_defaults(func=test)
-    p = sub.add_parser("lab", help="open JupyterLab in the course environment")
-    p.add_argument("lab_args", nargs=argparse.REMAINDER)
-    p.set_defaults(func=lab)
+    sub.add_parser("test", help="set up if needed and run every test (extra arguments go to pytest)").set_defaults(func=test)
+    sub.add_parser("lab", help="open JupyterLab in the course environment").set_defaults(func=lab)
     p = sub.add_parser("page", help="rebuild one page")
     p.add_argument("file")
     p.set_defaults(func=page)
-    args = parser.parse_args()
+    args, extra = parser.parse_known_args()
+    if extra and args.command not in ("test", "lab"):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.pytest_args = args.lab_args = extra
     args.func(args)
 
 
