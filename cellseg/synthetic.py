@@ -400,6 +400,17 @@ def _rng_and_shape(seed, image_size):
     return np.random.default_rng(seed), _shape(image_size)
 
 
+def _scene(centers, shape, sigma, brightness, noise_scale, rng, background=0.0):
+    """The model's last two steps for a scene: ``(image, ground truth)``.
+
+    Draws the cells, adds ``background`` (a number or an image), adds clipped
+    noise, and returns the noisy image with the ground-truth labels.
+    """
+    signal = render_cells(centers, shape, sigma, brightness) + background
+    image = add_noise(signal, noise_scale, rng)
+    return image, ground_truth_labels(centers, shape, sigma, brightness)
+
+
 def make_pair(
     distance=14.0,
     angle=0.0,
@@ -455,9 +466,8 @@ def make_pair(
     # (row, col) step; rows grow downwards, so a positive angle points up.
     half = 0.5 * distance * np.array([-math.sin(theta), math.cos(theta)])
     centers = np.round(np.stack([middle - half, middle + half]), 12) + 0.0
-    signal = render_cells(centers, shape, sigma, brightness)
-    image = add_noise(signal, noise_scale, rng)
-    return image, ground_truth_labels(centers, shape, sigma, brightness), centers
+    image, labels = _scene(centers, shape, sigma, brightness, noise_scale, rng)
+    return image, labels, centers
 
 
 def make_cluster(
@@ -528,9 +538,8 @@ def make_cluster(
             f"a cluster of {n_cells} cells {spacing:g} px apart does not fit in a "
             f"{shape[0]}x{shape[1]} image; use a larger image_size or fewer cells."
         )
-    signal = render_cells(centers, shape, sigma, brightness)
-    image = add_noise(signal, noise_scale, rng)
-    return image, ground_truth_labels(centers, shape, sigma, brightness), centers
+    image, labels = _scene(centers, shape, sigma, brightness, noise_scale, rng)
+    return image, labels, centers
 
 
 def make_bright_dim(
@@ -587,9 +596,8 @@ def make_bright_dim(
     centers = place_cells(n_bright + n_dim, shape, min_separation, rng)
     classes = rng.permutation(np.array(["bright"] * n_bright + ["dim"] * n_dim))
     brightness = np.where(classes == "bright", bright, dim)
-    signal = render_cells(centers, shape, sigma, brightness)
-    image = add_noise(signal, noise_scale, rng)
-    return image, ground_truth_labels(centers, shape, sigma, brightness), centers, classes
+    image, labels = _scene(centers, shape, sigma, brightness, noise_scale, rng)
+    return image, labels, centers, classes
 
 
 def make_uneven_illumination(
@@ -639,10 +647,9 @@ def make_uneven_illumination(
     gradient = _validate.real_number(gradient, "gradient", minimum=0)
     rng, shape = _rng_and_shape(seed, image_size)
     centers = place_cells(n_cells, shape, min_separation, rng)
-    signal = render_cells(centers, shape, sigma, brightness)
     ramp = gradient * np.arange(shape[1]) / shape[1]
-    image = add_noise(signal + ramp[None, :], noise_scale, rng)
-    return image, ground_truth_labels(centers, shape, sigma, brightness), centers
+    image, labels = _scene(centers, shape, sigma, brightness, noise_scale, rng, ramp[None, :])
+    return image, labels, centers
 
 
 def make_crowded_field(
@@ -704,6 +711,5 @@ def make_crowded_field(
     centers = place_cells(n_cells, shape, min_separation, rng)
     sigma = rng.uniform(sigma_low, sigma_high, len(centers))
     brightness = rng.uniform(b_low, b_high, len(centers))
-    signal = render_cells(centers, shape, sigma, brightness)
-    image = add_noise(signal, noise_scale, rng)
-    return image, ground_truth_labels(centers, shape, sigma, brightness), centers
+    image, labels = _scene(centers, shape, sigma, brightness, noise_scale, rng)
+    return image, labels, centers
