@@ -59,6 +59,28 @@ def is_placeholder(answer):
 _NOT_ANSWERED = "Replace the ... with your answer and run the cell again."
 
 
+def number_problem(answer, what="your answer"):
+    """Why ``answer`` cannot be checked as a number, as a Feedback; None if it can.
+
+    Placeholders give "not answered yet"; anything that is not a finite real
+    number gives a "not yet" that says what was written instead.
+
+    Examples
+    --------
+    >>> number_problem(0.5) is None
+    True
+    >>> number_problem("0.5").correct
+    False
+    """
+    if is_placeholder(answer):
+        return Feedback(None, _NOT_ANSWERED)
+    if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, (numbers.Real, np.generic)):
+        return Feedback(False, f"{what} should be a number, but it is {answer!r}.")
+    if not math.isfinite(float(answer)):
+        return Feedback(False, f"{what} is {float(answer)}; it should be a finite number.")
+    return None
+
+
 def check_number(answer, expected, *, decimals=None, rel_tol=None, what="your answer", hint=""):
     """Compare a numeric answer with the expected value.
 
@@ -89,13 +111,10 @@ def check_number(answer, expected, *, decimals=None, rel_tol=None, what="your an
     >>> check_number(..., 0.9).correct is None
     True
     """
-    if is_placeholder(answer):
-        return Feedback(None, _NOT_ANSWERED)
-    if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, (numbers.Real, np.generic)):
-        return Feedback(False, f"{what} should be a number, but it is {answer!r}.")
+    problem = number_problem(answer, what)
+    if problem is not None:
+        return problem
     value = float(answer)
-    if not math.isfinite(value):
-        return Feedback(False, f"{what} is {value}; it should be a finite number.")
     if decimals is not None:
         tolerance = 0.5 * 10.0 ** (-decimals) + 1e-12
         ok = abs(value - expected) <= tolerance

@@ -17,7 +17,7 @@ from .. import labels as _labels
 from ..acquisition import acquire, full_scale
 from ..image_qc import MIN_RANGE
 from ..synthetic import MIN_SEPARATION, NOISE_SCALE, SEED, place_cells, render_cells
-from ._feedback import Feedback, check_number, is_placeholder
+from ._feedback import Feedback, _NOT_ANSWERED, check_number, is_placeholder
 
 __all__ = [
     "check_label_dtype",
@@ -28,7 +28,6 @@ __all__ = [
     "check_underexposed",
 ]
 
-_NOT_ANSWERED = "Replace the ... with your answer and run the cell again."
 
 # ---------------------------------------------------------------- bit depth
 

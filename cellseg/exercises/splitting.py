@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import pipeline, synthetic
 from ..labels import check_label_image
-from ._feedback import Feedback, is_placeholder
+from ._feedback import Feedback, _NOT_ANSWERED, is_placeholder, number_problem
 
 __all__ = [
     "PAIR_DISTANCE",
@@ -36,7 +36,6 @@ NOISE_LEVELS = (0.05, 0.10, 0.15, 0.20, 0.25)  #: noise levels of the noise-vs-c
 EXTENDED_NOISE_LEVELS = tuple(round(0.05 * k, 2) for k in range(1, 21))
 N_IMAGES = 50  #: images per noise level; image ``i`` uses ``seed = SEED + i``
 
-_NOT_ANSWERED = "Replace the ... with your answer and run the cell again."
 
 
 def _labels_or_feedback(labels, shape, what):
@@ -343,10 +342,9 @@ def check_failure_level(level):
     >>> check_failure_level(...).correct is None
     True
     """
-    if is_placeholder(level):
-        return Feedback(None, _NOT_ANSWERED)
-    if isinstance(level, (bool, np.bool_)) or not isinstance(level, (numbers.Real, np.generic)):
-        return Feedback(False, f"The level should be a number, e.g. 0.35, not {level!r}.")
+    problem = number_problem(level, "the noise level")
+    if problem is not None:
+        return problem
     counts = count_cells(EXTENDED_NOISE_LEVELS)
     wrong = (counts != synthetic.N_CELLS).any(axis=1)
     expected = EXTENDED_NOISE_LEVELS[int(np.argmax(wrong))] if wrong.any() else math.nan
