@@ -9,8 +9,8 @@ centred on ``(r_c, c_c)``::
 
 The cells of an image are summed (the *signal*), an optional background is
 added, then independent Gaussian noise of standard deviation ``noise_scale`` is
-added to every pixel and negative values are set to zero (a negative photon
-count is unphysical). Coordinates are ``(row, col)`` throughout.
+added to every pixel and negative values are set to zero (a detector cannot
+count fewer than zero photons). Coordinates are ``(row, col)`` throughout.
 
 Every scene is built from the same three steps, so a new scene is a few lines:
 
@@ -379,7 +379,7 @@ def make_image(
 
 
 def make_pure_noise(noise_scale=NOISE_SCALE, image_size=IMAGE_SIZE, seed=SEED):
-    """Return an image with no cells: clipped Gaussian noise only.
+    """Make a cell-free image: clipped Gaussian noise only.
 
     Each pixel is ``max(0, n)`` with ``n`` drawn from a normal distribution of
     mean 0 and standard deviation ``noise_scale``, exactly the background of
