@@ -11,7 +11,11 @@ Small functions on NumPy arrays, in the style of scikit-image:
 - :mod:`cellseg.labels`: checking, storing and loading label images;
 - :mod:`cellseg.drawing`: overlays and error maps, to check a segmentation by eye;
 - :mod:`cellseg.metrics`: pixel- and object-level quality measures;
-- :mod:`cellseg.errors`: the errors of a segmentation, object by object, and injected errors.
+- :mod:`cellseg.errors`: the errors of a segmentation, object by object, and injected errors;
+- :mod:`cellseg.scoring`: scores by region (tuning and test parts, tiles), bootstrap
+  intervals, sparse scores and a simulated second annotator;
+- :mod:`cellseg.tuning`: classical baselines for nuclei and a parameter sweep;
+- :mod:`cellseg.data`: real images with their annotations (:func:`nuclei_2d`).
 
 Coordinates are ``(row, col)``; label images are integer arrays with 0 as background.
 Every public function is reachable as ``cellseg.NAME`` and as ``cellseg.MODULE.NAME``.
@@ -21,21 +25,34 @@ checkers); this one never imports it.
 
 from . import (
     acquisition,
+    data,
     drawing,
     errors,
     image_qc,
     labels,
     metrics,
     pipeline,
+    scoring,
     splitting,
     synthetic,
     theory,
+    tuning,
 )
 from .labels import check_label_image, describe_labels, load_labels, save_labels
 from .metrics import average_precision, dice, jaccard, jaccard_index_sparse, matching
-from .drawing import error_map, overlay_boundaries, overlay_comparison, overlay_labels, show_comparison
+from .data import nuclei_2d
+from .drawing import (
+    error_map,
+    object_error_map,
+    overlay_boundaries,
+    overlay_comparison,
+    overlay_labels,
+    show_comparison,
+)
 from .errors import classify_errors, inject_error
 from .image_qc import batch_report, image_report
+from .scoring import bootstrap_scores, count_by_region, percentile_interval, simulate_annotator
+from .tuning import BASELINES, sweep
 from .pipeline import (
     MIN_CELL_SIZE,
     SMOOTH_SIGMA,
@@ -101,6 +118,8 @@ __all__ = [
     "make_pair",
     "make_pure_noise",
     "make_uneven_illumination",
+    # real images
+    "nuclei_2d",
     # segmentation
     "cell_sizes",
     "erode_labels",
@@ -111,6 +130,8 @@ __all__ = [
     "smooth",
     "split_touching",
     "voronoi_otsu_labeling",
+    "BASELINES",
+    "sweep",
     # theory
     "area_at_threshold",
     "midpoint_intensity",
@@ -139,4 +160,9 @@ __all__ = [
     "overlay_comparison",
     "overlay_labels",
     "show_comparison",
+    "object_error_map",
+    "count_by_region",
+    "bootstrap_scores",
+    "percentile_interval",
+    "simulate_annotator",
 ]

@@ -20,8 +20,6 @@ comparing methods honestly needs a little more:
   image (every outline moved in or out by a pixel, a few touching objects
   merged), to see how far the scores move when the reference itself changes.
 - :func:`touching_pairs`: the pairs of objects that touch.
-- :func:`object_error_map`: every object coloured by the kind of error
-  :func:`cellseg.qc.classify_errors` finds for it.
 
 Examples
 --------
@@ -41,8 +39,8 @@ from scipy import ndimage as ndi
 from skimage.segmentation import expand_labels
 
 from . import _validate
-from .labels import check_label_image
-from .metrics import DSB_THRESHOLDS, _pair, overlap_table
+from .labels import check_label_image, check_label_pair
+from .metrics import DSB_THRESHOLDS, match_objects, overlap_table
 
 __all__ = [
     "RegionCounts",
@@ -53,19 +51,10 @@ __all__ = [
     "best_iou",
     "touching_pairs",
     "simulate_annotator",
-    "OBJECT_ERROR_COLORS",
-    "object_error_map",
 ]
 
 #: The scores :class:`RegionCounts` computes, in this order.
 SCORE_NAMES = ("f1", "dsb", "pq")
-
-
-def _match(table, threshold):
-    """Indices (into table.true_ids / pred_ids) and IoUs of the matched pairs at ``threshold``."""
-    from .metrics import _matched_indices
-
-    return _matched_indices(table, threshold, False)
 
 
 def _thresholds(thresholds):
@@ -247,9 +236,7 @@ def count_by_region(y_true, y_pred, regions, *, thresholds=DSB_THRESHOLDS):
     >>> c.select([0]).pooled()
     {'f1': 1.0, 'dsb': 1.0, 'pq': 1.0}
     """
-    a, b = _pair(y_true, y_pred)
-    if a.ndim != 2:
-        raise ValueError(f"count_by_region works on 2-D label images; got shape {a.shape}.")
+    a, b = check_label_pair(y_true, y_pred, ndim=2)
     reg = np.asarray(regions)
     if reg.shape != a.shape or not np.issubdtype(reg.dtype, np.integer) or (reg.size and reg.min() < 0):
         raise ValueError(
@@ -269,7 +256,7 @@ def count_by_region(y_true, y_pred, regions, *, thresholds=DSB_THRESHOLDS):
     matched_pred = np.zeros(shape, np.int64)
     iou_sum = np.zeros(shape)
     for k, t in enumerate(thr):  # a few thresholds, each one vectorised
-        ti, pi, s = _match(table, t)
+        ti, pi, s = match_objects(table, threshold=float(t))
         tp[:, k] = np.bincount(true_reg[ti], minlength=n_regions)
         matched_pred[:, k] = np.bincount(pred_reg[pi], minlength=n_regions)
         iou_sum[:, k] = np.bincount(true_reg[ti], weights=s, minlength=n_regions)
@@ -469,73 +456,3 @@ def simulate_annotator(labels, *, seed, boundary=1, n_merges=3):
     grown = expand_labels(shrunk, boundary)
     return np.where(grow[grown] & (shrunk == 0), grown, shrunk).astype(lab.dtype)
 
-
-#: Colours of :func:`object_error_map` (Okabe-Ito; the kinds of :func:`cellseg.qc.classify_errors`).
-OBJECT_ERROR_COLORS = {
-    "correct": (0.0, 158 / 255, 115 / 255),  # bluish green
-    "boundary": (240 / 255, 228 / 255, 66 / 255),  # yellow
-    "split": (230 / 255, 159 / 255, 0.0),  # orange
-    "merge": (204 / 255, 121 / 255, 167 / 255),  # reddish purple
-    "spurious": (213 / 255, 94 / 255, 0.0),  # vermillion
-    "missed": (86 / 255, 180 / 255, 233 / 255),  # sky blue
-}
-
-
-def object_error_map(image, y_true, y_pred, *, threshold=0.5, alpha=0.6):
-    """Colour every object by the kind of error it takes part in, over the grey image.
-
-    Predicted objects are filled with the colour of their row in
-    :func:`cellseg.qc.classify_errors` (correct, boundary, split, merge,
-    spurious); reference objects that no prediction found (missed) are filled
-    with the "missed" colour. The colours are :data:`OBJECT_ERROR_COLORS`.
-
-    Parameters
-    ----------
-    image : 2-D array_like
-        Intensities shown in grey underneath.
-    y_true, y_pred : 2-D array_like of int
-        Reference and prediction, same shape as ``image``.
-    threshold : float, optional
-        IoU for a correct match.
-    alpha : float, optional
-        Opacity of the colours, in [0, 1].
-
-    Returns
-    -------
-    rgb : (rows, cols, 3) ndarray of float in [0, 1]
-
-    Examples
-    --------
-    >>> truth = np.zeros((4, 9), int); truth[:, :4] = 1; truth[:, 5:] = 2
-    >>> pred = np.zeros((4, 9), int); pred[:, :4] = 3                # 2 missed
-    >>> rgb = object_error_map(np.zeros((4, 9)), truth, pred, alpha=1.0)
-    >>> rgb[0, 0].tolist() == list(OBJECT_ERROR_COLORS["correct"])
-    True
-    >>> rgb[0, 6].tolist() == list(OBJECT_ERROR_COLORS["missed"])
-    True
-    """
-    from .qc import _gray_rgb, classify_errors  # cellseg.errors / cellseg.drawing after the restructuring
-
-    a, b = _pair(y_true, y_pred)
-    rgb = _gray_rgb(image)
-    if rgb.shape[:2] != a.shape or a.ndim != 2:
-        raise ValueError(
-            f"image has shape {rgb.shape[:2]} but the label images have shape {a.shape}; "
-            "pass the 2-D image they were computed from."
-        )
-    alpha = _validate.real_number(alpha, "alpha", minimum=0)
-    if alpha > 1:
-        raise ValueError(f"alpha must be between 0 and 1, got {alpha:g}.")
-    kinds = list(OBJECT_ERROR_COLORS)
-    pred_kind = np.full(int(b.max()) + 1, -1)
-    true_missed = np.zeros(int(a.max()) + 1, bool)
-    for row in classify_errors(a, b, threshold, topology=False):  # one row per object or group
-        if row.kind == "missed":
-            true_missed[list(row.true_ids)] = True
-        else:
-            pred_kind[list(row.pred_ids)] = kinds.index(row.kind)
-    table = np.array([OBJECT_ERROR_COLORS[k] for k in kinds])
-    code = pred_kind[b]
-    code = np.where((code < 0) & true_missed[a], kinds.index("missed"), code)
-    weight = np.where(code >= 0, alpha, 0.0)[..., None]
-    return (1 - weight) * rgb + weight * table[np.maximum(code, 0)]

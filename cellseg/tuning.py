@@ -8,9 +8,8 @@ from :mod:`cellseg.pipeline` and scikit-image:
   when ``threshold`` is None), connected components, drop small objects;
 - :func:`threshold_watershed`: smooth, Otsu threshold, then cut touching
   objects apart with the distance transform and a watershed
-  (:func:`cellseg.pipeline.split_touching`);
-- :func:`voronoi_otsu`: Voronoi-Otsu labelling
-  (:func:`cellseg.pipeline.voronoi_otsu_labeling`);
+  (:func:`cellseg.splitting.split_touching`);
+- :func:`cellseg.splitting.voronoi_otsu_labeling`: Voronoi-Otsu labelling;
 - :func:`local_threshold_components`: smooth, threshold against a local
   background (:func:`cellseg.pipeline.local_threshold`), connected components.
 
@@ -31,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 from skimage.filters import threshold_otsu
 
-from . import _validate, pipeline
+from . import _validate, pipeline, splitting
 from .metrics import DSB_THRESHOLDS
 from .scoring import best_iou, count_by_region
 
@@ -41,7 +40,6 @@ __all__ = [
     "SweepResult",
     "threshold_components",
     "threshold_watershed",
-    "voronoi_otsu",
     "local_threshold_components",
     "parameter_grid",
     "sweep",
@@ -80,10 +78,10 @@ def threshold_components(image, *, sigma=1.0, threshold=None, min_size=20):
     >>> int(threshold_components(image, sigma=0, threshold=80, min_size=5).max())
     1
     """
-    smoothed = pipeline.smooth(image, sigma)
+    smoothed = pipeline.smooth(image, sigma=sigma)
     if threshold is None:
         threshold = _otsu(smoothed)
-    return pipeline.segment(smoothed, threshold, min_size=min_size)[0]
+    return pipeline.segment(smoothed, threshold=threshold, min_size=min_size)[0]
 
 
 def threshold_watershed(image, *, sigma=1.0, min_distance=7, min_size=20):
@@ -96,7 +94,7 @@ def threshold_watershed(image, *, sigma=1.0, min_distance=7, min_size=20):
         Gaussian smoothing before the threshold, in pixels.
     min_distance : int, optional
         Smallest distance between two markers of the distance-transform
-        watershed (:func:`cellseg.pipeline.split_touching`), about the radius of
+        watershed (:func:`cellseg.splitting.split_touching`), about the radius of
         the smallest nucleus.
     min_size : int, optional
         Smallest object kept, in pixels.
@@ -112,21 +110,9 @@ def threshold_watershed(image, *, sigma=1.0, min_distance=7, min_size=20):
     >>> int(threshold_components(image, sigma=0).max()), int(threshold_watershed(image, sigma=0).max())
     (1, 2)
     """
-    smoothed = pipeline.smooth(image, sigma)
-    labels = pipeline.split_touching(smoothed > _otsu(smoothed), min_distance)
-    return pipeline.filter_by_size(labels, min_size)
-
-
-def voronoi_otsu(image, *, spot_sigma=2.0, outline_sigma=2.0):
-    """Voronoi-Otsu labelling (:func:`cellseg.pipeline.voronoi_otsu_labeling`), keyword-only.
-
-    Examples
-    --------
-    >>> image = np.zeros((20, 30)); image[5:15, 4:12] = 100; image[5:15, 18:26] = 100
-    >>> int(voronoi_otsu(image, spot_sigma=2, outline_sigma=1).max())
-    2
-    """
-    return pipeline.voronoi_otsu_labeling(image, spot_sigma, outline_sigma)
+    smoothed = pipeline.smooth(image, sigma=sigma)
+    labels = splitting.split_touching(smoothed > _otsu(smoothed), min_distance=min_distance)
+    return pipeline.filter_by_size(labels, min_size=min_size)
 
 
 def local_threshold_components(image, *, sigma=1.0, size=51, offset=10.0, min_size=20):
@@ -158,9 +144,9 @@ def local_threshold_components(image, *, sigma=1.0, size=51, offset=10.0, min_si
     >>> int(local_threshold_components(image, sigma=0, size=11, offset=15, min_size=5).max())
     2
     """
-    smoothed = pipeline.smooth(image, sigma)
-    above = smoothed - pipeline.local_threshold(smoothed, size, offset)
-    return pipeline.segment(above, 0.0, min_size=min_size)[0]
+    smoothed = pipeline.smooth(image, sigma=sigma)
+    above = smoothed - pipeline.local_threshold(smoothed, size=size, offset=offset)
+    return pipeline.segment(above, threshold=0.0, min_size=min_size)[0]
 
 
 @dataclass(frozen=True)
@@ -194,7 +180,7 @@ BASELINES = {
         grid={"sigma": [0.5, 1.0, 1.5, 2.0, 3.0], "min_distance": [3, 5, 7, 9, 11, 13]},
     ),
     "Voronoi-Otsu": Baseline(
-        voronoi_otsu,
+        splitting.voronoi_otsu_labeling,
         default={"spot_sigma": 2.0, "outline_sigma": 2.0},
         grid={"spot_sigma": [1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0], "outline_sigma": [0.5, 1.0, 1.5, 2.0, 3.0]},
     ),

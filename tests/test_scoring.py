@@ -7,15 +7,14 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from cellseg import metrics, scoring
+from cellseg.drawing import OBJECT_ERROR_COLORS, object_error_map
 from cellseg.data import nuclei_2d
 from cellseg.scoring import (
-    OBJECT_ERROR_COLORS,
     RegionCounts,
     best_iou,
     bootstrap_scores,
     count_by_region,
     grid_regions,
-    object_error_map,
     percentile_interval,
     simulate_annotator,
     touching_pairs,
@@ -47,7 +46,7 @@ def shifted(nuclei):
 def test_counts_add_up_to_the_whole_image_matching(nuclei, shifted):
     _, truth = nuclei
     counts = count_by_region(truth, shifted, grid_regions(truth.shape, tile_shape=(64, 64)))
-    whole = metrics.matching(truth, shifted, thresh=THRESHOLDS)
+    whole = metrics.matching(truth, shifted, threshold=THRESHOLDS)
     assert counts.tp.shape == (64, len(THRESHOLDS))
     assert counts.tp.sum(axis=0).tolist() == [m.tp for m in whole]
     assert counts.fp.sum(axis=0).tolist() == [m.fp for m in whole]
@@ -64,7 +63,7 @@ def test_counts_add_up_to_the_whole_image_matching(nuclei, shifted):
 @given(small_labels, small_labels)
 def test_counts_agree_with_matching_on_random_images(a, b):
     counts = count_by_region(a, b, grid_regions(a.shape, tile_shape=(3, 5)), thresholds=[0.3, 0.5, 0.8])
-    whole = metrics.matching(a, b, thresh=[0.3, 0.5, 0.8])
+    whole = metrics.matching(a, b, threshold=[0.3, 0.5, 0.8])
     assert counts.tp.sum(axis=0).tolist() == [m.tp for m in whole]
     assert counts.fp.sum(axis=0).tolist() == [m.fp for m in whole]
     assert counts.fn.sum(axis=0).tolist() == [m.fn for m in whole]
@@ -289,6 +288,7 @@ def test_simulated_annotator_rejects_bad_options(kwargs):
 
 
 # --------------------------------------------------------------------------- error map
+# (cellseg.drawing.object_error_map: drawn from the same reference and prediction as the scores)
 
 
 def test_object_error_map_colours(nuclei, shifted):

@@ -29,7 +29,7 @@ def test_every_baseline_finds_nuclei_on_the_real_image(nuclei, name):
     assert labels.shape == truth.shape and np.issubdtype(labels.dtype, np.integer)
     n = len(np.unique(labels)) - 1
     assert 20 < n < 250
-    assert metrics.matching(truth, labels, thresh=0.5).tp > 10
+    assert metrics.matching(truth, labels, threshold=0.5).tp > 10
 
 
 @pytest.mark.parametrize("name", list(BASELINES))
