@@ -12,7 +12,8 @@ comparing methods honestly needs a little more:
 - :func:`bootstrap_scores` and :func:`percentile_interval`: confidence
   intervals by resampling regions (tiles) with replacement, and paired
   differences between two methods scored on the same resampled tiles.
-- :func:`grid_regions`: a region image of equal rectangular tiles.
+- :func:`grid_regions`: a region image of equal rectangular tiles;
+  :func:`centroid_regions`: the region of each object.
 - :func:`best_iou`: for every reference object, the best IoU with any
   predicted object (the sparse Jaccard index of any subset of the reference
   objects is the mean of these values over the subset).
@@ -45,6 +46,7 @@ from .metrics import DSB_THRESHOLDS, match_objects, overlap_table
 __all__ = [
     "RegionCounts",
     "count_by_region",
+    "centroid_regions",
     "grid_regions",
     "bootstrap_scores",
     "percentile_interval",
@@ -174,10 +176,34 @@ def grid_regions(shape, *, tile_shape):
     return rows * n_cols + cols
 
 
-def _centroid_regions(labels, regions):
-    """Ids of the objects of ``labels`` and the region holding each object's centroid."""
+def centroid_regions(labels, regions):
+    """The region that holds the centroid of each object: the rule of :func:`count_by_region`.
+
+    Parameters
+    ----------
+    labels : 2-D array_like of int
+    regions : 2-D array_like of int
+        Region id of every pixel, same shape.
+
+    Returns
+    -------
+    ids : 1-D ndarray
+        The object ids, increasing.
+    region : 1-D ndarray of int
+        The region of each object's centroid (rounded to the nearest pixel).
+
+    Examples
+    --------
+    >>> lab = np.zeros((4, 6), int); lab[0:3, 1:4] = 5; lab[3, 4:6] = 2
+    >>> ids, region = centroid_regions(lab, grid_regions(lab.shape, tile_shape=(2, 6)))
+    >>> ids.tolist(), region.tolist()
+    ([2, 5], [1, 0])
+    """
+    labels = check_label_image(labels, ndim=2)
+    regions = np.asarray(regions)
+    _validate.same_shape(labels, regions, ("labels", "regions"), hint="pass one region id per pixel")
     flat = labels.ravel()
-    top = int(flat.max()) if flat.size else 0
+    top = int(flat.max())
     if top <= 4 * flat.size:  # small ids: count them directly
         index, n = flat, top + 1
     else:  # huge ids (e.g. hashes): renumber first
@@ -246,8 +272,8 @@ def count_by_region(y_true, y_pred, regions, *, thresholds=DSB_THRESHOLDS):
     thr = _thresholds(thresholds)
     n_regions = int(reg.max()) + 1
     table = overlap_table(a, b)
-    true_ids, true_reg = _centroid_regions(a, reg)
-    pred_ids, pred_reg = _centroid_regions(b, reg)
+    true_ids, true_reg = centroid_regions(a, reg)
+    pred_ids, pred_reg = centroid_regions(b, reg)
     # overlap_table lists the ids in increasing order, as np.unique does
     n_true = np.bincount(true_reg, minlength=n_regions)
     n_pred = np.bincount(pred_reg, minlength=n_regions)

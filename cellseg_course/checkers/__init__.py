@@ -23,6 +23,7 @@ from .metrics import (
     check_shift_limit,
 )
 from .model import check_smoothed_peak
+from .real_nuclei import check_beat_the_baseline
 from .splitting import (
     check_adaptive_labels,
     check_count_statistics,
@@ -53,4 +54,5 @@ __all__ = [
     "check_failure_level",
     "check_global_count",
     "check_adaptive_labels",
+    "check_beat_the_baseline",
 ]
