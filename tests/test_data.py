@@ -1,10 +1,14 @@
 """The real images shipped with the package (cellseg.data)."""
 
 import hashlib
-import tomllib
 
 import numpy as np
 import pytest
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    tomllib = pytest.importorskip("tomli")
 
 from cellseg.data import nuclei_2d
 
