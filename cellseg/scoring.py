@@ -55,10 +55,6 @@ __all__ = [
     "simulate_annotator",
 ]
 
-#: The scores :class:`RegionCounts` computes, in this order.
-SCORE_NAMES = ("f1", "dsb", "pq")
-
-
 def _thresholds(thresholds):
     values = np.atleast_1d(np.asarray(thresholds, dtype=float))
     if values.ndim != 1 or values.size == 0:
