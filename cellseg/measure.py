@@ -52,8 +52,10 @@ __all__ = [
     "measure_objects",
 ]
 
-#: Default smoothing width of :func:`surface_area`, as a fraction of the largest voxel side.
+#: Default smoothing width of :func:`surface_area`, as a fraction of the largest voxel side...
 SMOOTH_FRACTION = 0.75
+#: ... and at most this fraction of the object's thinnest extent (its bounding box).
+THINNEST_FRACTION = 0.25
 
 
 # --------------------------------------------------------------------------- input
@@ -187,9 +189,12 @@ def _mesh_volume(verts, faces):
     return abs(float(np.einsum("ij,ij->", a, np.cross(b, c)))) / 6.0
 
 
-def _smooth_sigma(sigma, spacing):
+def _smooth_sigma(sigma, spacing, shape):
     if sigma is None:
-        return SMOOTH_FRACTION * float(spacing.max())
+        # wide enough to flatten the terraces of the largest voxel side, but at most a
+        # quarter of the object's thinnest extent (a flat object must survive the blur)
+        thinnest = float((np.asarray(shape) * spacing).min())
+        return min(SMOOTH_FRACTION * float(spacing.max()), THINNEST_FRACTION * thinnest)
     if isinstance(sigma, (bool, np.bool_)) or not isinstance(sigma, numbers.Real):
         raise TypeError(f"sigma must be a number of micrometres or None, got {sigma!r}.")
     sigma = float(sigma)
@@ -211,7 +216,7 @@ def _mesh(mask, spacing, method, sigma):
         padded = np.pad(mask, 1).astype(np.float32)
         verts, faces, _, _ = marching_cubes(padded, level=0.5, spacing=tuple(spacing))
         return verts - spacing, faces, 1.0
-    sigma = _smooth_sigma(sigma, spacing)
+    sigma = _smooth_sigma(sigma, spacing, mask.shape)
     true_volume = np.count_nonzero(mask) * float(np.prod(spacing))
     # A small or thin object can fade below 0.5 when smoothed: halve sigma until it does not.
     for _ in range(8):
@@ -257,7 +262,8 @@ def surface_area(mask, spacing, *, method="smooth", sigma=None):
         and overestimates (shown for comparison).
     sigma : float, optional
         Width in micrometres of the Gaussian used by ``"smooth"`` (the same
-        in every direction); ``0.75 * max(spacing)`` by default.
+        in every direction). By default ``0.75 * max(spacing)``, but at most a
+        quarter of the thinnest side of the object's bounding box.
 
     Returns
     -------
@@ -276,7 +282,9 @@ def surface_area(mask, spacing, *, method="smooth", sigma=None):
 
     1. the mask (0/1, padded with zeros) is blurred with a Gaussian of width
        ``sigma`` micrometres in every direction (``sigma / spacing`` voxels
-       per axis), which flattens the terraces;
+       per axis), which flattens the terraces (three quarters of the deepest
+       voxel side is enough; a flat object limits it to a quarter of its
+       thickness, so that it is not blurred away);
     2. marching cubes extracts the 0.5 iso-surface of the blurred mask, with
        the ``spacing`` (so the mesh is in micrometres);
     3. blurring moves a curved surface inwards, by about ``sigma**2`` times its
