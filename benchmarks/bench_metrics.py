@@ -35,10 +35,10 @@ SEED = 20260
 
 def scene():
     rng = np.random.default_rng(SEED)
-    centers = place_cells(N_CELLS, SIZE, 3.5 * SIGMA, rng, margin=12)
-    truth = ground_truth_labels(centers, SIZE, sigma=SIGMA)
-    image = add_noise(render_cells(centers, SIZE, sigma=SIGMA), 0.3, rng)
-    pred, _ = segment(smooth(image, 2.0), threshold=0.5, min_size=30)
+    centers = place_cells(N_CELLS, shape=SIZE, min_separation=3.5 * SIGMA, rng=rng, margin=12)
+    truth = ground_truth_labels(centers, shape=SIZE, sigma=SIGMA)
+    image = add_noise(render_cells(centers, shape=SIZE, sigma=SIGMA), noise_scale=0.3, rng=rng)
+    pred, _ = segment(smooth(image, sigma=2.0), threshold=0.5, min_size=30)
     return truth, pred
 
 
@@ -60,8 +60,8 @@ def main():
     one, ten = 0.5, list(DSB_THRESHOLDS)
     rows = [
         ("np.bincount(y_true.ravel())", best_time(lambda: np.bincount(truth.ravel()))),
-        ("cellseg matching, 1 threshold", best_time(lambda: matching(truth, pred, one))),
-        ("cellseg matching, 10 thresholds", best_time(lambda: matching(truth, pred, ten))),
+        ("cellseg matching, 1 threshold", best_time(lambda: matching(truth, pred, threshold=one))),
+        ("cellseg matching, 10 thresholds", best_time(lambda: matching(truth, pred, threshold=ten))),
     ]
     try:
         from stardist.matching import matching as sd_matching
@@ -70,13 +70,13 @@ def main():
         print("StarDist is not installed: only cellseg is timed (see the docstring to compare).")
     if sd_matching is not None:
         sd_matching(truth[:64, :64], pred[:64, :64])  # compile the numba kernel first
-        ours = matching(truth, pred, ten)
-        theirs = sd_matching(truth, pred, thresh=ten)
+        ours = matching(truth, pred, threshold=ten)
+        theirs = sd_matching(truth, pred, threshold=ten)
         same = all((a.tp, a.fp, a.fn) == (b.tp, b.fp, b.fn) for a, b in zip(ours, theirs))
         print(f"same tp/fp/fn as StarDist at all ten thresholds: {same}")
         rows += [
             ("stardist matching, 1 threshold", best_time(lambda: sd_matching(truth, pred, one), 3)),
-            ("stardist matching, 10 thresholds", best_time(lambda: sd_matching(truth, pred, thresh=ten), 3)),
+            ("stardist matching, 10 thresholds", best_time(lambda: sd_matching(truth, pred, threshold=ten), 3)),
         ]
     floor = rows[0][1]
     print(f"\n| {'method':34s} | time (ms) | x bincount |")

@@ -30,7 +30,6 @@ import numpy as np
 from scipy import ndimage as ndi
 
 import cellseg
-import cellseg.qc
 from cellseg.synthetic import add_noise, place_cells, render_cells
 
 SEED = 2026
@@ -41,9 +40,9 @@ SMALL, N_SMALL = 512, 125  # the same density of cells as the large image
 def make_scene(size, n_cells, seed):
     """A size x size image of the course's model with n_cells cells."""
     rng = np.random.default_rng(seed)
-    centers = place_cells(n_cells, size, cellseg.MIN_SEPARATION, rng)
-    signal = render_cells(centers, size, cellseg.CELL_SIGMA, cellseg.CELL_BRIGHTNESS)
-    return add_noise(signal, cellseg.NOISE_SCALE, rng)
+    centers = place_cells(n_cells, shape=size, min_separation=cellseg.MIN_SEPARATION, rng=rng)
+    signal = render_cells(centers, shape=size, sigma=cellseg.CELL_SIGMA, brightness=cellseg.CELL_BRIGHTNESS)
+    return add_noise(signal, noise_scale=cellseg.NOISE_SCALE, rng=rng)
 
 
 def segment_loop(image, threshold=cellseg.THRESHOLD, min_size=cellseg.MIN_CELL_SIZE):
@@ -62,8 +61,8 @@ def segment_loop(image, threshold=cellseg.THRESHOLD, min_size=cellseg.MIN_CELL_S
 # The same lines as the update function of lessons/pipeline.md (its explorer calls it).
 def explorer_update(image, smooth_sigma, threshold, min_size):
     """Run the pipeline with the sliders' values; return the overlay (RGB) and the cell count."""
-    labels, n_cells = cellseg.segment(cellseg.smooth(image, smooth_sigma), threshold, min_size)
-    return cellseg.qc.overlay_labels(image, labels), n_cells
+    labels, n_cells = cellseg.segment(cellseg.smooth(image, sigma=smooth_sigma), threshold=threshold, min_size=min_size)
+    return cellseg.drawing.overlay_labels(image, labels), n_cells
 
 
 def timings(func, repeat):
@@ -108,7 +107,7 @@ def main():
     rows.append(("  of which smooth", *timings(lambda: cellseg.smooth(image), repeat=50), ""))
     rows.append(("  of which segment", *timings(lambda: cellseg.segment(small_smoothed), repeat=50), ""))
     rows.append(("  of which overlay_labels",
-                 *timings(lambda: cellseg.qc.overlay_labels(image, small_labels), repeat=50), ""))
+                 *timings(lambda: cellseg.drawing.overlay_labels(image, small_labels), repeat=50), ""))
 
     print(f"identical label images: yes ({n_fast} cells on {LARGE}x{LARGE}; "
           f"{n_specks} specks removed on an unsmoothed {SMALL}x{SMALL} check)")

@@ -1,7 +1,7 @@
 """Speed of the visual-QC helpers on a 512 x 512 image (the slider budget is well under 100 ms).
 
-Times qc.error_map, qc.overlay_comparison, qc.overlay_labels, the swipe update of the
-visual-QC lesson (array slicing of two precomputed overlays) and qc.classify_errors, best of
+Times cellseg.drawing.error_map, cellseg.drawing.overlay_comparison, cellseg.drawing.overlay_labels, the swipe update of the
+visual-QC lesson (array slicing of two precomputed overlays) and cellseg.errors.classify_errors, best of
 several runs. Run::
 
     .venv/bin/python benchmarks/bench_qc.py
@@ -10,7 +10,6 @@ several runs. Run::
 import numpy as np
 from bench_metrics import best_time  # same folder: best of several runs, in ms
 
-from cellseg import qc
 from cellseg.pipeline import segment, smooth
 from cellseg.synthetic import add_noise, ground_truth_labels, place_cells, render_cells
 
@@ -19,12 +18,12 @@ SIZE = 512
 
 def main():
     rng = np.random.default_rng(512)
-    centers = place_cells(120, SIZE, 30, rng, margin=12)
-    image = add_noise(render_cells(centers, SIZE, sigma=7.0), 0.3, rng)
-    truth = ground_truth_labels(centers, SIZE, sigma=7.0)
+    centers = place_cells(120, shape=SIZE, min_separation=30, rng=rng, margin=12)
+    image = add_noise(render_cells(centers, shape=SIZE, sigma=7.0), noise_scale=0.3, rng=rng)
+    truth = ground_truth_labels(centers, shape=SIZE, sigma=7.0)
     pred, _ = segment(smooth(image))
-    left = qc.overlay_labels(image, truth)
-    right = qc.overlay_labels(image, pred)
+    left = cellseg.drawing.overlay_labels(image, truth)
+    right = cellseg.drawing.overlay_labels(image, pred)
 
     def swipe(column=200):
         shown = right.copy()
@@ -32,11 +31,11 @@ def main():
         return shown
 
     rows = [
-        ("qc.error_map (with image)", best_time(lambda: qc.error_map(truth, pred, image))),
-        ("qc.overlay_comparison", best_time(lambda: qc.overlay_comparison(image, truth, pred))),
-        ("qc.overlay_labels", best_time(lambda: qc.overlay_labels(image, pred))),
+        ("cellseg.drawing.error_map (with image)", best_time(lambda: cellseg.drawing.error_map(image, truth, pred))),
+        ("cellseg.drawing.overlay_comparison", best_time(lambda: cellseg.drawing.overlay_comparison(image, truth, pred))),
+        ("cellseg.drawing.overlay_labels", best_time(lambda: cellseg.drawing.overlay_labels(image, pred))),
         ("swipe update (slicing)", best_time(swipe)),
-        ("qc.classify_errors", best_time(lambda: qc.classify_errors(truth, pred))),
+        ("cellseg.errors.classify_errors", best_time(lambda: cellseg.errors.classify_errors(truth, pred))),
     ]
     print(f"{SIZE}x{SIZE} image, {len(centers)} cells")
     print(f"| {'step':28s} | time (ms) |")

@@ -4,10 +4,10 @@ Measurements, printed as one table (best and median of several runs):
 
 (a) ``voronoi_otsu_labeling`` on the crowded field (``make_crowded_field()``:
     512 x 512 pixels, 400 cells), and one update of the lesson's explorer
-    (the labelling plus ``cellseg.qc.overlay_boundaries``, what every slider move
+    (the labelling plus ``cellseg.drawing.overlay_boundaries``, what every slider move
     recomputes). Target: well under 100 ms.
 (b) The noise-vs-count computation of the exercise: 50 images at each of the
-    5 noise levels, smoothed and segmented (``cellseg.exercises.splitting.count_cells``
+    5 noise levels, smoothed and segmented (``cellseg_course.checkers.splitting.count_cells``
     without its cache), and the vectorised variant the solution shows (cells and
     noise drawn once per seed and reused for every level, all levels smoothed and
     labelled as one stack). Target: well under a minute (a few seconds).
@@ -31,8 +31,8 @@ import timeit
 import numpy as np
 from scipy import ndimage as ndi
 
-from cellseg import pipeline, qc, synthetic
-from cellseg.exercises import splitting as ex
+from cellseg import drawing, pipeline, splitting, synthetic
+from cellseg_course.checkers import splitting as ex
 
 
 def _times(func, repeat, number=1):
@@ -54,7 +54,10 @@ def counts_vectorised(levels=ex.NOISE_LEVELS, n_images=ex.N_IMAGES):
     for i in range(n_images):
         rng = np.random.default_rng(synthetic.SEED + i)
         centers = synthetic.place_cells(
-            synthetic.N_CELLS, synthetic.IMAGE_SIZE, synthetic.MIN_SEPARATION, rng
+            synthetic.N_CELLS,
+            shape=synthetic.IMAGE_SIZE,
+            min_separation=synthetic.MIN_SEPARATION,
+            rng=rng,
         )
         signal = synthetic.render_cells(centers)
         z = rng.standard_normal(signal.shape)
@@ -73,11 +76,11 @@ def counts_vectorised(levels=ex.NOISE_LEVELS, n_images=ex.N_IMAGES):
 
 def main():
     rows = []
-    image, _, _ = synthetic.make_crowded_field()
-    best, median = _times(lambda: pipeline.voronoi_otsu_labeling(image, 3, 2), repeat=15)
+    image = synthetic.make_crowded_field().image
+    best, median = _times(lambda: splitting.voronoi_otsu_labeling(image, spot_sigma=3, outline_sigma=2), repeat=15)
     rows.append(("voronoi_otsu_labeling, crowded field 512x512", best, median))
     best, median = _times(
-        lambda: qc.overlay_boundaries(image, pipeline.voronoi_otsu_labeling(image, 3, 2)), repeat=15
+        lambda: cellseg.drawing.overlay_boundaries(image, splitting.voronoi_otsu_labeling(image, spot_sigma=3, outline_sigma=2)), repeat=15
     )
     rows.append(("explorer update (labelling + outline overlay), 512x512", best, median))
 
@@ -89,12 +92,12 @@ def main():
 
     for size in (128, 512):
         img = pipeline.smooth(synthetic.make_crowded_field(
-            n_cells=size * size // 650, image_size=size)[0])
-        best, median = _times(lambda: pipeline.local_threshold(img, 51), repeat=7)
+            n_cells=size * size // 650, shape=size).image)
+        best, median = _times(lambda: pipeline.local_threshold(img, size=51), repeat=7)
         rows.append((f"local_threshold (grey opening 51), {size}x{size}", best, median))
         best, median = _times(lambda: ndi.percentile_filter(img, 20, size=51), repeat=2)
         rows.append((f"percentile_filter 20 %, 51x51, {size}x{size}", best, median))
-    img = pipeline.smooth(synthetic.make_uneven_illumination()[0])
+    img = pipeline.smooth(synthetic.make_uneven_illumination().image)
     best, median = _times(
         lambda: ndi.generic_filter(img, lambda v: np.percentile(v, 20), size=51), repeat=1
     )

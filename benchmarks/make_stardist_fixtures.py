@@ -30,8 +30,8 @@ SIZE = 96
 
 def base_truth(seed=3):
     rng = np.random.default_rng(seed)
-    centers = place_cells(9, SIZE, 22, rng, margin=10)
-    return ground_truth_labels(centers, SIZE, sigma=6).astype(np.uint16)
+    centers = place_cells(9, shape=SIZE, min_separation=22, rng=rng, margin=10)
+    return ground_truth_labels(centers, shape=SIZE, sigma=6).astype(np.uint16)
 
 
 def split(labels, ids):
@@ -154,7 +154,7 @@ def main():
     names = []
     for name, y_true, y_pred in cases():
         names.append(name)
-        res = sd_matching(y_true, y_pred, thresh=THRESHOLDS)
+        res = sd_matching(y_true, y_pred, threshold=THRESHOLDS)
         arrays[f"{name}/y_true"] = y_true
         arrays[f"{name}/y_pred"] = y_pred
         table = np.array(

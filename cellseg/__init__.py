@@ -4,36 +4,52 @@ Small functions on NumPy arrays, in the style of scikit-image:
 
 - :mod:`cellseg.synthetic`: synthetic fluorescence images with known ground truth;
 - :mod:`cellseg.acquisition`: a simulated camera (exposure, bit depth, clipping);
-- :mod:`cellseg.pipeline`: smooth, threshold, label, filter, split, Voronoi-Otsu;
 - :mod:`cellseg.theory`: closed-form predictions of the image model;
+- :mod:`cellseg.image_qc`: is the image fit to segment (exposure, clipping, noise, background)?
+- :mod:`cellseg.pipeline`: smooth, threshold, label, filter by size, local threshold;
+- :mod:`cellseg.splitting`: split touching cells (watershed, Voronoi-Otsu), erode labels;
 - :mod:`cellseg.labels`: checking, storing and loading label images;
+- :mod:`cellseg.drawing`: overlays and error maps, to check a segmentation by eye;
 - :mod:`cellseg.metrics`: pixel- and object-level quality measures;
-- :mod:`cellseg.qc`: overlays, error maps, error tables and image reports;
-- :mod:`cellseg.exercises`: the checkers used by the exercises;
-- :mod:`cellseg.quiz`: the quizzes shown in the lessons.
+- :mod:`cellseg.errors`: the errors of a segmentation, object by object, and injected errors.
 
 Coordinates are ``(row, col)``; label images are integer arrays with 0 as background.
-The most used functions are also available here, e.g. ``cellseg.segment``.
+Every public function is reachable as ``cellseg.NAME`` and as ``cellseg.MODULE.NAME``.
+The course's notebooks use a second package, ``cellseg_course`` (glue, quizzes,
+checkers); this one never imports it.
 """
 
-from . import acquisition, exercises, labels, metrics, pipeline, qc, synthetic, theory
+from . import (
+    acquisition,
+    drawing,
+    errors,
+    image_qc,
+    labels,
+    metrics,
+    pipeline,
+    splitting,
+    synthetic,
+    theory,
+)
 from .labels import check_label_image, describe_labels, load_labels, save_labels
-from .metrics import average_precision, dice, jaccard, matching
+from .metrics import average_precision, dice, jaccard, jaccard_index_sparse, matching
+from .drawing import error_map, overlay_boundaries, overlay_comparison, overlay_labels, show_comparison
+from .errors import classify_errors, inject_error
+from .image_qc import batch_report, image_report
 from .pipeline import (
     MIN_CELL_SIZE,
     SMOOTH_SIGMA,
     THRESHOLD,
     cell_sizes,
+    filter_by_size,
     local_threshold,
-    seeded_watershed,
     segment,
     smooth,
-    split_touching,
-    voronoi_otsu_labeling,
 )
-from .qc import classify_errors, error_map, image_report, overlay_boundaries, overlay_labels
+from .splitting import erode_labels, seeded_watershed, split_touching, voronoi_otsu_labeling
 from .synthetic import (
     CELL_BRIGHTNESS,
+    Scene,
     CELL_SIGMA,
     EDGE_MARGIN,
     IMAGE_SIZE,
@@ -76,6 +92,7 @@ __all__ = [
     "SMOOTH_SIGMA",
     "THRESHOLD",
     # synthetic images
+    "Scene",
     "ground_truth_labels",
     "make_bright_dim",
     "make_cluster",
@@ -86,6 +103,8 @@ __all__ = [
     "make_uneven_illumination",
     # segmentation
     "cell_sizes",
+    "erode_labels",
+    "filter_by_size",
     "local_threshold",
     "seeded_watershed",
     "segment",
@@ -107,12 +126,17 @@ __all__ = [
     "save_labels",
     # quality
     "average_precision",
+    "batch_report",
     "classify_errors",
     "dice",
     "error_map",
     "image_report",
+    "inject_error",
     "jaccard",
+    "jaccard_index_sparse",
     "matching",
     "overlay_boundaries",
+    "overlay_comparison",
     "overlay_labels",
+    "show_comparison",
 ]

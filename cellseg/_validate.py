@@ -91,3 +91,36 @@ def whole_number(value, name, *, minimum=0):
     if value < minimum:
         raise ValueError(f"{name} must be at least {minimum}, got {value}.")
     return value
+
+
+def same_shape(first, second, names, *, hint):
+    """Raise a ``ValueError`` unless two arrays have the same shape.
+
+    ``names`` are the two arguments' names and ``hint`` says what to pass instead.
+    """
+    if np.shape(first) != np.shape(second):
+        raise ValueError(
+            f"{names[0]} has shape {np.shape(first)} but {names[1]} has shape "
+            f"{np.shape(second)}; {hint}."
+        )
+
+
+def flag(value, name):
+    """Return ``value`` if it is a bool (Python or NumPy); raise a ``TypeError`` otherwise."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}.")
+    return bool(value)
+
+
+def iou_threshold(value, *, strict=False, name="threshold"):
+    """An IoU threshold in [0, 1]; 0 only with ``strict`` (IoU > 0), else every pair would match."""
+    value = real_number(value, name, minimum=0)
+    if value > 1:
+        raise ValueError(f"{name} is an IoU and must be between 0 and 1, got {value:g}.")
+    if value == 0 and not strict:
+        raise ValueError(
+            f"{name}=0 would count every pair as a match, even objects that do not touch "
+            "(IoU >= 0 always holds); pass strict=True to count any overlap (IoU > 0) as a "
+            "match, or a threshold above 0."
+        )
+    return value

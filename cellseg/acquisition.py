@@ -157,7 +157,7 @@ def acquire(
     Examples
     --------
     >>> from cellseg.synthetic import render_cells
-    >>> signal = render_cells([[32, 32]], image_size=64)
+    >>> signal = render_cells([[32, 32]], shape=64)
     >>> img = acquire(signal, exposure=1000, bit_depth=8, offset=10)
     >>> img.dtype, int(img.min()), int(img.max())
     (dtype('uint8'), 10, 255)
@@ -183,7 +183,7 @@ def acquire(
     if not isinstance(shot_noise, (bool, np.bool_)):
         raise TypeError(f"shot_noise must be True or False, got {shot_noise!r}.")
     rng = np.random.default_rng(seed)
-    intensity = add_noise(signal, noise_scale, rng) if noise_scale > 0 else signal
+    intensity = add_noise(signal, noise_scale=noise_scale, rng=rng) if noise_scale > 0 else signal
     mean_counts = exposure * intensity
     counts = rng.poisson(mean_counts).astype(float) if shot_noise else mean_counts
     return digitize(counts + offset, bit_depth)

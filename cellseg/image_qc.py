@@ -65,7 +65,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import ndimage as ndi
 
-from . import _validate, theory
+from . import _table, _validate, theory
 from .acquisition import full_scale as _full_scale
 
 __all__ = ["ImageReport", "BatchReport", "image_report", "batch_report", "estimate_background"]
@@ -235,7 +235,7 @@ def _background_model(values, noise, n_tiles, smoothed=None):
     th, tw = rows // n_r, cols // n_c
     if smoothed is None:
         smoothed = ndi.gaussian_filter(values, TREND_SMOOTH)
-    threshold = 2 * theory.smoothed_noise_std(noise, TREND_SMOOTH)
+    threshold = 2 * theory.smoothed_noise_std(noise_scale=noise, smooth_sigma=TREND_SMOOTH)
 
     def tiles(x):  # (n_tiles, pixels per tile); the last rows/cols that do not fill a tile are left out
         x = x[: n_r * th, : n_c * tw].reshape(n_r, th, n_c, tw)
@@ -538,23 +538,12 @@ class BatchReport:
         return records
 
     def __str__(self):
-        table = [self.columns, *self.rows()]
-        widths = [max(len(row[i]) for row in table) for i in range(len(self.columns))]
-        return "\n".join(
-            "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in table
-        )
+        return _table.text_table(self.columns, self.rows())
 
     __repr__ = __str__
 
     def _repr_html_(self):
-        import html
-
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in self.columns)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
-            for row in self.rows()
-        )
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        return _table.html_table(self.columns, self.rows())
 
 
 def batch_report(images, names=None, *, progress=None, **options):

@@ -29,6 +29,7 @@ from . import _validate
 
 __all__ = [
     "check_label_image",
+    "check_label_pair",
     "label_capacity",
     "smallest_label_dtype",
     "cast_labels",
@@ -113,7 +114,43 @@ def check_label_image(labels, name="labels", *, ndim=None):
             f"{name} has negative values (minimum {arr.min()}); label images use 0 for "
             "background and positive integers for objects."
         )
+    if arr.ndim == 0:
+        raise ValueError(
+            f"{name} is a single number ({arr.item()}), not an image; pass a 2-D or 3-D array."
+        )
     return arr
+
+
+def check_label_pair(y_true, y_pred, *, ndim=(2, 3)):
+    """Check a reference and a prediction: two label images of the same shape.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of int
+        Reference and predicted label images (see :func:`check_label_image`).
+    ndim : int or tuple of int, optional
+        Allowed numbers of dimensions.
+
+    Returns
+    -------
+    y_true, y_pred : ndarray
+        Both as integer arrays.
+
+    Examples
+    --------
+    >>> a, b = check_label_pair([[0, 1]], [[2, 0]])
+    >>> check_label_pair([[0, 1]], [[2, 0, 0]])
+    Traceback (most recent call last):
+    ...
+    ValueError: y_true has shape (1, 2) but y_pred has shape (1, 3); ...
+    """
+    a = check_label_image(y_true, "y_true", ndim=ndim)
+    b = check_label_image(y_pred, "y_pred", ndim=ndim)
+    _validate.same_shape(
+        a, b, ("y_true", "y_pred"),
+        hint="pass the segmentation of exactly the field of view that the reference describes",
+    )
+    return a, b
 
 
 def _integer_dtype(dtype, name="dtype"):

@@ -44,7 +44,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from . import _validate
-from .labels import check_label_image
+from .labels import check_label_pair
 
 __all__ = [
     "DSB_THRESHOLDS",
@@ -56,6 +56,7 @@ __all__ = [
     "dice",
     "jaccard",
     "overlap_table",
+    "match_objects",
     "matching",
     "average_precision",
     "jaccard_index_sparse",
@@ -69,19 +70,6 @@ DSB_THRESHOLDS = tuple(round(0.5 + 0.05 * k, 2) for k in range(10))
 
 
 # --------------------------------------------------------------------------- input
-
-
-def _pair(y_true, y_pred, names=("y_true", "y_pred")):
-    """Check two label images of the same shape (2-D or 3-D) and return them as arrays."""
-    a = check_label_image(y_true, names[0], ndim=(2, 3))
-    b = check_label_image(y_pred, names[1], ndim=(2, 3))
-    if a.shape != b.shape:
-        raise ValueError(
-            f"{names[0]} has shape {a.shape} but {names[1]} has shape {b.shape}; pass two "
-            "images of the same shape (the segmentation of exactly the field of view "
-            "that the reference describes)."
-        )
-    return a, b
 
 
 def _ratio(num, den, perfect):
@@ -152,7 +140,7 @@ def confusion_counts(y_true, y_pred):
     >>> confusion_counts([[1, 1, 0, 0]], [[1, 0, 1, 0]])
     (1, 1, 1, 1)
     """
-    a, b = _pair(y_true, y_pred)
+    a, b = check_label_pair(y_true, y_pred)
     fa = a != 0
     fb = b != 0
     tp = int(np.count_nonzero(fa & fb))
@@ -223,7 +211,7 @@ def pixel_scores(y_true, y_pred):
     )
 
 
-def dice(a, b):
+def dice(y_true, y_pred):
     """Dice coefficient ``2 |A ∩ B| / (|A| + |B|)`` of two masks (1.0 if both are empty).
 
     Label images count as their foreground. Equal to the pixel F1 score.
@@ -233,10 +221,10 @@ def dice(a, b):
     >>> dice([[1, 1, 0]], [[0, 1, 1]])
     0.5
     """
-    return pixel_scores(a, b).f1
+    return pixel_scores(y_true, y_pred).f1
 
 
-def jaccard(a, b):
+def jaccard(y_true, y_pred):
     """Jaccard index ``|A ∩ B| / |A ∪ B|`` (intersection over union) of two masks.
 
     Label images count as their foreground; 1.0 if both are empty.
@@ -246,7 +234,7 @@ def jaccard(a, b):
     >>> round(jaccard([[1, 1, 0]], [[0, 1, 1]]), 4)
     0.3333
     """
-    return pixel_scores(a, b).jaccard
+    return pixel_scores(y_true, y_pred).jaccard
 
 
 # --------------------------------------------------------------------------- overlaps
@@ -313,7 +301,7 @@ def overlap_table(y_true, y_pred):
     >>> t.intersection.tolist(), t.iou.tolist()
     ([2, 1], [0.5, 0.2])
     """
-    a, b = _pair(y_true, y_pred)
+    a, b = check_label_pair(y_true, y_pred)
     t = a.reshape(-1)
     p = b.reshape(-1)
     tmax = int(t.max())
@@ -368,7 +356,7 @@ class Matching:
     sorted by true id, and ``matched_scores`` their IoUs.
     """
 
-    thresh: float
+    threshold: float
     strict: bool
     n_true: int
     n_pred: int
@@ -390,7 +378,7 @@ class Matching:
         return {
             k: getattr(self, k)
             for k in (
-                "thresh", "strict", "n_true", "n_pred", "tp", "fp", "fn", "precision",
+                "threshold", "strict", "n_true", "n_pred", "tp", "fp", "fn", "precision",
                 "recall", "accuracy", "f1", "mean_true_score", "mean_matched_score",
                 "panoptic_quality",
             )
@@ -401,19 +389,6 @@ class Matching:
             f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in self.as_dict().items()
         )
         return f"Matching({fields})"
-
-
-def _threshold(value, strict):
-    value = _validate.real_number(value, "thresh", minimum=0)
-    if value > 1:
-        raise ValueError(f"thresh is an IoU and must be between 0 and 1, got {value:g}.")
-    if value == 0 and not strict:
-        raise ValueError(
-            "thresh=0 would count every pair as a match, even objects that do not touch "
-            "(IoU >= 0 always holds); pass strict=True to count any overlap (IoU > 0) as a "
-            "match, or a threshold above 0."
-        )
-    return value
 
 
 def _assign(ti, pi, scores):
@@ -462,10 +437,30 @@ def _assign(ti, pi, scores):
     return chosen
 
 
-def _matched_indices(table, thresh, strict):
-    """Indices (into table.true_ids, table.pred_ids) and IoUs of the matched pairs, by true index."""
+def match_objects(table, *, threshold=0.5, strict=False):
+    """The one-to-one matching of :func:`matching`, on an :class:`OverlapTable`.
+
+    For code that needs the matched pairs of a table it already has (the error
+    classifier does), without computing the overlaps again.
+
+    Returns
+    -------
+    true_index, pred_index : 1-D ndarray of int
+        Indices into ``table.true_ids`` and ``table.pred_ids`` of the matched
+        pairs, sorted by ``true_index``.
+    iou : 1-D ndarray of float
+        The IoU of each matched pair.
+
+    Examples
+    --------
+    >>> table = overlap_table([[1, 1, 0, 2]], [[5, 5, 5, 0]])
+    >>> ti, pi, iou = match_objects(table, threshold=0.5)
+    >>> table.true_ids[ti].tolist(), table.pred_ids[pi].tolist(), iou.round(3).tolist()
+    ([1], [5], [0.667])
+    """
+    threshold = _validate.iou_threshold(threshold, strict=_validate.flag(strict, "strict"))
     iou = table.iou
-    ok = iou > thresh if strict else iou >= thresh
+    ok = iou > threshold if strict else iou >= threshold
     ti, pi, s = table.true_index[ok], table.pred_index[ok], iou[ok]
     chosen = _assign(ti, pi, s)
     ti, pi, s = ti[chosen], pi[chosen], s[chosen]
@@ -473,8 +468,8 @@ def _matched_indices(table, thresh, strict):
     return ti[order], pi[order], s[order]
 
 
-def _match_one(table, thresh, strict):
-    ti, pi, s = _matched_indices(table, thresh, strict)
+def _match_one(table, threshold, strict):
+    ti, pi, s = match_objects(table, threshold=threshold, strict=strict)
     n_true, n_pred = len(table.true_ids), len(table.pred_ids)
     tp = len(ti)
     fp, fn = n_pred - tp, n_true - tp
@@ -482,7 +477,7 @@ def _match_one(table, thresh, strict):
     total = float(s.sum())
     pairs = np.stack([table.true_ids[ti], table.pred_ids[pi]], axis=1).astype(np.int64)
     return Matching(
-        thresh=thresh,
+        threshold=threshold,
         strict=strict,
         n_true=n_true,
         n_pred=n_pred,
@@ -501,11 +496,11 @@ def _match_one(table, thresh, strict):
     )
 
 
-def matching(y_true, y_pred, thresh=0.5, *, strict=False):
+def matching(y_true, y_pred, *, threshold=0.5, strict=False):
     """Pair reference and predicted objects one-to-one by IoU and count the hits.
 
     A reference object and a predicted object *match* when their intersection
-    over union is at least ``thresh`` (more than ``thresh`` with
+    over union is at least ``threshold`` (more than ``threshold`` with
     ``strict=True``). Among all one-to-one pairings of such candidates the one
     with the most matches is chosen, and among those the one with the largest
     total IoU (an optimal assignment). Matched pairs are true positives (TP);
@@ -517,11 +512,11 @@ def matching(y_true, y_pred, thresh=0.5, *, strict=False):
     y_true, y_pred : array_like of int
         Reference and predicted label images, same shape, 2-D or 3-D. Ids need
         not be consecutive.
-    thresh : float or sequence of float, optional
+    threshold : float or sequence of float, optional
         IoU threshold(s) in [0, 1]. With a sequence, one :class:`Matching` per
         threshold is returned, all computed from one overlap table.
     strict : bool, optional
-        Count IoU > thresh instead of IoU >= thresh. ``thresh=0`` needs
+        Count IoU > threshold instead of IoU >= threshold. ``threshold=0`` needs
         ``strict=True`` ("any overlap").
 
     Returns
@@ -553,22 +548,21 @@ def matching(y_true, y_pred, thresh=0.5, *, strict=False):
     >>> m = matching(truth, pred)
     >>> m.tp, m.fp, m.fn, m.matched_pairs.tolist(), round(float(m.matched_scores[0]), 4)
     (1, 0, 1, [[2, 5]], 0.5714)
-    >>> [r.tp for r in matching(truth, pred, thresh=[0.5, 0.6])]
+    >>> [r.tp for r in matching(truth, pred, threshold=[0.5, 0.6])]
     [1, 0]
     """
-    strict = bool(strict)
-    if np.ndim(thresh) == 0:
-        thresholds = [_threshold(thresh, strict)]
-    else:
-        thresholds = [_threshold(float(v), strict) for v in np.asarray(thresh, dtype=float).ravel()]
-        if not thresholds:
-            raise ValueError("thresh is an empty sequence; pass a number or a list of numbers.")
+    strict = _validate.flag(strict, "strict")
+    single = np.ndim(threshold) == 0
+    values = [threshold] if single else list(np.asarray(threshold, dtype=object).ravel())
+    if not values:
+        raise ValueError("threshold is an empty sequence; pass a number or a list of numbers.")
+    thresholds = [_validate.iou_threshold(v, strict=strict) for v in values]
     table = overlap_table(y_true, y_pred)
     results = [_match_one(table, v, strict) for v in thresholds]
-    return results[0] if np.ndim(thresh) == 0 else results
+    return results[0] if single else results
 
 
-def average_precision(y_true, y_pred, thresholds=DSB_THRESHOLDS, *, strict=False):
+def average_precision(y_true, y_pred, *, thresholds=DSB_THRESHOLDS, strict=False):
     """The Data Science Bowl 2018 score: the mean over IoU thresholds of TP / (TP + FP + FN).
 
     Parameters
@@ -598,11 +592,11 @@ def average_precision(y_true, y_pred, thresholds=DSB_THRESHOLDS, *, strict=False
     >>> average_precision(truth, pred)                         # matched at 0.50 ... 0.80
     0.7
     """
-    results = matching(y_true, y_pred, list(np.atleast_1d(thresholds)), strict=strict)
+    results = matching(y_true, y_pred, threshold=list(np.atleast_1d(thresholds)), strict=strict)
     return float(np.mean([r.accuracy for r in results]))
 
 
-def jaccard_index_sparse(annotation, labels):
+def jaccard_index_sparse(y_true, y_pred):
     """Mean over the annotated objects of the best IoU with any segmented object.
 
     The score of the segmentation game for *sparse* annotations: only some
@@ -612,15 +606,15 @@ def jaccard_index_sparse(annotation, labels):
 
     Parameters
     ----------
-    annotation : array_like of int
+    y_true : array_like of int
         Sparse reference label image (0 = not annotated).
-    labels : array_like of int
+    y_pred : array_like of int
         Label image to judge, same shape.
 
     Returns
     -------
     float
-        In [0, 1]; NaN when ``annotation`` has no object (nothing to score).
+        In [0, 1]; NaN when ``y_true`` has no object (nothing to score).
 
     Examples
     --------
@@ -629,7 +623,7 @@ def jaccard_index_sparse(annotation, labels):
     >>> jaccard_index_sparse(ann, seg)        # best: label 9, 2 shared pixels of 4
     0.5
     """
-    table = overlap_table(annotation, labels)
+    table = overlap_table(y_true, y_pred)
     n = len(table.true_ids)
     if n == 0:
         return float("nan")
@@ -641,14 +635,14 @@ def jaccard_index_sparse(annotation, labels):
 # --------------------------------------------------------------------------- distances
 
 
-def centroid_distances(y_true, y_pred, thresh=0.5, *, strict=False, spacing=None):
+def centroid_distances(y_true, y_pred, *, threshold=0.5, strict=False, spacing=None):
     """Distance between the centroids of every matched pair of objects.
 
     Parameters
     ----------
     y_true, y_pred : array_like of int
         Label images, same shape.
-    thresh, strict : optional
+    threshold, strict : optional
         Matching rule, as in :func:`matching`.
     spacing : float or sequence of float, optional
         Pixel (voxel) size along each axis; distances are in pixels by default.
@@ -662,12 +656,12 @@ def centroid_distances(y_true, y_pred, thresh=0.5, *, strict=False, spacing=None
     --------
     >>> t = np.zeros((5, 9), int); t[1:4, 1:4] = 1
     >>> p = np.zeros((5, 9), int); p[1:4, 2:5] = 3      # shifted one column
-    >>> centroid_distances(t, p, thresh=0.3).tolist()
+    >>> centroid_distances(t, p, threshold=0.3).tolist()
     [1.0]
     """
-    a, b = _pair(y_true, y_pred)
+    a, b = check_label_pair(y_true, y_pred)
     scale = _spacing(spacing, a.ndim)
-    pairs = matching(a, b, thresh, strict=strict).matched_pairs
+    pairs = matching(a, b, threshold=threshold, strict=strict).matched_pairs
     if len(pairs) == 0:
         return np.zeros(0)
     ca = np.asarray(ndi.center_of_mass(np.ones(a.shape), a, pairs[:, 0]), dtype=float)
@@ -680,9 +674,9 @@ def _contour(mask):
     return mask & ~ndi.binary_erosion(mask, border_value=0)
 
 
-def _contour_distances(a, b, spacing):
-    """Distances from each contour pixel of A to the contour of B, and back."""
-    a, b = _pair(a, b, ("a", "b"))
+def _contour_distances(y_true, y_pred, spacing):
+    """Distances from each contour pixel of the reference to the prediction's contour, and back."""
+    a, b = check_label_pair(y_true, y_pred)
     scale = _spacing(spacing, a.ndim)
     ca, cb = _contour(a != 0), _contour(b != 0)
     if not ca.any() or not cb.any():
@@ -692,7 +686,7 @@ def _contour_distances(a, b, spacing):
     return (d_to_b[ca], d_to_a[cb]), True
 
 
-def mean_contour_distance(a, b, *, spacing=None):
+def mean_contour_distance(y_true, y_pred, *, spacing=None):
     """Bilateral mean contour distance between two masks.
 
     For every contour pixel of A, the distance to the nearest contour pixel of
@@ -703,7 +697,7 @@ def mean_contour_distance(a, b, *, spacing=None):
 
     Parameters
     ----------
-    a, b : array_like of int or bool
+    y_true, y_pred : array_like of int or bool
         Masks or label images (read as foreground), same shape, 2-D or 3-D.
     spacing : float or sequence of float, optional
         Pixel (voxel) size along each axis.
@@ -720,13 +714,13 @@ def mean_contour_distance(a, b, *, spacing=None):
     >>> round(mean_contour_distance(a, b), 4)   # 1 from A to B; 1 or sqrt(2) back
     1.0518
     """
-    d, same = _contour_distances(a, b, spacing)
+    d, same = _contour_distances(y_true, y_pred, spacing)
     if d is None:
         return 0.0 if same else float("inf")
     return float((d[0].mean() + d[1].mean()) / 2)
 
 
-def hausdorff_distance(a, b, percentile=100, *, spacing=None):
+def hausdorff_distance(y_true, y_pred, *, percentile=100, spacing=None):
     """Hausdorff distance between the contours of two masks (``percentile=95`` gives HD95).
 
     The largest distance from a contour pixel of one mask to the nearest
@@ -737,7 +731,7 @@ def hausdorff_distance(a, b, percentile=100, *, spacing=None):
 
     Parameters
     ----------
-    a, b : array_like of int or bool
+    y_true, y_pred : array_like of int or bool
         Masks or label images (read as foreground), same shape, 2-D or 3-D.
     percentile : float, optional
         In [0, 100]; 100 is the classical Hausdorff distance.
@@ -759,7 +753,7 @@ def hausdorff_distance(a, b, percentile=100, *, spacing=None):
     percentile = _validate.real_number(percentile, "percentile", minimum=0)
     if percentile > 100:
         raise ValueError(f"percentile must be between 0 and 100, got {percentile:g}.")
-    d, same = _contour_distances(a, b, spacing)
+    d, same = _contour_distances(y_true, y_pred, spacing)
     if d is None:
         return 0.0 if same else float("inf")
     if percentile == 100:

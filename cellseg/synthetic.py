@@ -48,6 +48,7 @@ the larger intensity there (the lower index on an exact tie). Cell ``k`` of
 """
 
 import math
+from typing import NamedTuple, Optional
 
 import numpy as np
 
@@ -71,6 +72,7 @@ __all__ = [
     "make_pair",
     "make_cluster",
     "make_bright_dim",
+    "Scene",
     "make_uneven_illumination",
     "make_crowded_field",
 ]
@@ -85,16 +87,31 @@ MIN_SEPARATION = 24  #: smallest centre-to-centre distance between cells (pixels
 EDGE_MARGIN = 12  #: smallest distance from a centre to the image edge (pixels)
 
 
-def _shape(image_size):
-    """Return ``(rows, cols)`` from an int or a pair."""
-    if np.ndim(image_size) == 0:
-        n = _validate.whole_number(image_size, "image_size", minimum=1)
+class Scene(NamedTuple):
+    """A synthetic image with its answer: what every scene maker returns.
+
+    Use the fields by name (``scene.image``, ``scene.labels``); ``classes`` is
+    set by the makers that give cells a class (:func:`make_bright_dim`) and
+    ``spacing`` by those that work in physical units.
+    """
+
+    image: np.ndarray  #: the noisy image, float, all values >= 0
+    labels: np.ndarray  #: the ground-truth label image (int32, 0 = background, cell k = k + 1)
+    centers: np.ndarray  #: (n, ndim) positions of the cell centres, (row, col)
+    classes: Optional[np.ndarray] = None  #: (n,) class of each cell, or None
+    spacing: Optional[tuple] = None  #: physical size of a pixel along each axis, or None (pixels)
+
+
+def _shape(shape):
+    """Return ``(rows, cols)`` from an int (a square) or a pair."""
+    if np.ndim(shape) == 0:
+        n = _validate.whole_number(shape, "shape", minimum=1)
         return (n, n)
-    if len(image_size) != 2:
+    if len(shape) != 2:
         raise ValueError(
-            f"image_size must be an int or a (rows, cols) pair, got {image_size!r}."
+            f"shape must be an int or a (rows, cols) pair, got {shape!r}."
         )
-    return tuple(_validate.whole_number(n, "image_size", minimum=1) for n in image_size)
+    return tuple(_validate.whole_number(n, "shape", minimum=1) for n in shape)
 
 
 def _per_cell(value, n, name, *, minimum, strict):
@@ -128,7 +145,7 @@ def _centers(centers):
     return arr
 
 
-def place_cells(n_cells, image_size, min_separation, rng, margin=EDGE_MARGIN):
+def place_cells(n_cells, *, shape, min_separation, rng, margin=EDGE_MARGIN):
     """Draw ``n_cells`` random integer centres at least ``min_separation`` apart.
 
     Candidates are drawn uniformly from the pixels at least ``margin`` pixels
@@ -139,7 +156,7 @@ def place_cells(n_cells, image_size, min_separation, rng, margin=EDGE_MARGIN):
     ----------
     n_cells : int
         Number of centres.
-    image_size : int or (int, int)
+    shape : int or (int, int)
         Image shape.
     min_separation : float
         Smallest allowed centre-to-centre distance in pixels.
@@ -161,12 +178,12 @@ def place_cells(n_cells, image_size, min_separation, rng, margin=EDGE_MARGIN):
     Examples
     --------
     >>> rng = np.random.default_rng(0)
-    >>> centers = place_cells(5, 128, 24, rng)
+    >>> centers = place_cells(5, shape=128, min_separation=24, rng=rng)
     >>> centers.shape
     (5, 2)
     """
     n_cells = _validate.whole_number(n_cells, "n_cells")
-    rows, cols = _shape(image_size)
+    rows, cols = _shape(shape)
     min_separation = _validate.real_number(min_separation, "min_separation", minimum=0)
     margin = _validate.whole_number(margin, "margin")
     if not isinstance(rng, np.random.Generator):
@@ -194,7 +211,7 @@ def place_cells(n_cells, image_size, min_separation, rng, margin=EDGE_MARGIN):
     return centers
 
 
-def render_cells(centers, image_size=IMAGE_SIZE, sigma=CELL_SIGMA, brightness=CELL_BRIGHTNESS):
+def render_cells(centers, *, shape=IMAGE_SIZE, sigma=CELL_SIGMA, brightness=CELL_BRIGHTNESS):
     """Return the noise-free image: the sum of one Gaussian blob per centre.
 
     A 2-D Gaussian is the product of a Gaussian in rows and one in columns, so
@@ -205,7 +222,7 @@ def render_cells(centers, image_size=IMAGE_SIZE, sigma=CELL_SIGMA, brightness=CE
     ----------
     centers : (n, 2) array_like
         ``(row, col)`` of each cell; need not be integers.
-    image_size : int or (int, int), optional
+    shape : int or (int, int), optional
         Image shape.
     sigma, brightness : float or (n,) array_like, optional
         Width (pixels, > 0) and peak intensity (>= 0), one for all cells or one per cell.
@@ -216,12 +233,12 @@ def render_cells(centers, image_size=IMAGE_SIZE, sigma=CELL_SIGMA, brightness=CE
 
     Examples
     --------
-    >>> signal = render_cells([[10, 20]], image_size=32, sigma=3, brightness=2.0)
+    >>> signal = render_cells([[10, 20]], shape=32, sigma=3, brightness=2.0)
     >>> float(signal[10, 20])
     2.0
     """
     centers = _centers(centers)
-    rows, cols = _shape(image_size)
+    rows, cols = _shape(shape)
     n = len(centers)
     sigma = _per_cell(sigma, n, "sigma", minimum=0, strict=True)
     brightness = _per_cell(brightness, n, "brightness", minimum=0, strict=False)
@@ -232,7 +249,7 @@ def render_cells(centers, image_size=IMAGE_SIZE, sigma=CELL_SIGMA, brightness=CE
     return (row_profiles * brightness[:, None]).T @ col_profiles
 
 
-def add_noise(signal, noise_scale, rng):
+def add_noise(signal, *, noise_scale, rng):
     """Add Gaussian noise of standard deviation ``noise_scale``, then clip at zero.
 
     Parameters
@@ -249,7 +266,7 @@ def add_noise(signal, noise_scale, rng):
 
     Examples
     --------
-    >>> img = add_noise(np.zeros((4, 4)), 0.1, np.random.default_rng(1))
+    >>> img = add_noise(np.zeros((4, 4)), noise_scale=0.1, rng=np.random.default_rng(1))
     >>> bool(img.min() >= 0)
     True
     """
@@ -262,7 +279,7 @@ def add_noise(signal, noise_scale, rng):
 
 
 def ground_truth_labels(
-    centers, image_size=IMAGE_SIZE, sigma=CELL_SIGMA, brightness=CELL_BRIGHTNESS, level=0.5
+    centers, *, shape=IMAGE_SIZE, sigma=CELL_SIGMA, brightness=CELL_BRIGHTNESS, level=0.5
 ):
     """Return the true label image of a synthetic scene.
 
@@ -276,7 +293,7 @@ def ground_truth_labels(
     ----------
     centers : (n, 2) array_like
         ``(row, col)`` of each cell.
-    image_size : int or (int, int), optional
+    shape : int or (int, int), optional
     sigma, brightness : float or (n,) array_like, optional
         As in :func:`render_cells`.
     level : float, optional
@@ -289,12 +306,12 @@ def ground_truth_labels(
 
     Examples
     --------
-    >>> labels = ground_truth_labels([[16, 16]], image_size=32, sigma=6)
+    >>> labels = ground_truth_labels([[16, 16]], shape=32, sigma=6)
     >>> int(labels.max()), int((labels == 1).sum())   # about pi * (6 * 1.177)**2
     (1, 149)
     """
     centers = _centers(centers)
-    rows, cols = _shape(image_size)
+    rows, cols = _shape(shape)
     n = len(centers)
     sigma = _per_cell(sigma, n, "sigma", minimum=0, strict=True)
     brightness = _per_cell(brightness, n, "brightness", minimum=0, strict=False)
@@ -328,15 +345,16 @@ def ground_truth_labels(
 
 
 def make_image(
+    *,
     n_cells=N_CELLS,
     sigma=CELL_SIGMA,
     brightness=CELL_BRIGHTNESS,
     noise_scale=NOISE_SCALE,
-    image_size=IMAGE_SIZE,
+    shape=IMAGE_SIZE,
     seed=SEED,
     min_separation=MIN_SEPARATION,
 ):
-    """Return ``(image, centers)``: a synthetic fluorescence image and its cell centres.
+    """Return a :class:`Scene`: a synthetic fluorescence image, its ground truth and cell centres.
 
     Cells are placed at random at least ``min_separation`` pixels apart and
     :data:`EDGE_MARGIN` pixels from the edges, drawn as Gaussian blobs, and
@@ -352,7 +370,7 @@ def make_image(
         Peak intensity of every cell.
     noise_scale : float, optional
         Standard deviation of the noise before clipping.
-    image_size : int or (int, int), optional
+    shape : int or (int, int), optional
     seed : int, optional
     min_separation : float, optional
 
@@ -362,23 +380,21 @@ def make_image(
         Non-negative intensities.
     centers : (n_cells, 2) ndarray of int
         ``(row, col)`` of each cell; cell ``k`` is label ``k + 1`` in
-        ``ground_truth_labels(centers, image.shape, sigma)``.
+        ``ground_truth_labels(centers, shape=image.shape, sigma=sigma)``.
 
     Examples
     --------
-    >>> image, centers = make_image()
-    >>> image.shape, centers.shape
-    ((128, 128), (8, 2))
-    >>> truth = ground_truth_labels(centers, image.shape)
+    >>> scene = make_image()
+    >>> scene.image.shape, scene.centers.shape, int(scene.labels.max())
+    ((128, 128), (8, 2), 8)
     """
     rng = np.random.default_rng(seed)
-    shape = _shape(image_size)
-    centers = place_cells(n_cells, shape, min_separation, rng)
-    signal = render_cells(centers, shape, sigma, brightness)
-    return add_noise(signal, noise_scale, rng), centers
+    shape = _shape(shape)
+    centers = place_cells(n_cells, shape=shape, min_separation=min_separation, rng=rng)
+    return _scene(centers, shape, sigma, brightness, noise_scale, rng)
 
 
-def make_pure_noise(noise_scale=NOISE_SCALE, image_size=IMAGE_SIZE, seed=SEED):
+def make_pure_noise(*, noise_scale=NOISE_SCALE, shape=IMAGE_SIZE, seed=SEED):
     """Make a cell-free image: clipped Gaussian noise only.
 
     Each pixel is ``max(0, n)`` with ``n`` drawn from a normal distribution of
@@ -388,39 +404,42 @@ def make_pure_noise(noise_scale=NOISE_SCALE, image_size=IMAGE_SIZE, seed=SEED):
 
     Examples
     --------
-    >>> noise = make_pure_noise()
+    >>> noise = make_pure_noise().image
     >>> noise.shape, bool(noise.min() == 0.0)
     ((128, 128), True)
     """
-    shape = _shape(image_size)
-    return add_noise(np.zeros(shape), noise_scale, np.random.default_rng(seed))
+    shape = _shape(shape)
+    return _scene(np.zeros((0, 2)), shape, CELL_SIGMA, CELL_BRIGHTNESS, noise_scale,
+                  np.random.default_rng(seed))
 
 
-def _rng_and_shape(seed, image_size):
-    return np.random.default_rng(seed), _shape(image_size)
+def _rng_and_shape(seed, shape):
+    return np.random.default_rng(seed), _shape(shape)
 
 
-def _scene(centers, shape, sigma, brightness, noise_scale, rng, background=0.0):
-    """The model's last two steps for a scene: ``(image, ground truth)``.
+def _scene(centers, shape, sigma, brightness, noise_scale, rng, background=0.0, classes=None):
+    """The model's last two steps for a scene, returned as a :class:`Scene`.
 
     Draws the cells, adds ``background`` (a number or an image), adds clipped
-    noise, and returns the noisy image with the ground-truth labels.
+    noise, and pairs the noisy image with the ground-truth labels.
     """
-    signal = render_cells(centers, shape, sigma, brightness) + background
-    image = add_noise(signal, noise_scale, rng)
-    return image, ground_truth_labels(centers, shape, sigma, brightness)
+    signal = render_cells(centers, shape=shape, sigma=sigma, brightness=brightness) + background
+    image = add_noise(signal, noise_scale=noise_scale, rng=rng)
+    labels = ground_truth_labels(centers, shape=shape, sigma=sigma, brightness=brightness)
+    return Scene(image, labels, np.asarray(centers), classes)
 
 
 def make_pair(
     distance=14.0,
+    *,
     angle=0.0,
     sigma=CELL_SIGMA,
     brightness=CELL_BRIGHTNESS,
     noise_scale=NOISE_SCALE,
-    image_size=64,
+    shape=64,
     seed=SEED,
 ):
-    """Return ``(image, labels, centers)``: two equal cells ``distance`` pixels apart.
+    """Return a :class:`Scene`: two equal cells ``distance`` pixels apart.
 
     The pair is centred on pixel ``(rows // 2, cols // 2)``. Its axis points
     ``angle`` degrees counter-clockwise from the horizontal, as the image is
@@ -438,7 +457,7 @@ def make_pair(
         Width and peak of the cells, as in :func:`render_cells`.
     noise_scale : float, optional
         Standard deviation of the noise before clipping.
-    image_size : int or (int, int), optional
+    shape : int or (int, int), optional
     seed : int, optional
 
     Returns
@@ -451,39 +470,39 @@ def make_pair(
 
     Examples
     --------
-    >>> image, labels, centers = make_pair(14)
-    >>> centers
+    >>> scene = make_pair(14)
+    >>> scene.centers
     array([[32., 25.],
            [32., 39.]])
-    >>> image.shape, int(labels.max())
+    >>> scene.image.shape, int(scene.labels.max())
     ((64, 64), 2)
     """
     distance = _validate.real_number(distance, "distance", minimum=0)
     angle = _validate.real_number(angle, "angle")
-    rng, shape = _rng_and_shape(seed, image_size)
+    rng, shape = _rng_and_shape(seed, shape)
     middle = np.array([shape[0] // 2, shape[1] // 2], dtype=float)
     theta = math.radians(angle)
     # (row, col) step; rows grow downwards, so a positive angle points up.
     half = 0.5 * distance * np.array([-math.sin(theta), math.cos(theta)])
     centers = np.round(np.stack([middle - half, middle + half]), 12) + 0.0
-    image, labels = _scene(centers, shape, sigma, brightness, noise_scale, rng)
-    return image, labels, centers
+    return _scene(centers, shape, sigma, brightness, noise_scale, rng)
 
 
 def make_cluster(
+    *,
     n_cells=7,
-    spacing=14.0,
+    pitch=14.0,
     jitter=1.0,
     sigma=CELL_SIGMA,
     brightness=CELL_BRIGHTNESS,
     noise_scale=NOISE_SCALE,
-    image_size=IMAGE_SIZE,
+    shape=IMAGE_SIZE,
     seed=SEED,
 ):
-    """Return ``(image, labels, centers)``: a dense cluster of touching cells.
+    """Return a :class:`Scene`: a dense cluster of touching cells.
 
     The centres are the ``n_cells`` points of a hexagonal lattice of pitch
-    ``spacing`` nearest to the middle of the image (a cell and its ring of six
+    ``pitch`` nearest to the middle of the image (a cell and its ring of six
     neighbours for the default 7), each moved by a random offset of standard
     deviation ``jitter`` pixels in each direction so that the cluster is not
     perfectly regular.
@@ -492,13 +511,13 @@ def make_cluster(
     ----------
     n_cells : int, optional
         Number of cells (>= 1).
-    spacing : float, optional
+    pitch : float, optional
         Distance between neighbouring lattice points in pixels (> 0).
     jitter : float, optional
         Standard deviation of the random displacement of each centre (>= 0).
     sigma, brightness : float or (n_cells,) array_like, optional
     noise_scale : float, optional
-    image_size : int or (int, int), optional
+    shape : int or (int, int), optional
     seed : int, optional
 
     Returns
@@ -515,45 +534,45 @@ def make_cluster(
 
     Examples
     --------
-    >>> image, labels, centers = make_cluster()
-    >>> centers.shape, int(labels.max())
+    >>> scene = make_cluster()
+    >>> scene.centers.shape, int(scene.labels.max())
     ((7, 2), 7)
     """
     n_cells = _validate.whole_number(n_cells, "n_cells", minimum=1)
-    spacing = _validate.real_number(spacing, "spacing", minimum=0, strict=True)
+    pitch = _validate.real_number(pitch, "pitch", minimum=0, strict=True)
     jitter = _validate.real_number(jitter, "jitter", minimum=0)
-    rng, shape = _rng_and_shape(seed, image_size)
+    rng, shape = _rng_and_shape(seed, shape)
     # Enough lattice rings to hold n_cells points (ring k holds 6k points).
     rings = 1
     while 1 + 3 * rings * (rings + 1) < n_cells:
         rings += 1
     i, j = np.meshgrid(np.arange(-rings, rings + 1), np.arange(-rings, rings + 1), indexing="ij")
     i, j = i.ravel(), j.ravel()
-    points = spacing * np.stack([i * math.sqrt(3) / 2, j + 0.5 * i], axis=1)
+    points = pitch * np.stack([i * math.sqrt(3) / 2, j + 0.5 * i], axis=1)
     nearest = np.lexsort((points[:, 1], points[:, 0], np.hypot(*points.T).round(9)))
     middle = np.array([shape[0] // 2, shape[1] // 2], dtype=float)
     centers = middle + points[nearest[:n_cells]] + rng.normal(0.0, jitter, (n_cells, 2))
     if (centers < 0).any() or (centers > np.array(shape) - 1).any():
         raise ValueError(
-            f"a cluster of {n_cells} cells {spacing:g} px apart does not fit in a "
-            f"{shape[0]}x{shape[1]} image; use a larger image_size or fewer cells."
+            f"a cluster of {n_cells} cells {pitch:g} px apart does not fit in a "
+            f"{shape[0]}x{shape[1]} image; use a larger shape or fewer cells."
         )
-    image, labels = _scene(centers, shape, sigma, brightness, noise_scale, rng)
-    return image, labels, centers
+    return _scene(centers, shape, sigma, brightness, noise_scale, rng)
 
 
 def make_bright_dim(
+    *,
     n_bright=4,
     n_dim=4,
     bright=1.0,
     dim=0.4,
     sigma=CELL_SIGMA,
     noise_scale=NOISE_SCALE,
-    image_size=IMAGE_SIZE,
+    shape=IMAGE_SIZE,
     seed=SEED,
     min_separation=MIN_SEPARATION,
 ):
-    """Return ``(image, labels, centers, classes)``: bright and dim cells mixed.
+    """Return a :class:`Scene`: bright and dim cells mixed.
 
     ``n_bright + n_dim`` centres are placed as in :func:`make_image`; the
     brightness of each is then drawn by a random permutation of the classes, so
@@ -567,7 +586,7 @@ def make_bright_dim(
         Peak brightness of the two classes (``bright > dim >= 0``).
     sigma : float, optional
     noise_scale : float, optional
-    image_size : int or (int, int), optional
+    shape : int or (int, int), optional
     seed : int, optional
     min_separation : float, optional
 
@@ -582,8 +601,8 @@ def make_bright_dim(
 
     Examples
     --------
-    >>> image, labels, centers, classes = make_bright_dim()
-    >>> sorted(classes.tolist()).count("dim"), int(labels.max())
+    >>> scene = make_bright_dim()
+    >>> sorted(scene.classes.tolist()).count("dim"), int(scene.labels.max())
     (4, 8)
     """
     n_bright = _validate.whole_number(n_bright, "n_bright")
@@ -592,25 +611,25 @@ def make_bright_dim(
     dim = _validate.real_number(dim, "dim", minimum=0)
     if not bright > dim:
         raise ValueError(f"bright must be greater than dim, got bright={bright:g}, dim={dim:g}.")
-    rng, shape = _rng_and_shape(seed, image_size)
-    centers = place_cells(n_bright + n_dim, shape, min_separation, rng)
+    rng, shape = _rng_and_shape(seed, shape)
+    centers = place_cells(n_bright + n_dim, shape=shape, min_separation=min_separation, rng=rng)
     classes = rng.permutation(np.array(["bright"] * n_bright + ["dim"] * n_dim))
     brightness = np.where(classes == "bright", bright, dim)
-    image, labels = _scene(centers, shape, sigma, brightness, noise_scale, rng)
-    return image, labels, centers, classes
+    return _scene(centers, shape, sigma, brightness, noise_scale, rng, classes=classes)
 
 
 def make_uneven_illumination(
+    *,
     gradient=0.6,
     n_cells=N_CELLS,
     sigma=CELL_SIGMA,
     brightness=CELL_BRIGHTNESS,
     noise_scale=NOISE_SCALE,
-    image_size=IMAGE_SIZE,
+    shape=IMAGE_SIZE,
     seed=SEED,
     min_separation=MIN_SEPARATION,
 ):
-    """Return ``(image, labels, centers)``: cells on a background that rises to the right.
+    """Return a :class:`Scene`: cells on a background that rises to the right.
 
     The background is the ramp ``gradient * col / cols``: 0 in the first
     column, just under ``gradient`` in the last. It is added to the cells
@@ -628,7 +647,7 @@ def make_uneven_illumination(
     ----------
     gradient : float, optional
         Background added at the right edge (>= 0).
-    n_cells, sigma, brightness, noise_scale, image_size, seed, min_separation : optional
+    n_cells, sigma, brightness, noise_scale, shape, seed, min_separation : optional
         As in :func:`make_image`.
 
     Returns
@@ -640,28 +659,28 @@ def make_uneven_illumination(
 
     Examples
     --------
-    >>> image, labels, centers = make_uneven_illumination(gradient=0.0)
-    >>> bool(np.array_equal(image, make_image()[0]))
+    >>> flat = make_uneven_illumination(gradient=0.0)
+    >>> bool(np.array_equal(flat.image, make_image().image))
     True
     """
     gradient = _validate.real_number(gradient, "gradient", minimum=0)
-    rng, shape = _rng_and_shape(seed, image_size)
-    centers = place_cells(n_cells, shape, min_separation, rng)
+    rng, shape = _rng_and_shape(seed, shape)
+    centers = place_cells(n_cells, shape=shape, min_separation=min_separation, rng=rng)
     ramp = gradient * np.arange(shape[1]) / shape[1]
-    image, labels = _scene(centers, shape, sigma, brightness, noise_scale, rng, ramp[None, :])
-    return image, labels, centers
+    return _scene(centers, shape, sigma, brightness, noise_scale, rng, ramp[None, :])
 
 
 def make_crowded_field(
+    *,
     n_cells=400,
-    image_size=512,
+    shape=512,
     sigma_range=(4.0, 8.0),
     brightness_range=(0.6, 1.0),
     min_separation=12.0,
     noise_scale=NOISE_SCALE,
     seed=SEED,
 ):
-    """Return ``(image, labels, centers)``: a large field crowded with cells of varied sizes.
+    """Return a :class:`Scene`: a large field crowded with cells of varied sizes.
 
     The centres are placed as in :func:`make_image` but much closer together
     (``min_separation`` defaults to half of :data:`MIN_SEPARATION`), so many
@@ -673,7 +692,7 @@ def make_crowded_field(
     Parameters
     ----------
     n_cells : int, optional
-    image_size : int or (int, int), optional
+    shape : int or (int, int), optional
     sigma_range : (float, float), optional
         Smallest and largest cell width in pixels (``0 < low <= high``).
     brightness_range : (float, float), optional
@@ -691,8 +710,8 @@ def make_crowded_field(
 
     Examples
     --------
-    >>> image, labels, centers = make_crowded_field(n_cells=50, image_size=200)
-    >>> image.shape, int(labels.max())
+    >>> scene = make_crowded_field(n_cells=50, shape=200)
+    >>> scene.image.shape, int(scene.labels.max())
     ((200, 200), 50)
     """
 
@@ -707,9 +726,8 @@ def make_crowded_field(
 
     sigma_low, sigma_high = _range(sigma_range, "sigma_range", 0, True)
     b_low, b_high = _range(brightness_range, "brightness_range", 0, False)
-    rng, shape = _rng_and_shape(seed, image_size)
-    centers = place_cells(n_cells, shape, min_separation, rng)
+    rng, shape = _rng_and_shape(seed, shape)
+    centers = place_cells(n_cells, shape=shape, min_separation=min_separation, rng=rng)
     sigma = rng.uniform(sigma_low, sigma_high, len(centers))
     brightness = rng.uniform(b_low, b_high, len(centers))
-    image, labels = _scene(centers, shape, sigma, brightness, noise_scale, rng)
-    return image, labels, centers
+    return _scene(centers, shape, sigma, brightness, noise_scale, rng)

@@ -30,12 +30,12 @@ _CLIPPED_MEAN = 1.0 / math.sqrt(2.0 * math.pi)
 _CLIPPED_STD = math.sqrt(0.5 - 1.0 / (2.0 * math.pi))
 
 
-def smoothed_sigma(sigma, smooth_sigma):
+def smoothed_sigma(*, sigma, smooth_sigma):
     """Width of a Gaussian blob after Gaussian smoothing: ``sqrt(sigma**2 + sigma_s**2)``.
 
     Examples
     --------
-    >>> smoothed_sigma(6, 2)**2
+    >>> smoothed_sigma(sigma=6, smooth_sigma=2)**2
     40.00000000000001
     """
     sigma = _validate.sigma(sigma)
@@ -43,7 +43,7 @@ def smoothed_sigma(sigma, smooth_sigma):
     return math.hypot(sigma, smooth_sigma)
 
 
-def smoothed_peak(brightness, sigma, smooth_sigma):
+def smoothed_peak(*, brightness, sigma, smooth_sigma):
     """Peak of a Gaussian blob after Gaussian smoothing: ``B sigma^2 / (sigma^2 + sigma_s^2)``.
 
     Smoothing keeps the blob's total intensity ``2 pi sigma^2 B`` while its
@@ -61,7 +61,7 @@ def smoothed_peak(brightness, sigma, smooth_sigma):
 
     Examples
     --------
-    >>> round(smoothed_peak(1.0, 6, 2), 2)
+    >>> round(smoothed_peak(brightness=1.0, sigma=6, smooth_sigma=2), 2)
     0.9
     """
     brightness = _validate.real_number(brightness, "brightness")
@@ -70,7 +70,7 @@ def smoothed_peak(brightness, sigma, smooth_sigma):
     return brightness * sigma**2 / (sigma**2 + smooth_sigma**2)
 
 
-def smoothed_noise_mean(noise_scale, clipped=False):
+def smoothed_noise_mean(*, noise_scale, clipped=False):
     """Mean of the (smoothed) noise: 0, or ``sigma_n / sqrt(2 pi)`` when clipped at zero.
 
     Smoothing is an average, so it does not change the mean. Clipping does:
@@ -79,14 +79,14 @@ def smoothed_noise_mean(noise_scale, clipped=False):
 
     Examples
     --------
-    >>> round(smoothed_noise_mean(0.15, clipped=True), 4)
+    >>> round(smoothed_noise_mean(noise_scale=0.15, clipped=True), 4)
     0.0598
     """
     noise_scale = _validate.real_number(noise_scale, "noise_scale", minimum=0)
     return noise_scale * _CLIPPED_MEAN if clipped else 0.0
 
 
-def smoothed_noise_std(noise_scale, smooth_sigma, clipped=False):
+def smoothed_noise_std(*, noise_scale, smooth_sigma, clipped=False):
     """Standard deviation of white noise after Gaussian smoothing.
 
     For independent pixels of standard deviation ``s`` the smoothed value is a
@@ -110,9 +110,9 @@ def smoothed_noise_std(noise_scale, smooth_sigma, clipped=False):
 
     Examples
     --------
-    >>> round(smoothed_noise_std(0.15, 2), 4)
+    >>> round(smoothed_noise_std(noise_scale=0.15, smooth_sigma=2), 4)
     0.0212
-    >>> round(smoothed_noise_std(0.15, 2, clipped=True), 4)
+    >>> round(smoothed_noise_std(noise_scale=0.15, smooth_sigma=2, clipped=True), 4)
     0.0124
     """
     noise_scale = _validate.real_number(noise_scale, "noise_scale", minimum=0)
@@ -123,7 +123,7 @@ def smoothed_noise_std(noise_scale, smooth_sigma, clipped=False):
     return s / (2.0 * math.sqrt(math.pi) * smooth_sigma)
 
 
-def noise_exceedance(threshold, noise_scale, smooth_sigma, clipped=False):
+def noise_exceedance(threshold, *, noise_scale, smooth_sigma, clipped=False):
     """Fraction of pure-noise pixels above ``threshold`` after smoothing.
 
     The smoothed noise is treated as normal with the mean and standard
@@ -137,14 +137,14 @@ def noise_exceedance(threshold, noise_scale, smooth_sigma, clipped=False):
 
     Examples
     --------
-    >>> round(float(noise_exceedance(0.05, 0.15, 2)), 4)   # 2.4 standard deviations
+    >>> round(float(noise_exceedance(0.05, noise_scale=0.15, smooth_sigma=2)), 4)   # 2.4 standard deviations
     0.0091
     """
     t = np.asarray(threshold, dtype=float)
     if not np.isfinite(t).all():
         raise ValueError("threshold must be finite (no NaN or infinity).")
-    mean = smoothed_noise_mean(noise_scale, clipped)
-    std = smoothed_noise_std(noise_scale, smooth_sigma, clipped)
+    mean = smoothed_noise_mean(noise_scale=noise_scale, clipped=clipped)
+    std = smoothed_noise_std(noise_scale=noise_scale, smooth_sigma=smooth_sigma, clipped=clipped)
     if std == 0:
         out = (mean > t).astype(float)
     else:
@@ -152,7 +152,7 @@ def noise_exceedance(threshold, noise_scale, smooth_sigma, clipped=False):
     return out if out.ndim else float(out)
 
 
-def midpoint_intensity(distance, sigma, brightness):
+def midpoint_intensity(distance, *, brightness, sigma):
     """Intensity halfway between two equal Gaussian cells ``d`` apart: ``2 B exp(-d^2 / (8 sigma^2))``.
 
     Each cell is ``d/2`` from the midpoint and contributes
@@ -162,7 +162,7 @@ def midpoint_intensity(distance, sigma, brightness):
 
     Examples
     --------
-    >>> round(midpoint_intensity(24, 6, 1.0), 4)   # 2 exp(-2)
+    >>> round(midpoint_intensity(24, sigma=6, brightness=1.0), 4)   # 2 exp(-2)
     0.2707
     """
     distance = _validate.real_number(distance, "distance", minimum=0)
@@ -171,7 +171,7 @@ def midpoint_intensity(distance, sigma, brightness):
     return 2.0 * brightness * math.exp(-(distance**2) / (8.0 * sigma**2))
 
 
-def min_separation(threshold, sigma, brightness):
+def min_separation(threshold, *, brightness, sigma):
     """Smallest distance at which two equal cells stay apart at ``threshold``.
 
     Solving ``2 B exp(-d^2 / (8 sigma^2)) = t`` for ``d`` gives
@@ -184,7 +184,7 @@ def min_separation(threshold, sigma, brightness):
 
     Examples
     --------
-    >>> round(min_separation(0.5, 6, 1.0), 2)   # 2 * 6 * sqrt(2 ln 4)
+    >>> round(min_separation(0.5, sigma=6, brightness=1.0), 2)   # 2 * 6 * sqrt(2 ln 4)
     19.98
     """
     threshold = _validate.real_number(threshold, "threshold", minimum=0, strict=True)
@@ -195,7 +195,7 @@ def min_separation(threshold, sigma, brightness):
     return 2.0 * sigma * math.sqrt(2.0 * math.log(2.0 * brightness / threshold))
 
 
-def area_at_threshold(threshold, peak, sigma):
+def area_at_threshold(threshold, *, peak, sigma):
     """Area (pixels) of a Gaussian blob above ``threshold``: ``2 pi sigma^2 ln(peak / t)``.
 
     The blob exceeds ``t`` inside the circle of radius
@@ -204,7 +204,7 @@ def area_at_threshold(threshold, peak, sigma):
 
     Examples
     --------
-    >>> round(area_at_threshold(0.5, 0.9, 40**0.5), 1)
+    >>> round(area_at_threshold(0.5, peak=0.9, sigma=40**0.5), 1)
     147.7
     """
     threshold = _validate.real_number(threshold, "threshold", minimum=0, strict=True)

@@ -1,10 +1,10 @@
-"""Checkers of the exercises of the two opening lessons (cellseg.exercises.images)."""
+"""Checkers of the exercises of the two opening lessons (cellseg_course.checkers.images)."""
 
 import numpy as np
 import pytest
 
 from cellseg.acquisition import full_scale
-from cellseg.exercises.images import (
+from cellseg_course.checkers.images import (
     BATCH_BIT_DEPTH,
     check_clipped,
     check_label_capacity,

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from cellseg import metrics
-from cellseg.exercises import (
+from cellseg_course.checkers import (
     check_last_threshold,
     check_object_counts,
     check_object_scores,
@@ -12,7 +12,7 @@ from cellseg.exercises import (
     check_pixel_scores,
     check_shift_limit,
 )
-from cellseg.exercises.metrics import hand_example, shifted_cell
+from cellseg_course.checkers.metrics import hand_example, shifted_cell
 
 
 def test_hand_example_counts_worked_by_hand():

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from cellseg.exercises import Feedback, check_number, check_smoothed_peak, is_placeholder
+from cellseg_course.checkers import Feedback, check_number, check_smoothed_peak, is_placeholder
 
 
 def test_feedback_truthiness_and_display():

@@ -5,7 +5,7 @@ import pytest
 from scipy import ndimage as ndi
 
 from cellseg import pipeline, synthetic
-from cellseg.exercises import splitting as ex
+from cellseg_course.checkers import splitting as ex
 
 
 @pytest.mark.parametrize(
@@ -29,7 +29,8 @@ def test_placeholders_are_not_answered_yet(checker, placeholder):
 
 
 def test_pair_split_accepts_the_truth_and_a_cut_through_the_middle():
-    image, truth, centers = synthetic.make_pair(ex.PAIR_DISTANCE)
+    scene = synthetic.make_pair(ex.PAIR_DISTANCE)
+    image, truth, centers = scene.image, scene.labels, scene.centers
     assert ex.check_pair_split(truth)
     halves = (pipeline.smooth(image) > 0.5).astype(np.int32)
     halves[:, 32:] *= 2
@@ -37,7 +38,8 @@ def test_pair_split_accepts_the_truth_and_a_cut_through_the_middle():
 
 
 def test_pair_split_refuses_one_object_three_objects_and_a_wrong_cut():
-    image, truth, centers = synthetic.make_pair(ex.PAIR_DISTANCE)
+    scene = synthetic.make_pair(ex.PAIR_DISTANCE)
+    image, truth, centers = scene.image, scene.labels, scene.centers
     merged = (pipeline.smooth(image) > 0.5).astype(np.int32)
     feedback = ex.check_pair_split(merged)
     assert feedback.correct is False and "1 object" in feedback.message
@@ -72,12 +74,14 @@ def test_class_scores_by_hand():
 
 
 def test_intensity_classes_right_answer():
-    image, truth, centers, classes = synthetic.make_bright_dim()
+    scene = synthetic.make_bright_dim()
+    image, truth, centers, classes = scene.image, scene.labels, scene.centers, scene.classes
     assert ex.check_intensity_classes(truth, classes, {"bright": (1.0, 1.0), "dim": (1, 1)})
 
 
 def test_intensity_classes_default_threshold_misses_the_dim_cells():
-    image, truth, centers, classes = synthetic.make_bright_dim()
+    scene = synthetic.make_bright_dim()
+    image, truth, centers, classes = scene.image, scene.labels, scene.centers, scene.classes
     labels, n = pipeline.segment(pipeline.smooth(image))
     predicted = ["bright"] * n
     scores = ex.class_scores(labels, predicted, centers, classes)
@@ -87,7 +91,8 @@ def test_intensity_classes_default_threshold_misses_the_dim_cells():
 
 
 def test_intensity_classes_wrong_scores_or_classes():
-    image, truth, centers, classes = synthetic.make_bright_dim()
+    scene = synthetic.make_bright_dim()
+    image, truth, centers, classes = scene.image, scene.labels, scene.centers, scene.classes
     assert ex.check_intensity_classes(truth, classes, {"bright": (1, 0.5), "dim": (1, 1)}).correct is False
     assert ex.check_intensity_classes(truth, classes, {"bright": (1, 1)}).correct is False
     swapped = np.where(classes == "dim", "bright", "dim")
@@ -105,7 +110,7 @@ def test_count_cells_matches_the_pipeline_image_by_image():
     counts = ex.count_cells([0.1, 0.9], 3)
     for row, level in zip(counts, [0.1, 0.9]):
         for i, n in enumerate(row):
-            image = synthetic.make_image(noise_scale=level, seed=synthetic.SEED + i)[0]
+            image = synthetic.make_image(noise_scale=level, seed=synthetic.SEED + i).image
             assert n == pipeline.segment(pipeline.smooth(image))[1]
 
 
@@ -135,7 +140,7 @@ def test_failure_level_is_the_first_level_with_a_miscount():
 
 
 def test_global_count_under_the_gradient():
-    image, _, _ = synthetic.make_uneven_illumination()
+    image = synthetic.make_uneven_illumination().image
     n = pipeline.segment(pipeline.smooth(image))[1]
     assert n != synthetic.N_CELLS
     assert ex.check_global_count(n) and ex.check_global_count(np.int64(n))
@@ -144,7 +149,8 @@ def test_global_count_under_the_gradient():
 
 
 def test_adaptive_labels():
-    image, truth, centers = synthetic.make_uneven_illumination()
+    scene = synthetic.make_uneven_illumination()
+    image, truth, centers = scene.image, scene.labels, scene.centers
     smoothed = pipeline.smooth(image)
     assert ex.check_adaptive_labels(truth)
     local, _ = pipeline.segment(smoothed - pipeline.local_threshold(smoothed), threshold=0)

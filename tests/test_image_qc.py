@@ -13,7 +13,7 @@ SIZE = 128
 def scene(seed, n_cells=8, background=0.5):
     """Noise-free model scene: cells on a flat background (model units, cell peak 1)."""
     rng = np.random.default_rng(seed)
-    return render_cells(place_cells(n_cells, SIZE, 24, rng), SIZE) + background
+    return render_cells(place_cells(n_cells, shape=SIZE, min_separation=24, rng=rng), shape=SIZE) + background
 
 
 def record(signal, fill, bit_depth=12, seed=0, **kw):
@@ -61,7 +61,7 @@ def test_clipping_below_the_dtype_maximum_is_found_by_the_pile_up():
 
 
 def test_float_image_clipped_at_zero_is_clipped_low():
-    image, _ = make_image()  # the model clips its noise at 0: many exact zeros
+    image = make_image().image  # the model clips its noise at 0: many exact zeros
     report = image_report(image)
     assert report.clipped_low and not report.clipped_high
     assert report.used_range is None and not report.underexposed  # float: no full scale

@@ -205,19 +205,19 @@ def test_low_threshold_needs_an_optimal_assignment():
     pred[0, 2:9], pred[0, 0:2] = 1, 2
     _, _, iou = brute_iou(truth, pred)
     np.testing.assert_allclose(iou, [[4 / 9, 2 / 6], [3 / 10, 0]])
-    m = matching(truth, pred, thresh=0.25)
+    m = matching(truth, pred, threshold=0.25)
     assert m.tp == 2
     assert m.matched_pairs.tolist() == [[1, 2], [2, 1]]
-    assert matching(truth, pred, thresh=0.35).tp == 1
+    assert matching(truth, pred, threshold=0.35).tp == 1
 
 
 def test_threshold_list_equals_single_calls():
     truth = np.zeros((12, 12), int)
     truth[1:6, 1:6], truth[7:11, 2:10] = 1, 2
     pred = np.roll(truth, 1, axis=1)
-    several = matching(truth, pred, thresh=[0.3, 0.6, 0.9])
+    several = matching(truth, pred, threshold=[0.3, 0.6, 0.9])
     assert [r.as_dict() for r in several] == [
-        matching(truth, pred, thresh=t).as_dict() for t in (0.3, 0.6, 0.9)
+        matching(truth, pred, threshold=t).as_dict() for t in (0.3, 0.6, 0.9)
     ]
 
 
@@ -249,7 +249,7 @@ def test_matching_3d():
 @pytest.mark.parametrize(
     "y_true, y_pred, message",
     [
-        (np.zeros((4, 4), int), np.zeros((4, 5), int), "same shape"),
+        (np.zeros((4, 4), int), np.zeros((4, 5), int), "field of view"),
         (np.zeros((4, 4)), np.zeros((4, 4), int), "integer dtype"),
         (np.zeros((4, 4), int), -np.ones((4, 4), int), "negative"),
         (np.zeros(4, int), np.zeros(4, int), "2-D or 3-D"),
@@ -266,7 +266,7 @@ def test_bad_input_raises_clear_errors(y_true, y_pred, message):
 def test_bad_threshold(thresh):
     lab = np.ones((3, 3), int)
     with pytest.raises(ValueError, match="thresh"):
-        matching(lab, lab, thresh)
+        matching(lab, lab, threshold=thresh)
 
 
 def test_strict_zero_threshold_means_any_overlap():
@@ -275,7 +275,7 @@ def test_strict_zero_threshold_means_any_overlap():
     pred = np.zeros((1, 10), int)
     pred[0, 4:] = 2
     pred[0, 0] = 3
-    m = matching(truth, pred, 0, strict=True)
+    m = matching(truth, pred, threshold=0, strict=True)
     assert (m.tp, m.fp, m.fn) == (1, 1, 0)
     assert m.matched_pairs.tolist() == [[1, 3]]  # IoU 1/5 beats 1/10 on the tie-break
 
@@ -290,7 +290,7 @@ def relabel(labels, mapping_seed):
 @FAST
 @given(small_labels, small_labels, st.integers(0, 10**6), st.sampled_from([0.1, 0.3, 0.5, 0.7]))
 def test_matching_properties(y_true, y_pred, seed, thresh):
-    m = matching(y_true, y_pred, thresh)
+    m = matching(y_true, y_pred, threshold=thresh)
     assert m.tp == brute_tp(y_true, y_pred, thresh)
     assert m.tp + m.fp == m.n_pred and m.tp + m.fn == m.n_true
     for v in (m.precision, m.recall, m.f1, m.accuracy, m.mean_true_score, m.mean_matched_score,
@@ -298,15 +298,15 @@ def test_matching_properties(y_true, y_pred, seed, thresh):
         assert 0.0 <= v <= 1.0
     assert (m.matched_scores >= thresh).all()
     # invariant to renumbering the labels
-    r = matching(relabel(y_true, seed), relabel(y_pred, seed + 1), thresh)
+    r = matching(relabel(y_true, seed), relabel(y_pred, seed + 1), threshold=thresh)
     assert (r.tp, r.fp, r.fn) == (m.tp, m.fp, m.fn)
     assert r.mean_matched_score == pytest.approx(m.mean_matched_score)
     # swapping the roles swaps FP and FN
-    s = matching(y_pred, y_true, thresh)
+    s = matching(y_pred, y_true, threshold=thresh)
     assert (s.tp, s.fp, s.fn) == (m.tp, m.fn, m.fp)
     assert s.f1 == pytest.approx(m.f1)
     # a perfect prediction scores 1
-    p = matching(y_true, y_true, thresh)
+    p = matching(y_true, y_true, threshold=thresh)
     assert (p.f1, p.accuracy, p.panoptic_quality, p.mean_true_score) == (1, 1, 1, 1)
 
 
@@ -317,7 +317,7 @@ def test_disjoint_prediction_scores_zero(y_true):
     shifted[:, 7:] = y_true
     padded = np.zeros((7, 14), np.uint8)
     padded[:, :7] = y_true
-    m = matching(padded, shifted, 0, strict=True)
+    m = matching(padded, shifted, threshold=0, strict=True)
     assert m.tp == 0
     assert m.f1 == (1.0 if not y_true.any() else 0.0)
 
@@ -336,7 +336,7 @@ def test_agrees_with_stardist(name):
     y_true = FIXTURE_DATA[f"{name}/y_true"]
     y_pred = FIXTURE_DATA[f"{name}/y_pred"]
     expected = FIXTURE_DATA[f"{name}/stardist"]
-    results = matching(y_true, y_pred, thresholds)
+    results = matching(y_true, y_pred, threshold=thresholds)
     ours = np.array(
         [[r.tp, r.fp, r.fn, r.mean_true_score, r.mean_matched_score, r.panoptic_quality]
          for r in results]
@@ -415,7 +415,7 @@ def test_contour_distances_hand_worked():
     expected = (1 + (12 + 4 * np.sqrt(2)) / 16) / 2
     assert mean_contour_distance(a, b) == pytest.approx(expected)
     assert hausdorff_distance(a, b) == pytest.approx(np.sqrt(2))
-    assert hausdorff_distance(a, b, 50) == pytest.approx(1.0)
+    assert hausdorff_distance(a, b, percentile=50) == pytest.approx(1.0)
     assert hausdorff_distance(a, b, spacing=(2.0, 1.0)) == pytest.approx(np.sqrt(5))
 
 
@@ -426,7 +426,7 @@ def test_distances_of_empty_masks():
     assert mean_contour_distance(e, e) == hausdorff_distance(e, e) == 0.0
     assert mean_contour_distance(e, f) == hausdorff_distance(f, e) == np.inf
     with pytest.raises(ValueError, match="percentile"):
-        hausdorff_distance(f, f, 101)
+        hausdorff_distance(f, f, percentile=101)
 
 
 @FAST
@@ -434,8 +434,8 @@ def test_distances_of_empty_masks():
 def test_distance_properties(a, b, q):
     if not a.any() or not b.any():
         return
-    h = hausdorff_distance(a, b, q)
-    assert h == pytest.approx(hausdorff_distance(b, a, q))
+    h = hausdorff_distance(a, b, percentile=q)
+    assert h == pytest.approx(hausdorff_distance(b, a, percentile=q))
     assert 0 <= h <= hausdorff_distance(a, b)
     assert 0 <= mean_contour_distance(a, b) <= hausdorff_distance(a, b)
     assert hausdorff_distance(a, a) == 0.0

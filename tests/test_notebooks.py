@@ -117,3 +117,43 @@ def test_first_cell_is_the_title(root):
         nb = jupytext.read(md)
         assert nb.cells[0].cell_type == "markdown"
         assert nb.cells[0].source.startswith("# "), md
+
+
+def test_structure_comes_from_the_front_matter(root):
+    structure = notebooks.course_structure(root)
+    assert [lesson["name"] for lesson, _ in structure] == notebooks.lesson_order(root)
+    exercises = [e["name"] for _, ex in structure for e in ex]
+    assert sorted(exercises) == sorted(p.stem for p in (root / "solutions").glob("*.md"))
+    for lesson, ex in structure:
+        assert lesson["minutes"] > 0 and all(e["minutes"] > 0 and e["lesson"] == lesson["name"] for e in ex)
+    # the generated blocks say what the front matter says
+    intro = (root / "book" / "intro.md").read_text()
+    for lesson, ex in structure:
+        assert f"[{lesson['title']}](../lessons/{lesson['name']}.md) | {lesson['minutes']} |" in intro
+        page = (root / "lessons" / f"{lesson['name']}.md").read_text()
+        for e in ex:
+            assert f"(../exercises/{e['name']}.md)" in page
+
+
+def test_structure_rejects_incomplete_front_matter(root, tmp_path):
+    import shutil
+
+    for folder in ("lessons", "solutions"):
+        shutil.copytree(root / folder, tmp_path / folder)
+    shutil.copy(root / "_toc.yml", tmp_path / "_toc.yml")
+    path = tmp_path / "solutions" / "watershed.md"
+    path.write_text(path.read_text().replace("  lesson: splitting\n", "  lesson: no-such-lesson\n"))
+    with pytest.raises(ValueError, match="no-such-lesson"):
+        notebooks.course_structure(tmp_path)
+
+
+def test_workshop_schedule_adds_up(root):
+    import workshop
+
+    structure = notebooks.course_structure(root)
+    days = workshop.schedule(structure)
+    taught = sum(end - start for day in days for start, end, kind, _ in day if kind != "Break")
+    assert taught == sum(l["minutes"] + sum(e["minutes"] for e in ex) for l, ex in structure)
+    for day in days:
+        assert day[0][0] == workshop.START and day[-1][1] <= workshop.DAY_END
+        assert all(a[1] == b[0] for a, b in zip(day, day[1:])), "items follow each other without gaps"

@@ -25,16 +25,17 @@ def test_smooth_leaves_a_constant_image_unchanged_edges_included():
 def test_smooth_conserves_total_intensity_away_from_edges():
     image = np.zeros((64, 64))
     image[32, 32] = 5.0
-    assert cellseg.smooth(image, 3).sum() == pytest.approx(5.0, rel=1e-9)
+    assert cellseg.smooth(image, sigma=3).sum() == pytest.approx(5.0, rel=1e-9)
 
 
 def test_smooth_with_zero_sigma_is_identity():
     image = np.random.default_rng(0).random((8, 8))
-    np.testing.assert_array_equal(cellseg.smooth(image, 0), image)
+    np.testing.assert_array_equal(cellseg.smooth(image, sigma=0), image)
 
 
 def test_default_pipeline_finds_exactly_the_eight_cells():
-    image, centers = cellseg.make_image()
+    scene = cellseg.make_image()
+    image, centers = scene.image, scene.centers
     labels, n = cellseg.segment(cellseg.smooth(image))
     assert n == cellseg.N_CELLS
     # and each true centre lies in a different detected cell
@@ -44,7 +45,7 @@ def test_default_pipeline_finds_exactly_the_eight_cells():
 
 def test_cell_areas_are_plausible():
     # the model predicts about 148 px^2 per cell; seed 004 allows 50-350
-    image, _ = cellseg.make_image()
+    image = cellseg.make_image().image
     labels, _ = cellseg.segment(cellseg.smooth(image))
     sizes = cellseg.cell_sizes(labels)
     assert len(sizes) == cellseg.N_CELLS
@@ -52,14 +53,14 @@ def test_cell_areas_are_plausible():
 
 
 def test_threshold_above_the_maximum_finds_nothing():
-    image, _ = cellseg.make_image()
+    image = cellseg.make_image().image
     smoothed = cellseg.smooth(image)
     labels, n = cellseg.segment(smoothed, threshold=smoothed.max())
     assert n == 0 and not labels.any()
 
 
 def test_pure_noise_gives_false_cells_at_a_low_threshold_and_none_at_the_default():
-    smoothed = cellseg.smooth(cellseg.make_pure_noise())
+    smoothed = cellseg.smooth(cellseg.make_pure_noise().image)
     _, n_low = cellseg.segment(smoothed, threshold=0.05)
     _, n_default = cellseg.segment(smoothed, threshold=cellseg.THRESHOLD)
     assert n_low > 0
@@ -68,7 +69,7 @@ def test_pure_noise_gives_false_cells_at_a_low_threshold_and_none_at_the_default
 
 def test_segment_matches_a_per_label_reference():
     rng = np.random.default_rng(5)
-    image = cellseg.smooth(rng.random((80, 80)), 1.5)
+    image = cellseg.smooth(rng.random((80, 80)), sigma=1.5)
     threshold = np.quantile(image, 0.6)
     labels, n = cellseg.segment(image, threshold=threshold, min_size=12)
     raw, n_raw = ndi.label(image > threshold)
@@ -86,15 +87,15 @@ def test_min_size_boundary_is_inclusive():
     image = np.zeros((10, 10))
     image[1:3, 1:3] = 1  # 4 px
     image[6:9, 6:9] = 1  # 9 px
-    assert cellseg.segment(image, 0.5, min_size=4)[1] == 2
-    assert cellseg.segment(image, 0.5, min_size=5)[1] == 1
-    assert cellseg.segment(image, 0.5, min_size=10)[1] == 0
+    assert cellseg.segment(image, threshold=0.5, min_size=4)[1] == 2
+    assert cellseg.segment(image, threshold=0.5, min_size=5)[1] == 1
+    assert cellseg.segment(image, threshold=0.5, min_size=10)[1] == 0
 
 
 def test_connectivity_changes_diagonal_neighbours():
     image = np.eye(4)
-    assert cellseg.segment(image, 0.5, min_size=0, connectivity=1)[1] == 4
-    assert cellseg.segment(image, 0.5, min_size=0, connectivity=2)[1] == 1
+    assert cellseg.segment(image, threshold=0.5, min_size=0, connectivity=1)[1] == 4
+    assert cellseg.segment(image, threshold=0.5, min_size=0, connectivity=2)[1] == 1
 
 
 def test_cell_sizes_skips_missing_labels():

@@ -9,16 +9,15 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from scipy import ndimage as ndi  # noqa: E402
 
-from cellseg import qc  # noqa: E402
-from cellseg.qc import (  # noqa: E402
+import cellseg  # noqa: E402
+from cellseg.drawing import (  # noqa: E402
     ERROR_COLORS,
-    classify_errors,
     error_map,
-    label_topology,
     overlay_boundaries,
     overlay_comparison,
     overlay_labels,
 )
+from cellseg.errors import classify_errors, label_topology  # noqa: E402
 from cellseg.synthetic import ground_truth_labels  # noqa: E402
 
 # Ten cells on a 128x128 grid, far apart (FWHM discs of radius ~7 px).
@@ -28,7 +27,7 @@ CENTERS = [(20, 20), (20, 60), (20, 100), (60, 20), (60, 60), (60, 100), (100, 2
 
 def injected():
     """Reference and a prediction with one deliberate error of each kind."""
-    truth = ground_truth_labels(CENTERS, 128, sigma=6)
+    truth = ground_truth_labels(CENTERS, shape=128, sigma=6)
     pred = truth.copy()
     # split: cell 1 cut into a top half (id 1) and a bottom half (id 50)
     rows = np.arange(128)[:, None]
@@ -150,21 +149,21 @@ def test_label_topology_2d_and_3d():
 def test_error_map_colours_and_checks():
     truth = np.array([[1, 1, 0, 0]])
     pred = np.array([[0, 2, 2, 0]])
-    rgb = error_map(truth, pred)
+    rgb = error_map(None, truth, pred)
     assert rgb[0, 0].tolist() == ERROR_COLORS["fn"].tolist()
     assert rgb[0, 1].tolist() == ERROR_COLORS["tp"].tolist()
     assert rgb[0, 2].tolist() == ERROR_COLORS["fp"].tolist()
     assert rgb[0, 3].tolist() == [0, 0, 0]
     image = np.array([[0.0, 1.0, 2.0, 3.0]])
-    blended = error_map(truth, pred, image, alpha=0.5)
+    blended = error_map(image, truth, pred, alpha=0.5)
     assert blended[0, 3].tolist() == [1.0, 1.0, 1.0]  # brightest pixel, not an error: grey
     # three colours that differ in brightness too (readable in greyscale)
     lum = {k: float(v @ [0.2126, 0.7152, 0.0722]) for k, v in ERROR_COLORS.items()}
     assert min(abs(lum["tp"] - lum["fp"]), abs(lum["fp"] - lum["fn"]), abs(lum["tp"] - lum["fn"])) > 0.05
-    with pytest.raises(ValueError, match="same field of view"):
-        error_map(truth, pred[:, :3])
+    with pytest.raises(ValueError, match="field of view"):
+        error_map(None, truth, pred[:, :3])
     with pytest.raises(ValueError, match="integer dtype"):
-        error_map(truth.astype(float), pred)
+        error_map(None, truth.astype(float), pred)
 
 
 def test_overlays_keep_their_contract():
@@ -176,13 +175,13 @@ def test_overlays_keep_their_contract():
     both = overlay_comparison(image, truth, pred)
     edge = np.argwhere(truth == 4)[0]  # first pixel of cell 4: on its outline in both images
     assert both[tuple(edge)].tolist() == ERROR_COLORS["tp"].tolist()
-    assert qc.label_colors(3).shape == (4, 3)
+    assert cellseg.drawing.label_colors(3).shape == (4, 3)
 
 
 def test_show_comparison_draws_four_panels():
     truth, pred = injected()
     image = np.random.default_rng(1).random(truth.shape)
-    fig = qc.show_comparison(image, truth, pred)
+    fig = cellseg.drawing.show_comparison(image, truth, pred)
     try:
         assert len(fig.axes) == 4
         assert [ax.get_title() for ax in fig.axes] == ["image", "reference", "prediction", "errors"]
@@ -206,20 +205,20 @@ def test_show_comparison_draws_four_panels():
     ],
 )
 def test_inject_error_is_found_by_the_classifier(kind, kwargs, expected):
-    truth = ground_truth_labels(CENTERS, 128, sigma=6)
-    pred = qc.inject_error(truth, kind, **kwargs)
+    truth = ground_truth_labels(CENTERS, shape=128, sigma=6)
+    pred = cellseg.errors.inject_error(truth, kind, **kwargs)
     assert truth.max() == 10  # inject_error never changes its input
     found = [(r.kind, r.true_ids, r.pred_ids) for r in classify_errors(truth, pred) if r.kind != "correct"]
     assert found == [expected]
 
 
 def test_inject_error_checks_its_arguments():
-    truth = ground_truth_labels(CENTERS, 128, sigma=6)
+    truth = ground_truth_labels(CENTERS, shape=128, sigma=6)
     with pytest.raises(ValueError, match="kind must be one of"):
-        qc.inject_error(truth, "blur", 1)
+        cellseg.errors.inject_error(truth, "blur", label=1)
     with pytest.raises(ValueError, match="not in the image"):
-        qc.inject_error(truth, "split", 99)
+        cellseg.errors.inject_error(truth, "split", label=99)
     with pytest.raises(ValueError, match="at=\\(row, col\\)"):
-        qc.inject_error(truth, "spurious")
+        cellseg.errors.inject_error(truth, "spurious")
     with pytest.raises(ValueError, match="second object"):
-        qc.inject_error(truth, "merge", 1, other=1)
+        cellseg.errors.inject_error(truth, "merge", label=1, other=1)

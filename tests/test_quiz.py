@@ -4,11 +4,11 @@ from importlib import resources
 
 import pytest
 
-from cellseg.quiz import load_quiz
+from cellseg_course.quiz import load_quiz
 
 QUIZZES = sorted(
     p.name[: -len(".json")]
-    for p in resources.files("cellseg").joinpath("quizzes").iterdir()
+    for p in resources.files("cellseg_course").joinpath("quizzes").iterdir()
     if p.name.endswith(".json")
 )
 

@@ -15,8 +15,10 @@ def _pixel(center):
 def test_make_image_is_unchanged_by_the_new_scenes():
     # The uneven-illumination scene with no ramp must be the default image, bit for bit:
     # same seed, same centres, same noise draws.
-    image, labels, centers = syn.make_uneven_illumination(gradient=0.0)
-    default, default_centers = syn.make_image()
+    scene = syn.make_uneven_illumination(gradient=0.0)
+    image, labels, centers = scene.image, scene.labels, scene.centers
+    scene = syn.make_image()
+    default, default_centers = scene.image, scene.centers
     np.testing.assert_array_equal(image, default)
     np.testing.assert_array_equal(centers, default_centers)
     np.testing.assert_array_equal(labels, syn.ground_truth_labels(default_centers))
@@ -25,21 +27,22 @@ def test_make_image_is_unchanged_by_the_new_scenes():
 @pytest.mark.parametrize("distance", [0.0, 10.0, 14.0, 21.5, 30.0])
 @pytest.mark.parametrize("angle", [0.0, 90.0, 33.0])
 def test_pair_centres_are_the_requested_distance_apart(distance, angle):
-    _, _, centers = syn.make_pair(distance, angle=angle)
+    centers = syn.make_pair(distance, angle=angle).centers
     assert math.dist(*centers) == pytest.approx(distance, abs=1e-9)
     np.testing.assert_allclose(centers.mean(axis=0), [32, 32], atol=1e-9)
 
 
 def test_pair_axis_follows_the_angle():
-    _, _, horizontal = syn.make_pair(14)
-    _, _, vertical = syn.make_pair(14, angle=90)
+    horizontal = syn.make_pair(14).centers
+    vertical = syn.make_pair(14, angle=90).centers
     np.testing.assert_array_equal(horizontal, [[32, 25], [32, 39]])
     np.testing.assert_array_equal(vertical, [[39, 32], [25, 32]])
 
 
 def test_pair_without_noise_is_the_two_blobs_and_its_truth_has_two_labels():
-    image, labels, centers = syn.make_pair(14, noise_scale=0)
-    np.testing.assert_allclose(image, syn.render_cells(centers, 64))
+    scene = syn.make_pair(14, noise_scale=0)
+    image, labels, centers = scene.image, scene.labels, scene.centers
+    np.testing.assert_allclose(image, syn.render_cells(centers, shape=64))
     assert set(np.unique(labels)) == {0, 1, 2}
     assert labels[_pixel(centers[0])] == 1 and labels[_pixel(centers[1])] == 2
     # 14 px apart, each FWHM disc (radius 7.06 px) reaches the midpoint: the cells touch.
@@ -47,13 +50,14 @@ def test_pair_without_noise_is_the_two_blobs_and_its_truth_has_two_labels():
 
 
 def test_pair_is_seeded():
-    a = syn.make_pair(14, seed=3)[0]
-    np.testing.assert_array_equal(a, syn.make_pair(14, seed=3)[0])
-    assert not np.array_equal(a, syn.make_pair(14, seed=4)[0])
+    a = syn.make_pair(14, seed=3).image
+    np.testing.assert_array_equal(a, syn.make_pair(14, seed=3).image)
+    assert not np.array_equal(a, syn.make_pair(14, seed=4).image)
 
 
 def test_cluster_without_jitter_is_a_hexagon_of_the_given_pitch():
-    _, labels, centers = syn.make_cluster(7, spacing=15, jitter=0, noise_scale=0)
+    scene = syn.make_cluster(n_cells=7, pitch=15, jitter=0, noise_scale=0)
+    labels, centers = scene.labels, scene.centers
     middle = np.array([64, 64])
     distances = np.hypot(*(centers - middle).T)
     assert sorted(np.round(distances, 9)) == [0] + [15] * 6
@@ -65,7 +69,8 @@ def test_cluster_without_jitter_is_a_hexagon_of_the_given_pitch():
 
 @pytest.mark.parametrize("n", [1, 2, 7, 8, 19, 20])
 def test_cluster_has_the_requested_number_of_cells(n):
-    _, labels, centers = syn.make_cluster(n, spacing=14, image_size=160)
+    scene = syn.make_cluster(n_cells=n, pitch=14, shape=160)
+    labels, centers = scene.labels, scene.centers
     assert centers.shape == (n, 2)
     assert labels.max() == n
     # The n lattice points nearest the middle: a compact cluster.
@@ -74,7 +79,8 @@ def test_cluster_has_the_requested_number_of_cells(n):
 
 
 def test_bright_dim_classes_match_the_brightness_of_each_cell():
-    image, labels, centers, classes = syn.make_bright_dim(n_bright=5, n_dim=3, noise_scale=0)
+    scene = syn.make_bright_dim(n_bright=5, n_dim=3, noise_scale=0)
+    image, labels, centers, classes = scene.image, scene.labels, scene.centers, scene.classes
     assert sorted(classes) == ["bright"] * 5 + ["dim"] * 3
     peaks = image[tuple(centers.T)]
     # Cells are >= 24 px apart, so a neighbour adds at most 8 * exp(-24**2 / 72) < 0.003.
@@ -85,13 +91,14 @@ def test_bright_dim_classes_match_the_brightness_of_each_cell():
 
 
 def test_bright_dim_uses_the_centres_of_make_image():
-    _, _, centers, _ = syn.make_bright_dim()
-    np.testing.assert_array_equal(centers, syn.make_image()[1])
+    centers = syn.make_bright_dim().centers
+    np.testing.assert_array_equal(centers, syn.make_image().centers)
 
 
 def test_uneven_illumination_adds_the_ramp_to_the_cells():
-    image, labels, centers = syn.make_uneven_illumination(0.3, n_cells=2, noise_scale=0, image_size=(40, 80))
-    ramp = image - syn.render_cells(centers, (40, 80))
+    scene = syn.make_uneven_illumination(gradient=0.3, n_cells=2, noise_scale=0, shape=(40, 80))
+    image, labels, centers = scene.image, scene.labels, scene.centers
+    ramp = image - syn.render_cells(centers, shape=(40, 80))
     np.testing.assert_allclose(ramp[:, 0], 0, atol=1e-12)
     np.testing.assert_allclose(ramp[:, 40], 0.15, atol=1e-12)
     np.testing.assert_allclose(np.diff(ramp, axis=1), 0.3 / 80, atol=1e-12)
@@ -99,7 +106,8 @@ def test_uneven_illumination_adds_the_ramp_to_the_cells():
 
 
 def test_crowded_field_is_large_crowded_and_varied():
-    image, labels, centers = syn.make_crowded_field()
+    scene = syn.make_crowded_field()
+    image, labels, centers = scene.image, scene.labels, scene.centers
     assert image.shape == labels.shape == (512, 512)
     assert len(centers) == labels.max() == 400
     separations = np.hypot(*(centers[:, None] - centers[None]).transpose(2, 0, 1))
@@ -113,8 +121,9 @@ def test_crowded_field_is_large_crowded_and_varied():
 
 
 def test_crowded_field_without_noise_has_the_drawn_brightness_range():
-    image, _, centers = syn.make_crowded_field(n_cells=60, image_size=300, noise_scale=0,
+    scene = syn.make_crowded_field(n_cells=60, shape=300, noise_scale=0,
                                                min_separation=30, brightness_range=(0.5, 0.7))
+    image, centers = scene.image, scene.centers
     peaks = image[tuple(centers.T)]
     # Neighbours 30+ px away add a little; the peak itself lies in [0.5, 0.7].
     assert peaks.min() >= 0.5 and peaks.max() <= 0.7 + 0.05
@@ -125,15 +134,15 @@ def test_crowded_field_without_noise_has_the_drawn_brightness_range():
     [
         (lambda: syn.make_pair(-1), ValueError),
         (lambda: syn.make_pair("14"), TypeError),
-        (lambda: syn.make_cluster(0), ValueError),
-        (lambda: syn.make_cluster(7, spacing=0), ValueError),
-        (lambda: syn.make_cluster(50, spacing=20, image_size=64), ValueError),
+        (lambda: syn.make_cluster(n_cells=0), ValueError),
+        (lambda: syn.make_cluster(n_cells=7, pitch=0), ValueError),
+        (lambda: syn.make_cluster(n_cells=50, pitch=20, shape=64), ValueError),
         (lambda: syn.make_bright_dim(bright=0.4, dim=0.4), ValueError),
-        (lambda: syn.make_uneven_illumination(-0.1), ValueError),
+        (lambda: syn.make_uneven_illumination(gradient=-0.1), ValueError),
         (lambda: syn.make_crowded_field(sigma_range=(8, 4)), ValueError),
         (lambda: syn.make_crowded_field(sigma_range=(0, 4)), ValueError),
         (lambda: syn.make_crowded_field(brightness_range=1.0), ValueError),
-        (lambda: syn.make_crowded_field(n_cells=30, image_size=40), ValueError),
+        (lambda: syn.make_crowded_field(n_cells=30, shape=40), ValueError),
     ],
 )
 def test_bad_arguments_are_refused(call, error):
@@ -142,5 +151,5 @@ def test_bad_arguments_are_refused(call, error):
 
 
 def test_cluster_error_says_what_to_do():
-    with pytest.raises(ValueError, match="larger image_size or fewer cells"):
-        syn.make_cluster(50, spacing=20, image_size=64)
+    with pytest.raises(ValueError, match="larger shape or fewer cells"):
+        syn.make_cluster(n_cells=50, pitch=20, shape=64)

@@ -7,7 +7,7 @@ import pytest
 from scipy import ndimage as ndi
 from skimage.feature import peak_local_max
 
-from cellseg import pipeline, synthetic, theory
+from cellseg import pipeline, splitting, synthetic, theory
 
 
 def _discs(shape, centers, radius):
@@ -25,16 +25,16 @@ def _one_cell_per_centre(labels, centers):
 
 
 def test_merging_distance_predicted_by_the_midpoint_formula():
-    sigma_s = theory.smoothed_sigma(synthetic.CELL_SIGMA, pipeline.SMOOTH_SIGMA)
-    peak = theory.smoothed_peak(1.0, synthetic.CELL_SIGMA, pipeline.SMOOTH_SIGMA)
-    d_merge = theory.min_separation(pipeline.THRESHOLD, sigma_s, peak)
+    sigma_s = theory.smoothed_sigma(sigma=synthetic.CELL_SIGMA, smooth_sigma=pipeline.SMOOTH_SIGMA)
+    peak = theory.smoothed_peak(brightness=1.0, sigma=synthetic.CELL_SIGMA, smooth_sigma=pipeline.SMOOTH_SIGMA)
+    d_merge = theory.min_separation(pipeline.THRESHOLD, sigma=sigma_s, brightness=peak)
     assert 20 < d_merge < 20.5
     # No clipping offset at the saddle: the raw signal there is about 3 noise standard
     # deviations above zero, so the noise is almost never clipped (the 0.06 offset of the
     # background would move the prediction to 21.2 px, which the simulation refutes).
     for seed in range(5):
-        apart = pipeline.segment(pipeline.smooth(synthetic.make_pair(d_merge + 1.0, seed=seed)[0]))[1]
-        merged = pipeline.segment(pipeline.smooth(synthetic.make_pair(d_merge - 1.0, seed=seed)[0]))[1]
+        apart = pipeline.segment(pipeline.smooth(synthetic.make_pair(d_merge + 1.0, seed=seed).image))[1]
+        merged = pipeline.segment(pipeline.smooth(synthetic.make_pair(d_merge - 1.0, seed=seed).image))[1]
         assert (apart, merged) == (2, 1)
 
 
@@ -44,7 +44,7 @@ def test_merging_distance_predicted_by_the_midpoint_formula():
 def test_split_touching_cuts_two_discs_at_their_waist():
     mask = _discs((24, 40), [(12, 12), (12, 26)], 8)
     assert ndi.label(mask)[1] == 1
-    labels = pipeline.split_touching(mask, min_distance=5)
+    labels = splitting.split_touching(mask, min_distance=5)
     assert labels.max() == 2 and labels.dtype == np.int32
     assert labels[12, 12] != labels[12, 26]
     # the cut runs through the waist, halfway between the centres
@@ -55,7 +55,7 @@ def test_split_touching_cuts_two_discs_at_their_waist():
 
 def test_split_touching_keeps_a_single_disc_and_separate_objects_whole():
     mask = _discs((40, 40), [(10, 10)], 6) | _discs((40, 40), [(28, 28)], 9)
-    labels = pipeline.split_touching(mask)
+    labels = splitting.split_touching(mask)
     assert labels.max() == 2
     np.testing.assert_array_equal(labels > 0, mask)
 
@@ -63,34 +63,36 @@ def test_split_touching_keeps_a_single_disc_and_separate_objects_whole():
 def test_split_touching_keeps_tiny_objects_that_have_no_peak():
     mask = np.zeros((10, 10), bool)
     mask[2, 2] = mask[6:8, 6:8] = True
-    labels = pipeline.split_touching(mask, min_distance=3)
+    labels = splitting.split_touching(mask, min_distance=3)
     assert labels.max() == 2 and (labels > 0).sum() == 5
 
 
 def test_split_touching_of_empty_mask_is_empty():
-    labels = pipeline.split_touching(np.zeros((5, 6), bool))
+    labels = splitting.split_touching(np.zeros((5, 6), bool))
     assert labels.shape == (5, 6) and labels.max() == 0
 
 
 @pytest.mark.parametrize("distance", [18, 19])
 def test_split_touching_separates_pairs_merged_by_the_threshold(distance):
-    image, truth, centers = synthetic.make_pair(distance)
+    scene = synthetic.make_pair(distance)
+    image, truth, centers = scene.image, scene.labels, scene.centers
     mask = pipeline.smooth(image) > pipeline.THRESHOLD
     assert ndi.label(mask)[1] == 1
-    assert _one_cell_per_centre(pipeline.split_touching(mask), centers)
+    assert _one_cell_per_centre(splitting.split_touching(mask), centers)
 
 
 # --- the 14 px pair: markers from the intensities, then a seeded watershed -----------------
 
 
 def test_fourteen_pixel_pair_is_split_by_a_seeded_watershed():
-    image, truth, centers = synthetic.make_pair(14)
+    scene = synthetic.make_pair(14)
+    image, truth, centers = scene.image, scene.labels, scene.centers
     smoothed = pipeline.smooth(image)
     mask = smoothed > pipeline.THRESHOLD
     assert ndi.label(mask)[1] == 1  # the threshold alone sees one cell
     blobs = -ndi.gaussian_laplace(image, 4)
     seeds = peak_local_max(blobs, min_distance=5, labels=mask.astype(int), exclude_border=False)
-    labels = pipeline.seeded_watershed(smoothed, seeds, mask=mask)
+    labels = splitting.seeded_watershed(smoothed, seeds, mask=mask)
     assert _one_cell_per_centre(labels, centers)
     found = np.array(ndi.center_of_mass(mask, labels, [1, 2]))
     distances = np.hypot(*(found[:, None] - centers[None]).transpose(2, 0, 1)).min(axis=1)
@@ -102,14 +104,14 @@ def test_fourteen_pixel_pair_is_split_by_a_seeded_watershed():
 
 def test_seeded_watershed_meets_at_the_darkest_line():
     image = np.array([[3.0, 2, 1, 0, 1, 2, 3, 4]] * 3)
-    labels = pipeline.seeded_watershed(image, [[1, 0], [1, 7]])
+    labels = splitting.seeded_watershed(image, [[1, 0], [1, 7]])
     # the darkest column (3) is where the floods meet; it may go either way
     assert (labels[:, :3] == 1).all() and (labels[:, 4:] == 2).all()
 
 
 def test_seeded_watershed_for_membranes_floods_the_image_itself():
     membrane = np.array([[0.0, 0, 5, 0, 0, 0]] * 2)
-    labels = pipeline.seeded_watershed(membrane, [[0, 0], [0, 5]], bright_objects=False)
+    labels = splitting.seeded_watershed(membrane, [[0, 0], [0, 5]], bright_objects=False)
     assert (labels[:, :2] == 1).all() and (labels[:, 3:] == 2).all()
 
 
@@ -120,7 +122,7 @@ def test_seeded_watershed_keeps_the_labels_of_a_seed_image_and_respects_the_mask
     seeds[3, 5] = 3
     mask = np.ones((4, 6), bool)
     mask[:, 3] = False
-    labels = pipeline.seeded_watershed(image, seeds, mask=mask)
+    labels = splitting.seeded_watershed(image, seeds, mask=mask)
     assert (labels[:, :3] == 7).all() and (labels[:, 3] == 0).all() and (labels[:, 4:] == 3).all()
 
 
@@ -136,35 +138,37 @@ def test_seeded_watershed_keeps_the_labels_of_a_seed_image_and_respects_the_mask
 )
 def test_seeded_watershed_refuses_bad_input(seeds, mask, error):
     with pytest.raises(error):
-        pipeline.seeded_watershed(np.zeros((4, 5)), seeds, mask=mask)
+        splitting.seeded_watershed(np.zeros((4, 5)), seeds, mask=mask)
 
 
 def test_seeded_watershed_bright_objects_must_be_a_bool():
     with pytest.raises(TypeError):
-        pipeline.seeded_watershed(np.zeros((4, 5)), [[0, 0]], bright_objects="yes")
+        splitting.seeded_watershed(np.zeros((4, 5)), [[0, 0]], bright_objects="yes")
 
 
 # --- voronoi_otsu_labeling ------------------------------------------------------------------
 
 
 def test_voronoi_otsu_finds_the_eight_default_cells():
-    image, centers = synthetic.make_image()
-    labels = pipeline.voronoi_otsu_labeling(image, spot_sigma=4, outline_sigma=2)
+    scene = synthetic.make_image()
+    image, centers = scene.image, scene.centers
+    labels = splitting.voronoi_otsu_labeling(image, spot_sigma=4, outline_sigma=2)
     assert labels.dtype == np.int32
     assert _one_cell_per_centre(labels, centers)
 
 
 def test_voronoi_otsu_splits_the_fourteen_pixel_pair_without_a_waist():
-    image, _, centers = synthetic.make_pair(14)
-    labels = pipeline.voronoi_otsu_labeling(image, spot_sigma=2, outline_sigma=2)
+    scene = synthetic.make_pair(14)
+    image, centers = scene.image, scene.centers
+    labels = splitting.voronoi_otsu_labeling(image, spot_sigma=2, outline_sigma=2)
     assert _one_cell_per_centre(labels, centers)
     # with a large spot_sigma the two peaks melt into one seed: one object
-    assert pipeline.voronoi_otsu_labeling(image, spot_sigma=5, outline_sigma=2).max() == 1
+    assert splitting.voronoi_otsu_labeling(image, spot_sigma=5, outline_sigma=2).max() == 1
 
 
 def test_voronoi_otsu_cut_lies_halfway_between_the_seeds():
-    image = synthetic.render_cells([[20, 20], [20, 36]], image_size=(40, 56), sigma=5)
-    labels = pipeline.voronoi_otsu_labeling(image, spot_sigma=1, outline_sigma=1)
+    image = synthetic.render_cells([[20, 20], [20, 36]], shape=(40, 56), sigma=5)
+    labels = splitting.voronoi_otsu_labeling(image, spot_sigma=1, outline_sigma=1)
     assert labels.max() == 2
     row = labels[20]
     left = row[:28][row[:28] > 0]
@@ -173,23 +177,23 @@ def test_voronoi_otsu_cut_lies_halfway_between_the_seeds():
 
 
 def test_voronoi_otsu_small_spot_sigma_oversplits_noise():
-    image, _ = synthetic.make_image()
-    assert pipeline.voronoi_otsu_labeling(image, spot_sigma=0.5, outline_sigma=2).max() > 8
+    image = synthetic.make_image().image
+    assert splitting.voronoi_otsu_labeling(image, spot_sigma=0.5, outline_sigma=2).max() > 8
 
 
 def test_voronoi_otsu_of_a_constant_image_is_empty():
-    assert pipeline.voronoi_otsu_labeling(np.full((8, 8), 3.0)).max() == 0
+    assert splitting.voronoi_otsu_labeling(np.full((8, 8), 3.0)).max() == 0
 
 
 @pytest.mark.parametrize("kwargs", [{"spot_sigma": -1}, {"outline_sigma": math.nan}])
 def test_voronoi_otsu_refuses_bad_sigmas(kwargs):
     with pytest.raises(ValueError):
-        pipeline.voronoi_otsu_labeling(np.zeros((8, 8)), **kwargs)
+        splitting.voronoi_otsu_labeling(np.zeros((8, 8)), **kwargs)
 
 
 def test_voronoi_otsu_refuses_a_colour_image():
     with pytest.raises(ValueError, match="RGB"):
-        pipeline.voronoi_otsu_labeling(np.zeros((8, 8, 3)))
+        splitting.voronoi_otsu_labeling(np.zeros((8, 8, 3)))
 
 
 # --- local_threshold ------------------------------------------------------------------------
@@ -205,7 +209,8 @@ def test_local_threshold_of_a_ramp_is_the_ramp_plus_offset():
 
 
 def test_local_threshold_restores_the_count_under_the_gradient():
-    image, truth, centers = synthetic.make_uneven_illumination(gradient=0.6)
+    scene = synthetic.make_uneven_illumination(gradient=0.6)
+    image, truth, centers = scene.image, scene.labels, scene.centers
     smoothed = pipeline.smooth(image)
     labels_global, n_global = pipeline.segment(smoothed)
     assert n_global != synthetic.N_CELLS  # the bright side merges into one big object
@@ -214,7 +219,8 @@ def test_local_threshold_restores_the_count_under_the_gradient():
 
 
 def test_local_threshold_matches_the_global_one_on_an_even_background():
-    image, centers = synthetic.make_image()
+    scene = synthetic.make_image()
+    image, centers = scene.image, scene.centers
     smoothed = pipeline.smooth(image)
     local = pipeline.segment(smoothed - pipeline.local_threshold(smoothed), threshold=0)[0]
     glob = pipeline.segment(smoothed)[0]
@@ -238,17 +244,17 @@ def test_erode_labels_shrinks_each_object_and_separates_touching_ones():
     labels = np.zeros((9, 12), np.int32)
     labels[1:8, 1:6] = 1
     labels[1:8, 6:11] = 2
-    eroded = pipeline.erode_labels(labels, 1)
+    eroded = splitting.erode_labels(labels, radius=1)
     assert eroded.dtype == labels.dtype
     np.testing.assert_array_equal(eroded[4], [0, 0, 1, 1, 1, 0, 0, 2, 2, 2, 0, 0])
     assert (eroded[[1, 7]] == 0).all() and (eroded[2:7, 2:5] == 1).all()
-    assert pipeline.erode_labels(labels, 3).max() == 0  # 5 px wide objects vanish at radius 3
-    np.testing.assert_array_equal(pipeline.erode_labels(labels, 0), labels)
+    assert splitting.erode_labels(labels, radius=3).max() == 0  # 5 px wide objects vanish at radius 3
+    np.testing.assert_array_equal(splitting.erode_labels(labels, radius=0), labels)
 
 
 def test_erode_labels_at_the_image_edge_does_not_erode():
     labels = np.ones((5, 5), int)
-    np.testing.assert_array_equal(pipeline.erode_labels(labels, 2), labels)
+    np.testing.assert_array_equal(splitting.erode_labels(labels, radius=2), labels)
 
 
 def test_opening_of_labels_removes_thin_parts():
@@ -257,7 +263,7 @@ def test_opening_of_labels_removes_thin_parts():
     labels = np.zeros((15, 30), int)
     labels[3:12, 3:12] = 1  # a 9x9 square ...
     labels[7, 12:25] = 1  # ... with a one-pixel tail
-    opened = expand_labels(pipeline.erode_labels(labels, 2), 2)
+    opened = expand_labels(splitting.erode_labels(labels, radius=2), 2)
     assert (opened[7, 14:] == 0).all()
     assert (opened[5:10, 5:10] == 1).all()
 
@@ -274,13 +280,13 @@ def test_filter_by_size_keeps_objects_within_the_bounds():
 @pytest.mark.parametrize(
     "call, error",
     [
-        (lambda: pipeline.filter_by_size(np.ones((3, 3)), 1), ValueError),
-        (lambda: pipeline.filter_by_size(np.ones((3, 3), int), 5, 2), ValueError),
-        (lambda: pipeline.erode_labels(np.ones((3, 3), int), -1), ValueError),
-        (lambda: pipeline.erode_labels(-np.ones((3, 3), int), 1), ValueError),
-        (lambda: pipeline.split_touching(np.ones((3, 3))), TypeError),
-        (lambda: pipeline.split_touching(np.ones((3, 3, 3), bool)), ValueError),
-        (lambda: pipeline.split_touching(np.ones((3, 3), bool), min_distance=0), ValueError),
+        (lambda: pipeline.filter_by_size(np.ones((3, 3)), min_size=1), ValueError),
+        (lambda: pipeline.filter_by_size(np.ones((3, 3), int), min_size=5, max_size=2), ValueError),
+        (lambda: splitting.erode_labels(np.ones((3, 3), int), radius=-1), ValueError),
+        (lambda: splitting.erode_labels(-np.ones((3, 3), int), radius=1), ValueError),
+        (lambda: splitting.split_touching(np.ones((3, 3))), TypeError),
+        (lambda: splitting.split_touching(np.ones((3, 3, 3), bool)), ValueError),
+        (lambda: splitting.split_touching(np.ones((3, 3), bool), min_distance=0), ValueError),
     ],
 )
 def test_post_processing_refuses_bad_input(call, error):

@@ -10,18 +10,20 @@ from cellseg import synthetic
 
 
 def test_make_image_is_deterministic_and_has_the_documented_shape():
-    a, ca = cellseg.make_image()
-    b, cb = cellseg.make_image()
+    scene = cellseg.make_image()
+    a, ca = scene.image, scene.centers
+    scene = cellseg.make_image()
+    b, cb = scene.image, scene.centers
     np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(ca, cb)
     assert a.shape == (cellseg.IMAGE_SIZE, cellseg.IMAGE_SIZE)
     assert ca.shape == (cellseg.N_CELLS, 2)
-    other, _ = cellseg.make_image(seed=1)
+    other = cellseg.make_image(seed=1).image
     assert not np.array_equal(a, other)
 
 
 def test_cells_respect_separation_and_margin():
-    _, centers = cellseg.make_image()
+    centers = cellseg.make_image().centers
     d = np.sqrt(((centers[:, None, :] - centers[None, :, :]) ** 2).sum(-1))
     d[np.diag_indices(len(centers))] = np.inf
     assert d.min() >= cellseg.MIN_SEPARATION
@@ -30,9 +32,9 @@ def test_cells_respect_separation_and_margin():
 
 
 def test_images_are_non_negative_and_noise_is_clipped():
-    image, _ = cellseg.make_image()
+    image = cellseg.make_image().image
     assert image.min() == 0.0
-    noise = cellseg.make_pure_noise()
+    noise = cellseg.make_pure_noise().image
     assert noise.min() == 0.0
     # about half of the noise pixels are clipped to exactly zero
     assert 0.45 < np.mean(noise == 0) < 0.55
@@ -42,7 +44,7 @@ def test_render_cells_matches_the_formula_pixel_by_pixel():
     centers = np.array([[10.3, 20.0], [30.0, 5.5]])
     sigma = np.array([3.0, 5.0])
     brightness = np.array([1.0, 0.4])
-    out = synthetic.render_cells(centers, (40, 33), sigma, brightness)
+    out = synthetic.render_cells(centers, shape=(40, 33), sigma=sigma, brightness=brightness)
     r, c = np.mgrid[0:40, 0:33]
     expected = sum(
         b * np.exp(-((r - cr) ** 2 + (c - cc) ** 2) / (2 * s**2))
@@ -52,11 +54,11 @@ def test_render_cells_matches_the_formula_pixel_by_pixel():
 
 
 def test_render_cells_with_no_cells_is_black():
-    assert not synthetic.render_cells(np.empty((0, 2)), 8).any()
+    assert not synthetic.render_cells(np.empty((0, 2)), shape=8).any()
 
 
 def test_ground_truth_is_the_half_maximum_disc():
-    labels = synthetic.ground_truth_labels([[32, 32]], 64, sigma=6)
+    labels = synthetic.ground_truth_labels([[32, 32]], shape=64, sigma=6)
     r, c = np.nonzero(labels)
     radius = 6 * math.sqrt(2 * math.log(2))
     dist = np.hypot(r - 32, c - 32)
@@ -68,16 +70,17 @@ def test_ground_truth_is_the_half_maximum_disc():
 
 def test_ground_truth_overlap_goes_to_the_stronger_cell():
     # two cells 8 px apart: their half-maximum discs overlap
-    labels = synthetic.ground_truth_labels([[20, 16], [20, 24]], 40, sigma=6, brightness=[1.0, 0.5])
+    labels = synthetic.ground_truth_labels([[20, 16], [20, 24]], shape=40, sigma=6, brightness=[1.0, 0.5])
     assert labels[20, 20] == 1  # equidistant: the brighter cell wins
-    equal = synthetic.ground_truth_labels([[20, 16], [20, 24]], 40, sigma=6)
+    equal = synthetic.ground_truth_labels([[20, 16], [20, 24]], shape=40, sigma=6)
     assert equal[20, 19] == 1 and equal[20, 21] == 2
     assert equal[20, 20] == 1  # exact tie: lower label
 
 
 def test_ground_truth_labels_follow_center_order():
-    image, centers = cellseg.make_image()
-    truth = cellseg.ground_truth_labels(centers, image.shape)
+    scene = cellseg.make_image()
+    image, centers = scene.image, scene.centers
+    truth = cellseg.ground_truth_labels(centers, shape=image.shape)
     assert truth.dtype == np.int32
     for k, (r, c) in enumerate(centers):
         assert truth[r, c] == k + 1
@@ -86,8 +89,8 @@ def test_ground_truth_labels_follow_center_order():
 
 def test_ground_truth_is_vectorised_on_a_large_scene():
     rng = np.random.default_rng(3)
-    centers = synthetic.place_cells(300, 512, 20, rng)
-    truth = synthetic.ground_truth_labels(centers, 512)
+    centers = synthetic.place_cells(300, shape=512, min_separation=20, rng=rng)
+    truth = synthetic.ground_truth_labels(centers, shape=512)
     assert truth.max() == 300
     sizes = np.bincount(truth.ravel())[1:]
     assert sizes.min() > 100  # 20 px apart: discs of radius 7 barely touch
@@ -100,7 +103,7 @@ def test_ground_truth_is_vectorised_on_a_large_scene():
         ({"n_cells": 2.5}, "whole number"),
         ({"sigma": -1}, "sigma must be > 0"),
         ({"noise_scale": float("nan")}, "noise_scale must be a finite number"),
-        ({"image_size": (3, 4, 5)}, "rows, cols"),
+        ({"shape": (3, 4, 5)}, "rows, cols"),
         ({"n_cells": 50}, "could place only"),
     ],
 )
@@ -111,10 +114,10 @@ def test_make_image_rejects_bad_parameters(kwargs, message):
 
 def test_bad_centers_and_levels_are_rejected():
     with pytest.raises(ValueError, match=r"\(n, 2\) array"):
-        synthetic.render_cells([1, 2, 3], 10)
+        synthetic.render_cells([1, 2, 3], shape=10)
     with pytest.raises(ValueError, match="one number per cell"):
-        synthetic.render_cells([[1, 2]], 10, sigma=[1, 2])
+        synthetic.render_cells([[1, 2]], shape=10, sigma=[1, 2])
     with pytest.raises(ValueError, match="level must be below 1"):
-        synthetic.ground_truth_labels([[1, 2]], 10, level=1.5)
+        synthetic.ground_truth_labels([[1, 2]], shape=10, level=1.5)
     with pytest.raises(TypeError, match="numpy.random.Generator"):
-        synthetic.add_noise(np.zeros((3, 3)), 0.1, rng=7)
+        synthetic.add_noise(np.zeros((3, 3)), noise_scale=0.1, rng=7)

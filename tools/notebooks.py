@@ -1,10 +1,16 @@
-"""Keep the course's notebooks consistent: pair them and generate the exercises.
+"""Keep the course consistent: pair the notebooks, generate the exercises and the book's structure.
 
-The MyST-markdown files (``.md``) are the sources. This script
+The MyST-markdown files (``.md``) are the sources, and each notebook's front
+matter says what it is (``course: {kind, minutes, part | lesson, summary}``; see
+CONTRIBUTING.md). This script
 
 1. writes every ``exercises/NAME.md`` from ``solutions/NAME.md`` (the solution is
-   the single source of an exercise; see CONTRIBUTING.md for the markers), and
-2. writes every ``.ipynb`` from its ``.md`` twin, without outputs.
+   the single source of an exercise; see CONTRIBUTING.md for the markers);
+2. writes every ``.ipynb`` from its ``.md`` twin, without outputs;
+3. writes, from the front matter, the generated blocks of the book's structure:
+   the Exercises and Solutions parts of ``_toc.yml``, the learning path on the
+   landing page, the timings and workshop plans in the instructor notes, each
+   lesson's time and its list of exercises.
 
 Run it after editing any notebook::
 
@@ -27,6 +33,7 @@ import jupytext
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 NOTEBOOK_DIRS = ("lessons", "exercises", "solutions")
 FORMATS = "ipynb,md:myst"
 
@@ -155,14 +162,127 @@ def md_text(nb):
     return jupytext.writes(_set_formats(copy.deepcopy(nb)), fmt="md:myst")
 
 
+# --------------------------------------------------------------------------- structure
+
+
+def front_matter(path):
+    """The ``course`` block of a notebook's front matter, with its name and title."""
+    nb = read(path)
+    course = dict(nb.metadata.get("course") or {})
+    if not course:
+        raise ValueError(f"{path.relative_to(ROOT)}: the front matter has no 'course:' block (see CONTRIBUTING.md).")
+    title = next(
+        (c.source.split("\n", 1)[0][2:].strip() for c in nb.cells
+         if c.cell_type == "markdown" and c.source.startswith("# ")),
+        path.stem,
+    )
+    course.update(name=path.stem, title=re.sub(r"^Solution: ", "", title))
+    return course
+
+
+def lesson_order(root=ROOT):
+    """The lessons, in the order of the "Lessons" part of ``_toc.yml``."""
+    return [page.split("/", 1)[1] for page in toc_entries(root) if page.startswith("lessons/")]
+
+
+def course_structure(root=ROOT):
+    """``[(lesson, [exercise, ...]), ...]`` in book order, each a dict of its front matter."""
+    lessons = {p.stem: front_matter(p) for p in (root / "lessons").glob("*.md")}
+    exercises = [front_matter(p) for p in sorted((root / "solutions").glob("*.md"))]
+    order = lesson_order(root)
+    missing = sorted(set(lessons) - set(order))
+    if missing:
+        raise ValueError(f"lessons not in the Lessons part of _toc.yml: {missing}; add them there.")
+    for info in [*lessons.values(), *exercises]:
+        kind = "lesson" if info["name"] in lessons else "exercise"
+        need = {"lesson": ("kind", "part", "minutes"), "exercise": ("kind", "lesson", "minutes", "summary")}[kind]
+        absent = [k for k in need if k not in info]
+        if absent or info["kind"] != kind:
+            raise ValueError(f"{info['name']}: its 'course:' front matter needs kind: {kind} and {', '.join(need)}.")
+        if kind == "exercise" and info["lesson"] not in lessons:
+            raise ValueError(f"exercise {info['name']} belongs to lesson {info['lesson']!r}, which does not exist.")
+    by_lesson = {name: [] for name in order}
+    for info in sorted(exercises, key=lambda e: (e.get("position", 99), e["name"])):
+        by_lesson[info["lesson"]].append(info)
+    return [(lessons[name], by_lesson[name]) for name in order]
+
+
+def _links(exercises, folder="../exercises"):
+    return ", ".join(f"[{e['title']}]({folder}/{e['name']}.md)" for e in exercises)
+
+
+def _learning_path(structure):
+    rows = ["| Part | Lesson | Minutes | Exercises (minutes) |", "|---|---|---|---|"]
+    part = None
+    for lesson, exercises in structure:
+        shown = lesson["part"] if lesson["part"] != part else ""
+        part = lesson["part"]
+        ex = ", ".join(f"[{e['title']}](../exercises/{e['name']}.md) ({e['minutes']})" for e in exercises)
+        rows.append(f"| {shown} | [{lesson['title']}](../lessons/{lesson['name']}.md) | {lesson['minutes']} | {ex} |")
+    return "\n".join(rows)
+
+
+def _lesson_exercises(exercises):
+    if not exercises:
+        return ""
+    lines = ["## Exercises", ""]
+    lines += [f"- [{e['title']}](../exercises/{e['name']}.md) ({e['minutes']} min): {e['summary']}"
+              for e in exercises]
+    return "\n".join(lines)
+
+
+def _toc_parts(structure):
+    exercises = [e for _, ex in structure for e in ex]
+    lines = []
+    for caption, folder in (("Exercises", "exercises"), ("Solutions", "solutions")):
+        lines += [f"  - caption: {caption}", "    chapters:"]
+        lines += [f"      - file: {folder}/{e['name']}" for e in exercises]
+    return "\n".join(lines)
+
+
+def _replace_block(text, name, body, path, comment="%"):
+    begin = f"{comment} BEGIN GENERATED {name} (tools/notebooks.py writes this block; do not edit it)"
+    end = f"{comment} END GENERATED {name}"
+    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S)
+    if not pattern.search(text):
+        raise ValueError(f"{path.relative_to(ROOT)}: missing the block markers\n{begin}\n{end}")
+    return pattern.sub(lambda m: f"{begin}\n{body}\n{end}" if body else f"{begin}\n{end}", text)
+
+
+TIME = re.compile(r"\*\*Time:\*\* about \d+ minutes")
+
+
+def structure_files(root=ROOT):
+    """Map every file with a generated block to its expected text."""
+    structure = course_structure(root)
+    from workshop import plans  # tools/workshop.py: schedules from the same structure
+
+    files = {}
+    toc = root / "_toc.yml"
+    files[toc] = _replace_block(toc.read_text(), "parts", _toc_parts(structure), toc, comment="#")
+    intro = root / "book" / "intro.md"
+    files[intro] = _replace_block(intro.read_text(), "learning-path", _learning_path(structure), intro)
+    notes = root / "book" / "instructor-notes.md"
+    text = _replace_block(notes.read_text(), "timings", _learning_path(structure), notes)
+    files[notes] = _replace_block(text, "plans", plans(structure), notes)
+    for lesson, exercises in structure:
+        path = root / "lessons" / f"{lesson['name']}.md"
+        text = path.read_text()
+        if not TIME.search(text):
+            raise ValueError(f"{path.relative_to(root)}: state the time as '**Time:** about N minutes'.")
+        text = TIME.sub(f"**Time:** about {lesson['minutes']} minutes", text, count=1)
+        files[path] = _replace_block(text, "exercises", _lesson_exercises(exercises), path)
+    return files
+
+
 def expected_files():
     """Map every generated path to its expected text."""
-    files = {}
+    files = structure_files()
     for path in sorted((ROOT / "solutions").glob("*.md")):
         exercise = exercise_from_solution(read(path), path.stem)
         files[ROOT / "exercises" / path.name] = md_text(exercise)
     sources = {p for folder in NOTEBOOK_DIRS for p in (ROOT / folder).glob("*.md")}
-    for path in sorted(sources | set(files)):
+    for path in sorted(sources | {p for p in files if p.parent.name in NOTEBOOK_DIRS}):
         if path.suffix == ".md":
             text = files.get(path)
             nb = jupytext.reads(text, fmt="md:myst") if text is not None else read(path)

@@ -1,9 +1,9 @@
 """Checkers for the exercises of the lesson "A model of a fluorescence image"."""
 
-from .. import theory
-from ..synthetic import CELL_BRIGHTNESS, CELL_SIGMA
-from ..pipeline import SMOOTH_SIGMA
-from ._feedback import check_number
+from cellseg import theory
+from cellseg.synthetic import CELL_BRIGHTNESS, CELL_SIGMA
+from cellseg.pipeline import SMOOTH_SIGMA
+from .feedback import check_number
 
 __all__ = ["check_smoothed_peak"]
 
@@ -19,7 +19,7 @@ def check_smoothed_peak(answer):
     >>> bool(check_smoothed_peak(0.9))
     True
     """
-    expected = theory.smoothed_peak(CELL_BRIGHTNESS, CELL_SIGMA, SMOOTH_SIGMA)
+    expected = theory.smoothed_peak(brightness=CELL_BRIGHTNESS, sigma=CELL_SIGMA, smooth_sigma=SMOOTH_SIGMA)
     return check_number(
         answer,
         expected,

@@ -13,11 +13,11 @@ import numbers
 
 import numpy as np
 
-from .. import labels as _labels
-from ..acquisition import acquire, full_scale
-from ..image_qc import MIN_RANGE
-from ..synthetic import MIN_SEPARATION, NOISE_SCALE, SEED, place_cells, render_cells
-from ._feedback import Feedback, _NOT_ANSWERED, check_number, is_placeholder
+from cellseg import labels as _labels
+from cellseg.acquisition import acquire, full_scale
+from cellseg.image_qc import MIN_RANGE
+from cellseg.synthetic import MIN_SEPARATION, NOISE_SCALE, SEED, place_cells, render_cells
+from .feedback import Feedback, _NOT_ANSWERED, check_number, is_placeholder
 
 __all__ = [
     "check_label_dtype",
@@ -132,8 +132,8 @@ def _batch_parameters(seed):
     top = full_scale(BATCH_BIT_DEPTH)
     scenes, exposures = [], []
     for fill in _FILLS:
-        centers = place_cells(8, 128, MIN_SEPARATION, rng)
-        signal = render_cells(centers, 128) + BATCH_BACKGROUND
+        centers = place_cells(8, shape=128, min_separation=MIN_SEPARATION, rng=rng)
+        signal = render_cells(centers, shape=128) + BATCH_BACKGROUND
         scenes.append(signal)
         exposures.append(fill * (top - BATCH_OFFSET) / signal.max())
     return scenes, exposures

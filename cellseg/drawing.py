@@ -1,15 +1,14 @@
-"""Visual quality control: draw a segmentation over its image, and list its errors.
+"""Draw a segmentation over its image, to check it by eye.
 
-Overlays return RGB float images in [0, 1], ready for ``plt.imshow``; they are
-vectorised (one lookup table for all labels) and fast enough for an interactive
-slider on a 512x512 image.
+Every function takes the grey image first and returns an RGB float image in
+[0, 1], ready for ``plt.imshow``; they are vectorised (one colour lookup for all
+labels) and fast enough for an interactive slider on a 512x512 image.
 
 - :func:`overlay_labels`, :func:`overlay_boundaries`: one segmentation over its image;
 - :func:`overlay_comparison`: the outlines of a reference and a prediction together;
 - :func:`error_map`: every pixel coloured as true positive, false positive or false negative;
-- :func:`show_comparison`: image, reference, prediction and error map side by side;
-- :func:`classify_errors`: a table of every object-level agreement and error (correct,
-  split, merge, boundary, missed, spurious) plus topology checks (:func:`label_topology`).
+- :func:`show_comparison`: image, reference, prediction and error map side by side
+  (needs matplotlib, imported only when called).
 
 All colours come from the Okabe-Ito palette, readable with every common form of
 colour-vision deficiency: reference-only things are blue, prediction-only things
@@ -17,21 +16,16 @@ vermillion/orange, agreement yellow.
 """
 
 import numpy as np
-from scipy import ndimage as ndi
-from skimage.draw import line as draw_line
-from skimage.segmentation import expand_labels, find_boundaries
+from skimage.segmentation import find_boundaries
 
 from . import _validate
-from .image_qc import batch_report, image_report
-from ._errors import ERROR_KINDS, ErrorTable, ObjectError, classify_errors, label_topology
-from .labels import check_label_image
+from .labels import check_label_image, check_label_pair
 
 __all__ = [
     "OKABE_ITO",
     "ERROR_COLORS",
-    "ERROR_KINDS",
-    "ErrorTable",
-    "ObjectError",
+    "TRUTH_COLOR",
+    "PRED_COLOR",
     "label_colors",
     "overlay_labels",
     "overlay_boundaries",
@@ -39,12 +33,6 @@ __all__ = [
     "error_map",
     "add_error_legend",
     "show_comparison",
-    "classify_errors",
-    "label_topology",
-    "INJECTABLE_ERRORS",
-    "inject_error",
-    "image_report",
-    "batch_report",
 ]
 
 # Okabe & Ito's palette: distinguishable by readers with colour-vision deficiency.
@@ -99,18 +87,28 @@ def _gray_rgb(image, name="image"):
     return np.repeat(scaled[..., None], 3, axis=2)
 
 
-def _matching(image, labels):
-    labels = check_label_image(labels, ndim=2)
+def _alpha(alpha):
+    alpha = _validate.real_number(alpha, "alpha", minimum=0)
+    if alpha > 1:
+        raise ValueError(f"alpha must be between 0 and 1, got {alpha:g}.")
+    return alpha
+
+
+def _image_and_labels(image, *labels, names=("labels",)):
+    """The grey RGB image and the label images, checked to be 2-D and of one shape."""
+    if len(labels) == 2:
+        checked = check_label_pair(*labels, ndim=2)
+    else:
+        checked = (check_label_image(labels[0], names[0], ndim=2),)
+    if image is None:
+        return (np.zeros(checked[0].shape + (3,)), *checked)
     rgb = _gray_rgb(image)
-    if labels.shape != rgb.shape[:2]:
-        raise ValueError(
-            f"image has shape {rgb.shape[:2]} but labels has shape {labels.shape}; "
-            "pass the label image computed from this image."
-        )
-    return rgb, labels
+    _validate.same_shape(rgb[..., 0], checked[0], ("image", names[0] if len(checked) == 1 else "y_true"),
+                         hint="pass the label image(s) computed from this image")
+    return (rgb, *checked)
 
 
-def overlay_labels(image, labels, alpha=0.4):
+def overlay_labels(image, labels, *, alpha=0.4):
     """Tint every labelled object with its own colour over the grey image.
 
     Parameters
@@ -132,16 +130,14 @@ def overlay_labels(image, labels, alpha=0.4):
     >>> rgb.shape
     (4, 4, 3)
     """
-    rgb, labels = _matching(image, labels)
-    alpha = _validate.real_number(alpha, "alpha", minimum=0)
-    if alpha > 1:
-        raise ValueError(f"alpha must be between 0 and 1, got {alpha:g}.")
+    rgb, labels = _image_and_labels(image, labels)
+    alpha = _alpha(alpha)
     colors = label_colors(int(labels.max()))[labels]
     weight = np.where(labels > 0, alpha, 0.0)[..., None]
     return (1 - weight) * rgb + weight * colors
 
 
-def overlay_boundaries(image, labels, color=(1.0, 0.0, 1.0), mode="inner"):
+def overlay_boundaries(image, labels, *, color=(1.0, 0.0, 1.0), mode="inner"):
     """Draw the outline of every object in one colour over the grey image.
 
     Outlines come from :func:`skimage.segmentation.find_boundaries`; the default
@@ -154,7 +150,7 @@ def overlay_boundaries(image, labels, color=(1.0, 0.0, 1.0), mode="inner"):
     labels : 2-D array_like of int
     color : (3,) sequence of float, optional
         RGB in [0, 1]; magenta by default, visible on grey.
-    mode : str, optional
+    mode : {"inner", "outer", "thick"}, optional
         Passed to :func:`~skimage.segmentation.find_boundaries`.
 
     Returns
@@ -168,7 +164,9 @@ def overlay_boundaries(image, labels, color=(1.0, 0.0, 1.0), mode="inner"):
     >>> rgb[2, 2].tolist(), rgb[1, 1].tolist()
     ([0.0, 0.0, 0.0], [1.0, 0.0, 1.0])
     """
-    rgb, labels = _matching(image, labels)
+    rgb, labels = _image_and_labels(image, labels)
+    if mode not in ("inner", "outer", "thick"):
+        raise ValueError(f"mode must be 'inner', 'outer' or 'thick', got {mode!r}.")
     color = np.asarray(color, dtype=float)
     if color.shape != (3,) or not ((color >= 0) & (color <= 1)).all():
         raise ValueError(f"color must be three numbers in [0, 1] (R, G, B), got {color.tolist()}.")
@@ -177,26 +175,7 @@ def overlay_boundaries(image, labels, color=(1.0, 0.0, 1.0), mode="inner"):
     return rgb
 
 
-def _two(y_true, y_pred, image=None):
-    a = check_label_image(y_true, "y_true", ndim=2)
-    b = check_label_image(y_pred, "y_pred", ndim=2)
-    if a.shape != b.shape:
-        raise ValueError(
-            f"y_true has shape {a.shape} but y_pred has shape {b.shape}; pass two label "
-            "images of the same field of view."
-        )
-    if image is None:
-        return a, b, np.zeros(a.shape + (3,))
-    rgb = _gray_rgb(image)
-    if rgb.shape[:2] != a.shape:
-        raise ValueError(
-            f"image has shape {rgb.shape[:2]} but the label images have shape {a.shape}; "
-            "pass the image they were computed from."
-        )
-    return a, b, rgb
-
-
-def error_map(y_true, y_pred, image=None, alpha=0.7):
+def error_map(image, y_true, y_pred, *, alpha=0.7):
     """Colour every pixel by agreement: true positive, false positive or false negative.
 
     Foreground in both images is yellow (TP), in the prediction only vermillion
@@ -207,10 +186,11 @@ def error_map(y_true, y_pred, image=None, alpha=0.7):
 
     Parameters
     ----------
+    image : 2-D array_like or None
+        Intensities to show underneath (grey, scaled as in :func:`overlay_labels`);
+        ``None`` draws on black.
     y_true, y_pred : 2-D array_like of int or bool
         Reference and prediction, same shape.
-    image : 2-D array_like, optional
-        Intensities to show underneath (grey, scaled as in :func:`overlay_labels`).
     alpha : float, optional
         Opacity of the colours over the image (ignored without an image).
 
@@ -220,14 +200,12 @@ def error_map(y_true, y_pred, image=None, alpha=0.7):
 
     Examples
     --------
-    >>> rgb = error_map([[1, 1, 0]], [[0, 1, 1]])       # FN, TP, FP
+    >>> rgb = error_map(None, [[1, 1, 0]], [[0, 1, 1]])       # FN, TP, FP
     >>> [rgb[0, c].tolist() == ERROR_COLORS[k].tolist() for c, k in enumerate(["fn", "tp", "fp"])]
     [True, True, True]
     """
-    a, b, rgb = _two(y_true, y_pred, image)
-    alpha = _validate.real_number(alpha, "alpha", minimum=0)
-    if alpha > 1:
-        raise ValueError(f"alpha must be between 0 and 1, got {alpha:g}.")
+    rgb, a, b = _image_and_labels(image, y_true, y_pred)
+    alpha = _alpha(alpha)
     if image is None:
         alpha = 1.0
     fa, fb = a != 0, b != 0
@@ -262,7 +240,7 @@ def overlay_comparison(image, y_true, y_pred):
     >>> rgb[1, 1].tolist() == ERROR_COLORS["tp"].tolist(), rgb[2, 4].tolist() == TRUTH_COLOR.tolist()
     (True, True)
     """
-    a, b, rgb = _two(y_true, y_pred, image)
+    rgb, a, b = _image_and_labels(image, y_true, y_pred)
     ea = find_boundaries(a, mode="inner")
     eb = find_boundaries(b, mode="inner")
     rgb[ea] = TRUTH_COLOR
@@ -285,7 +263,7 @@ def add_error_legend(ax, **kwargs):
     return ax.legend(handles=handles, **kwargs)
 
 
-def show_comparison(image, y_true, y_pred, titles=("image", "reference", "prediction", "errors"),
+def show_comparison(image, y_true, y_pred, *, titles=("image", "reference", "prediction", "errors"),
                     size=3.0):
     """Show image, reference, prediction and error map side by side (one row of panels).
 
@@ -307,15 +285,15 @@ def show_comparison(image, y_true, y_pred, titles=("image", "reference", "predic
     """
     import matplotlib.pyplot as plt
 
-    a, b, _ = _two(y_true, y_pred, image)
+    rgb, a, b = _image_and_labels(image, y_true, y_pred)
     if len(titles) != 4:
         raise ValueError(f"titles must have 4 entries (one per panel), got {len(titles)}.")
     fig, axes = plt.subplots(1, 4, figsize=(4 * size + 2.2, size + 0.4), sharex=True, sharey=True)
     panels = [
-        _gray_rgb(image),
+        rgb,
         overlay_labels(image, a),
         overlay_labels(image, b),
-        error_map(a, b, image),
+        error_map(image, a, b),
     ]
     for ax, panel, title in zip(axes, panels, titles):
         ax.imshow(panel, interpolation="nearest")
@@ -324,115 +302,3 @@ def show_comparison(image, y_true, y_pred, titles=("image", "reference", "predic
     add_error_legend(axes[-1], fontsize="small")
     fig.tight_layout()
     return fig
-
-
-#: Kinds of error :func:`inject_error` can put into a label image.
-INJECTABLE_ERRORS = ("split", "merge", "missed", "spurious", "shift", "grow", "shrink", "hole", "fragment")
-
-
-def _centroid(mask):
-    rows, cols = np.nonzero(mask)
-    return rows.mean(), cols.mean()
-
-
-def inject_error(labels, kind, label=None, *, other=None, amount=None, at=None):
-    """Return a copy of a label image with one segmentation error put in on purpose.
-
-    Used to build predictions whose errors are known exactly, to see how each
-    error looks and how each metric responds.
-
-    Parameters
-    ----------
-    labels : 2-D array_like of int
-        A (correct) label image.
-    kind : str
-        One of :data:`INJECTABLE_ERRORS`:
-
-        - ``"split"``: cut object ``label`` in two across its centroid row; the
-          lower part gets a new id (``labels.max() + 1``);
-        - ``"merge"``: give object ``other`` the id ``label`` and join the two
-          with a bridge ``amount`` pixels wide (default 3) along the line between
-          their centroids;
-        - ``"missed"``: remove object ``label``;
-        - ``"spurious"``: add a new object, a disc of radius ``amount``
-          (default 5) centred at ``at`` = (row, col), on background pixels only;
-        - ``"shift"``: move object ``label`` ``amount`` pixels (default 3) to
-          the right (onto background only);
-        - ``"grow"`` / ``"shrink"``: move the boundary of object ``label``
-          ``amount`` pixels (default 2) outwards / inwards;
-        - ``"hole"``: clear a disc of radius ``amount`` (default 2) at its centroid;
-        - ``"fragment"``: clear a band ``amount`` pixels wide (default 2) across
-          its centroid column, leaving two pieces with the same id.
-    label : int
-        The object to change (not used by ``"spurious"``).
-    other, amount, at : optional
-        See ``kind``.
-
-    Returns
-    -------
-    ndarray
-        A new label image (same dtype); ``labels`` is not changed.
-
-    Examples
-    --------
-    >>> lab = np.zeros((6, 6), int); lab[1:5, 1:5] = 1
-    >>> np.unique(inject_error(lab, "split", 1)).tolist()
-    [0, 1, 2]
-    >>> int((inject_error(lab, "shrink", 1, amount=1) == 1).sum())
-    4
-    """
-    labels = check_label_image(labels, ndim=2)
-    if kind not in INJECTABLE_ERRORS:
-        raise ValueError(f"kind must be one of {', '.join(INJECTABLE_ERRORS)}; got {kind!r}.")
-    out = labels.copy()
-    if kind == "spurious":
-        if at is None or len(at) != 2:
-            raise ValueError("a spurious object needs at=(row, col), the centre of the new object.")
-        radius = 5 if amount is None else _validate.real_number(amount, "amount", minimum=0)
-        rr, cc = np.ogrid[: labels.shape[0], : labels.shape[1]]
-        disc = (rr - at[0]) ** 2 + (cc - at[1]) ** 2 <= radius**2
-        out[disc & (labels == 0)] = int(labels.max()) + 1
-        return out
-    label = _validate.whole_number(label, "label", minimum=1)
-    mask = labels == label
-    if not mask.any():
-        raise ValueError(f"label {label} is not in the image; pass the id of an existing object.")
-    r0, c0 = _centroid(mask)
-    rows = np.arange(labels.shape[0])[:, None]
-    cols = np.arange(labels.shape[1])[None, :]
-    if kind == "split":
-        out[mask & (rows >= r0)] = int(labels.max()) + 1
-    elif kind == "merge":
-        other = _validate.whole_number(other, "other", minimum=1)
-        second = labels == other
-        if other == label or not second.any():
-            raise ValueError(f"other must be the id of a second object in the image, got {other}.")
-        width = 3 if amount is None else _validate.whole_number(amount, "amount", minimum=1)
-        r1, c1 = _centroid(second)
-        path = np.zeros(labels.shape, bool)
-        path[draw_line(int(round(r0)), int(round(c0)), int(round(r1)), int(round(c1)))] = True
-        bridge = ndi.binary_dilation(path, iterations=max(width // 2, 0)) if width > 1 else path
-        out[second | (bridge & ((labels == 0) | mask | second))] = label
-    elif kind == "missed":
-        out[mask] = 0
-    elif kind == "shift":
-        step = 3 if amount is None else _validate.whole_number(amount, "amount")
-        moved = np.zeros_like(mask)
-        moved[:, step:] = mask[:, : mask.shape[1] - step]
-        out[mask] = 0
-        out[moved & (out == 0)] = label
-    elif kind == "grow":
-        step = 2 if amount is None else _validate.real_number(amount, "amount", minimum=0)
-        out[expand_labels(mask.astype(np.uint8), step).astype(bool) & (labels == 0)] = label
-    elif kind == "shrink":
-        step = 2 if amount is None else _validate.whole_number(amount, "amount")
-        kept = ndi.binary_erosion(mask, iterations=step) if step else mask
-        out[mask & ~kept] = 0
-    elif kind == "hole":
-        radius = 2 if amount is None else _validate.real_number(amount, "amount", minimum=0)
-        out[mask & ((rows - r0) ** 2 + (cols - c0) ** 2 <= radius**2)] = 0
-    elif kind == "fragment":
-        width = 2 if amount is None else _validate.whole_number(amount, "amount", minimum=1)
-        start = int(round(c0 - width / 2))
-        out[mask & (cols >= start) & (cols < start + width)] = 0
-    return out

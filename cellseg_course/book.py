@@ -3,22 +3,24 @@
 :func:`glue` stores a value under a name so that the lesson's text can quote it
 with ``{glue:text}`name:.2f` ``; the book then can never disagree with its own
 code. It is myst-nb's ``glue`` when myst-nb is installed (the course
-environment) and a plain ``display`` elsewhere (for example on Google Colab).
+environment); elsewhere (for example on Google Colab) it does nothing unless
+asked to show the value.
 """
 
 __all__ = ["glue"]
 
 
-def glue(name, value, display=True):
-    """Store ``value`` under ``name`` for the book's text; show it when ``display``.
+def glue(name, value, *, display=False):
+    """Store ``value`` under ``name`` for the book's text; show it too when ``display``.
 
-    NumPy scalars are stored as plain Python numbers, so that a format such as
-    ``{glue:text}`name:.2f``` works on them (NumPy 2 would otherwise store the
-    text ``np.float64(...)``).
+    NumPy scalars and 0-d arrays are stored as plain Python numbers, so that a
+    format such as ``{glue:text}`name:.2f``` works on them (NumPy 2 would
+    otherwise store the text ``np.float64(...)``).
 
     Examples
     --------
-    >>> glue("answer", 42, display=False)
+    >>> import numpy as np
+    >>> glue("answer", np.int64(42))
     """
     if hasattr(value, "item") and getattr(value, "ndim", None) == 0:
         value = value.item()  # NumPy scalar or 0-d array -> Python number

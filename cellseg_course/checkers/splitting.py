@@ -11,9 +11,9 @@ import numbers
 
 import numpy as np
 
-from .. import pipeline, synthetic
-from ..labels import check_label_image
-from ._feedback import Feedback, _NOT_ANSWERED, is_placeholder, number_problem
+from cellseg import pipeline, synthetic
+from cellseg.labels import check_label_image
+from .feedback import Feedback, _NOT_ANSWERED, is_placeholder, number_problem
 
 __all__ = [
     "PAIR_DISTANCE",
@@ -75,7 +75,7 @@ def check_pair_split(labels, max_offset=3.0):
     --------
     >>> import numpy as np
     >>> from cellseg.synthetic import make_pair
-    >>> _, truth, _ = make_pair(PAIR_DISTANCE)
+    >>> truth = make_pair(PAIR_DISTANCE).labels
     >>> bool(check_pair_split(truth))
     True
     >>> bool(check_pair_split(truth > 0))
@@ -83,7 +83,8 @@ def check_pair_split(labels, max_offset=3.0):
     """
     from scipy import ndimage as ndi
 
-    image, _, centers = synthetic.make_pair(PAIR_DISTANCE)
+    scene = synthetic.make_pair(PAIR_DISTANCE)
+    image, centers = scene.image, scene.centers
     labels, feedback = _labels_or_feedback(labels, image.shape, "labels")
     if feedback is not None:
         return feedback
@@ -198,13 +199,14 @@ def check_intensity_classes(labels, predicted, scores):
     Examples
     --------
     >>> from cellseg.synthetic import make_bright_dim
-    >>> _, truth, _, classes = make_bright_dim()
+    >>> scene = make_bright_dim(); truth, classes = scene.labels, scene.classes
     >>> bool(check_intensity_classes(truth, classes, {"bright": (1, 1), "dim": (1, 1)}))
     True
     """
     if is_placeholder(labels) or is_placeholder(predicted) or is_placeholder(scores):
         return Feedback(None, _NOT_ANSWERED)
-    image, _, centers, classes = synthetic.make_bright_dim()
+    scene = synthetic.make_bright_dim()
+    image, centers, classes = scene.image, scene.centers, scene.classes
     labels, feedback = _labels_or_feedback(labels, image.shape, "labels")
     if feedback is not None:
         return feedback
@@ -263,7 +265,7 @@ def _counts(noise_levels, n_images):
             [
                 pipeline.segment(
                     pipeline.smooth(
-                        synthetic.make_image(noise_scale=level, seed=synthetic.SEED + i)[0]
+                        synthetic.make_image(noise_scale=level, seed=synthetic.SEED + i).image
                     )
                 )[1]
                 for i in range(n_images)
@@ -374,7 +376,7 @@ def check_global_count(n_cells):
     """
     if is_placeholder(n_cells):
         return Feedback(None, _NOT_ANSWERED)
-    image, _, _ = synthetic.make_uneven_illumination()
+    image = synthetic.make_uneven_illumination().image
     expected = pipeline.segment(pipeline.smooth(image))[1]
     if isinstance(n_cells, (numbers.Integral, np.integer)) and not isinstance(n_cells, bool):
         if int(n_cells) == expected:
@@ -398,11 +400,12 @@ def check_adaptive_labels(labels):
     Examples
     --------
     >>> from cellseg.synthetic import make_uneven_illumination
-    >>> _, truth, _ = make_uneven_illumination()
+    >>> truth = make_uneven_illumination().labels
     >>> bool(check_adaptive_labels(truth))
     True
     """
-    image, _, centers = synthetic.make_uneven_illumination()
+    scene = synthetic.make_uneven_illumination()
+    image, centers = scene.image, scene.centers
     labels, feedback = _labels_or_feedback(labels, image.shape, "labels")
     if feedback is not None:
         return feedback

@@ -15,10 +15,10 @@ import numbers
 
 import numpy as np
 
-from .. import metrics
-from ..qc import inject_error
-from ..synthetic import ground_truth_labels
-from ._feedback import Feedback, _NOT_ANSWERED, check_number, is_placeholder
+from cellseg import metrics
+from cellseg.errors import inject_error
+from cellseg.synthetic import ground_truth_labels
+from .feedback import Feedback, _NOT_ANSWERED, check_number, is_placeholder
 
 __all__ = [
     "hand_example",
@@ -133,7 +133,7 @@ def check_object_counts(tp, fp, fn):
     >>> bool(check_object_counts(2, 2, 1))
     True
     """
-    m = metrics.matching(*hand_example(), thresh=0.5)
+    m = metrics.matching(*hand_example(), threshold=0.5)
     return _check_counts(
         ["TP", "FP", "FN"], [tp, fp, fn], [m.tp, m.fp, m.fn],
         "Compute the IoU of every overlapping pair; a pair matches when IoU >= 0.5, and each "
@@ -149,7 +149,7 @@ def check_object_scores(precision, recall, f1):
     >>> bool(check_object_scores(0.5, 2 / 3, 4 / 7))
     True
     """
-    m = metrics.matching(*hand_example(), thresh=0.5)
+    m = metrics.matching(*hand_example(), threshold=0.5)
     return _check_scores(
         ["precision", "recall", "F1"], [precision, recall, f1], [m.precision, m.recall, m.f1],
         "Use the object counts: precision = TP / (TP + FP), recall = TP / (TP + FN), "
@@ -166,8 +166,8 @@ def shifted_cell(shift=SHIFT):
     >>> int((y_true == 1).sum()) == int((y_pred == 1).sum())
     True
     """
-    y_true = ground_truth_labels([[16, 16]], image_size=32, sigma=4)
-    return y_true, inject_error(y_true, "shift", 1, amount=shift)
+    y_true = ground_truth_labels([[16, 16]], shape=32, sigma=4)
+    return y_true, inject_error(y_true, "shift", label=1, amount=shift)
 
 
 def check_last_threshold(answer):
@@ -196,7 +196,7 @@ def check_shift_limit(answer):
     True
     """
     shift = 0
-    while metrics.matching(*shifted_cell(shift), thresh=0.5).tp == 1:
+    while metrics.matching(*shifted_cell(shift), threshold=0.5).tp == 1:
         shift += 1
     if is_placeholder(answer):
         return Feedback(None, _NOT_ANSWERED)

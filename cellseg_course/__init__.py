@@ -1,0 +1,14 @@
+"""cellseg_course: what the course's notebooks and book need, apart from the science.
+
+The science (images, pipeline, theory, metrics, drawing) is the package :mod:`cellseg`,
+which a practitioner can use on its own. This package holds the course machinery:
+
+- :func:`glue`: store a computed value for the book's prose;
+- :func:`show_quiz`: multiple-choice quizzes, with numbers filled in from code;
+- :mod:`cellseg_course.checkers`: the checkers of the exercises.
+"""
+
+from .book import glue
+from .quiz import load_quiz, show_quiz
+
+__all__ = ["glue", "load_quiz", "show_quiz"]

@@ -1,0 +1,94 @@
+"""Multiple-choice quizzes that work in Jupyter and in the HTML book.
+
+The questions live as JSON files in ``cellseg_course/quizzes/`` (one file per
+lesson) in the format of `jupyterquiz <https://pypi.org/project/jupyterquiz/>`_,
+which draws them with a little JavaScript: a reader clicks an answer and sees
+whether it is right and why. Keeping the questions out of the notebook means a
+learner does not see the answers in the code cell.
+
+Numbers are never typed into a quiz: a quiz holds named *slots*, ``[[name]]``
+or ``[[name:.2f]]`` (any Python format spec), and the lesson fills them with the
+values it computed: ``show_quiz("pipeline", saddle=0.30, ...)``.
+"""
+
+import json
+import random
+import re
+from importlib import resources
+
+__all__ = ["load_quiz", "quiz_slots", "show_quiz"]
+
+SLOT = re.compile(r"\[\[(?P<name>[A-Za-z_]\w*)(?::(?P<spec>[^\]]*))?\]\]")
+
+
+def _texts(questions):
+    for q in questions:
+        yield q["question"]
+        for a in q["answers"]:
+            yield a["answer"]
+            yield a["feedback"]
+
+
+def quiz_slots(questions):
+    """The names of the slots used in a list of questions (see :func:`load_quiz`)."""
+    return sorted({m["name"] for text in _texts(questions) for m in SLOT.finditer(text)})
+
+
+def _fill(text, values):
+    return SLOT.sub(lambda m: format(values[m["name"]], m["spec"] or ""), text)
+
+
+def load_quiz(name, **values):
+    """Return the questions of quiz ``name``, with its slots filled from ``values``.
+
+    Each question is a dict with ``question``, ``type`` (``"multiple_choice"``)
+    and ``answers``: a list of dicts with ``answer``, ``correct`` and
+    ``feedback``. Exactly one answer is correct. Without ``values`` the slots
+    are left as they are; with ``values`` every slot must be given.
+
+    Examples
+    --------
+    >>> questions = load_quiz("pipeline")
+    >>> all(len(q["answers"]) >= 2 for q in questions)
+    True
+    """
+    folder = resources.files("cellseg_course").joinpath("quizzes")
+    path = folder.joinpath(f"{name}.json")
+    if not path.is_file():
+        available = sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".json"))
+        raise ValueError(f"no quiz named {name!r}; available quizzes: {', '.join(available)}.")
+    questions = json.loads(path.read_text(encoding="utf-8"))
+    if not values:
+        return questions
+    needed = set(quiz_slots(questions))
+    missing, extra = needed - set(values), set(values) - needed
+    if missing or extra:
+        raise ValueError(
+            f"quiz {name!r} has the slots {sorted(needed)}; missing values: {sorted(missing)}, "
+            f"values for no slot: {sorted(extra)}."
+        )
+    for q in questions:
+        q["question"] = _fill(q["question"], values)
+        for a in q["answers"]:
+            a["answer"] = _fill(a["answer"], values)
+            a["feedback"] = _fill(a["feedback"], values)
+    return questions
+
+
+def show_quiz(name, **values):
+    """Display quiz ``name`` in the notebook, its slots filled from ``values``.
+
+    The quiz's HTML element gets an id derived from ``name`` so that the same
+    build always produces the same page.
+    """
+    from jupyterquiz import display_quiz
+
+    questions = load_quiz(name, **values)
+    if not values and quiz_slots(questions):
+        raise ValueError(f"quiz {name!r} has slots {quiz_slots(questions)}: pass their values.")
+    state = random.getstate()
+    random.seed(f"cellseg-quiz-{name}")  # jupyterquiz draws the element id from `random`
+    try:
+        display_quiz(questions, shuffle_answers=False)
+    finally:
+        random.setstate(state)
