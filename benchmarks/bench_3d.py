@@ -56,7 +56,7 @@ def run_pipeline(path, variant):
     times["label+filter"] = time.perf_counter() - t
     del smoothed
     t = time.perf_counter()
-    table = measure.measure_objects(labels, spacing)
+    table = measure.measure_objects(labels, spacing=spacing)
     times["measure"] = time.perf_counter() - t
     times["total"] = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

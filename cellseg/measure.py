@@ -128,7 +128,7 @@ def _mask_3d(mask, name="mask"):
             raise ValueError(
                 f"{name} must contain only 0 and 1, got values from {low} to {high}. For one "
                 "object of a label volume pass labels == k; to measure every object use "
-                "measure_objects(labels, spacing)."
+                "measure_objects(labels, spacing=spacing)."
             )
         arr = arr.astype(bool)
     if not arr.any():
@@ -147,7 +147,7 @@ def _crop(mask):
 # --------------------------------------------------------------------------- measures
 
 
-def volume(mask, spacing):
+def volume(mask, *, spacing):
     """Volume of a 3-D mask in cubic micrometres: voxel count times voxel volume.
 
     Parameters
@@ -244,7 +244,7 @@ def _check_method(method):
         )
 
 
-def surface_area(mask, spacing, *, method="smooth", sigma=None):
+def surface_area(mask, *, spacing, method="smooth", sigma=None):
     """Surface area of a 3-D mask in square micrometres (marching cubes with the spacing).
 
     Parameters
@@ -316,7 +316,7 @@ def surface_area(mask, spacing, *, method="smooth", sigma=None):
     return float(mesh_surface_area(verts, faces) * scale**2)
 
 
-def surface_mesh(mask, spacing, *, method="smooth", sigma=None):
+def surface_mesh(mask, *, spacing, method="smooth", sigma=None):
     """The triangle mesh that :func:`surface_area` measures, for drawing.
 
     Parameters
@@ -349,7 +349,7 @@ def surface_mesh(mask, spacing, *, method="smooth", sigma=None):
     return corner + centre + (verts - centre) * scale, faces
 
 
-def sphericity(mask, spacing, *, method="smooth", sigma=None):
+def sphericity(mask, *, spacing, method="smooth", sigma=None):
     """Sphericity ``pi^(1/3) (6 V)^(2/3) / A`` of a 3-D mask (1 for a ball).
 
     The ratio of the surface of a ball of the same volume to the object's
@@ -370,12 +370,12 @@ def sphericity(mask, spacing, *, method="smooth", sigma=None):
     >>> round(sphericity(z**2 + y**2 + x**2 <= 100, spacing=(2, 0.5, 0.5)), 2)   # squashed
     0.79
     """
-    v = volume(mask, spacing)
-    a = surface_area(mask, spacing, method=method, sigma=sigma)
+    v = volume(mask, spacing=spacing)
+    a = surface_area(mask, spacing=spacing, method=method, sigma=sigma)
     return float(math.pi ** (1 / 3) * (6 * v) ** (2 / 3) / a)
 
 
-def measure_objects(labels, spacing, *, method="smooth", sigma=None):
+def measure_objects(labels, *, spacing, method="smooth", sigma=None):
     """Volume, surface area and sphericity of every object of a 3-D label volume.
 
     Parameters

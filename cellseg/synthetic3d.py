@@ -38,8 +38,8 @@ described by their semi-axes ``(a_z, a_a, a_b)`` in micrometres
 
 Functions
 ---------
-- :func:`make_volume`: a whole scene, ``Scene(image, labels, centers,
-  classes=None, spacing=spacing)``;
+- :func:`make_volume`: a whole scene, a :class:`cellseg.synthetic.Scene`
+  ``(image, labels, centers, classes=None, spacing=spacing)``;
 - :func:`draw_nuclei`: the random nuclei (centres, semi-axes, angles) that
   :func:`make_volume` uses for a given seed;
 - :func:`render_nuclei`, :func:`nuclei_labels`: the noise-free stack and
@@ -48,15 +48,14 @@ Functions
 """
 
 import math
-from typing import Any, NamedTuple
 
 import numpy as np
 
 from . import _validate
 from .measure import check_spacing
+from .synthetic import Scene
 
 __all__ = [
-    "Scene",
     "VOLUME_SHAPE",
     "VOLUME_SPACING",
     "PSF_SIGMA",
@@ -72,16 +71,6 @@ __all__ = [
     "make_volume",
     "ellipsoid_mask",
 ]
-
-
-class Scene(NamedTuple):
-    """A synthetic image and its answer (temporary copy of ``cellseg.synthetic.Scene``)."""
-
-    image: Any
-    labels: Any
-    centers: Any
-    classes: Any = None
-    spacing: Any = None
 
 
 VOLUME_SHAPE = (32, 128, 128)  #: voxels (z, y, x) of the default stack
@@ -160,8 +149,8 @@ def _nuclei(centers, semi_axes, angles, shape):
 
 
 def draw_nuclei(
-    n_nuclei=N_NUCLEI,
     *,
+    n_nuclei=N_NUCLEI,
     shape=VOLUME_SHAPE,
     spacing=VOLUME_SPACING,
     radius=NUCLEUS_RADIUS,
@@ -202,7 +191,7 @@ def draw_nuclei(
 
     Examples
     --------
-    >>> centers, semi_axes, angles = draw_nuclei(4)
+    >>> centers, semi_axes, angles = draw_nuclei(n_nuclei=4)
     >>> centers.shape, semi_axes.shape, angles.shape
     ((4, 3), (4, 3), (4,))
     """
@@ -288,9 +277,9 @@ def _quad(grids, precision):
 
 def render_nuclei(
     centers,
+    *,
     semi_axes,
     angles=None,
-    *,
     shape=VOLUME_SHAPE,
     spacing=VOLUME_SPACING,
     brightness=1.0,
@@ -325,7 +314,7 @@ def render_nuclei(
 
     Examples
     --------
-    >>> signal = render_nuclei([[8, 20, 20]], [2.0, 3.0, 3.0], shape=(16, 40, 40),
+    >>> signal = render_nuclei([[8, 20, 20]], semi_axes=(2.0, 3.0, 3.0), shape=(16, 40, 40),
     ...                        psf_sigma=(0, 0))
     >>> float(signal[8, 20, 20])
     1.0
@@ -349,7 +338,7 @@ def render_nuclei(
     return signal
 
 
-def nuclei_labels(centers, semi_axes, angles=None, *, shape=VOLUME_SHAPE,
+def nuclei_labels(centers, *, semi_axes, angles=None, shape=VOLUME_SHAPE,
                   spacing=VOLUME_SPACING, brightness=1.0):
     """Return the ground-truth label volume of given nuclei (see the module notes).
 
@@ -368,7 +357,7 @@ def nuclei_labels(centers, semi_axes, angles=None, *, shape=VOLUME_SHAPE,
 
     Examples
     --------
-    >>> labels = nuclei_labels([[8, 20, 20]], [2.0, 3.0, 3.0], shape=(16, 40, 40))
+    >>> labels = nuclei_labels([[8, 20, 20]], semi_axes=(2.0, 3.0, 3.0), shape=(16, 40, 40))
     >>> int(labels.max()), int((labels == 1).sum())   # 4/3 pi 2 3 3 um^3 is 1206 voxels
     (1, 1121)
     """
@@ -456,15 +445,15 @@ def make_volume(
     elif semi_axes is None:
         raise ValueError("with centers, pass semi_axes too: (a_z, a_a, a_b) in um.")
     noise_scale = _validate.real_number(noise_scale, "noise_scale", minimum=0)
-    signal = render_nuclei(centers, semi_axes, angles, shape=shape, spacing=spacing,
-                           brightness=brightness, psf_sigma=psf_sigma)
+    signal = render_nuclei(centers, semi_axes=semi_axes, angles=angles, shape=shape,
+                           spacing=spacing, brightness=brightness, psf_sigma=psf_sigma)
     image = np.clip(signal + rng.normal(0.0, noise_scale, shape), 0.0, None)
-    labels = nuclei_labels(centers, semi_axes, angles, shape=shape, spacing=spacing,
-                           brightness=brightness)
+    labels = nuclei_labels(centers, semi_axes=semi_axes, angles=angles, shape=shape,
+                           spacing=spacing, brightness=brightness)
     return Scene(image, labels, np.asarray(centers), None, spacing)
 
 
-def ellipsoid_mask(semi_axes, spacing, *, offset=(0.0, 0.0, 0.0), angle=0.0, margin=2):
+def ellipsoid_mask(semi_axes, *, spacing, offset=(0.0, 0.0, 0.0), angle=0.0, margin=2):
     """A voxelised ellipsoid: the voxels whose centres lie inside it.
 
     The array is just large enough (plus ``margin`` voxels on every side);
@@ -490,7 +479,7 @@ def ellipsoid_mask(semi_axes, spacing, *, offset=(0.0, 0.0, 0.0), angle=0.0, mar
 
     Examples
     --------
-    >>> mask = ellipsoid_mask((10, 10, 10), (2, 0.5, 0.5))
+    >>> mask = ellipsoid_mask((10, 10, 10), spacing=(2, 0.5, 0.5))
     >>> mask.shape, int(mask.sum())
     ((15, 45, 45), 8235)
     """

@@ -10,7 +10,8 @@ noise standard deviation per voxel, ``spacing`` the voxel size. The lesson
 
 - :func:`smoothed_sigma`, :func:`smoothed_peak`: a Gaussian blob smoothed by a
   Gaussian filter (per axis: squared widths add; the total intensity stays);
-- :func:`smoothed_noise_std`: white noise after per-axis smoothing in um;
+- :func:`smoothed_noise_std`: white noise after per-axis smoothing in um (its
+  mean is :func:`cellseg.theory.smoothed_noise_mean`, the same in any dimension);
 - :func:`volume_at_threshold`: the volume of a smoothed blob above a threshold;
 - :func:`ellipsoid_volume`, :func:`ellipsoid_surface_area`: the exact values
   that measurements of voxelised ellipsoids are compared with.
@@ -22,12 +23,10 @@ import numpy as np
 from scipy import special
 
 from . import _validate
-from .theory import smoothed_noise_mean
 
 __all__ = [
     "smoothed_sigma",
     "smoothed_peak",
-    "smoothed_noise_mean",
     "smoothed_noise_std",
     "volume_at_threshold",
     "ellipsoid_volume",
@@ -54,7 +53,7 @@ def _widths(value, name, *, ndim=3, strict=False):
     return arr
 
 
-def smoothed_sigma(sigma, smooth_sigma):
+def smoothed_sigma(*, sigma, smooth_sigma):
     """Widths of a Gaussian blob after a Gaussian filter: ``sqrt(sigma**2 + sigma_s**2)`` per axis.
 
     Parameters
@@ -68,7 +67,7 @@ def smoothed_sigma(sigma, smooth_sigma):
 
     Examples
     --------
-    >>> smoothed_sigma((2.0, 3.0, 3.0), (1.5, 0.0, 0.0))
+    >>> smoothed_sigma(sigma=(2.0, 3.0, 3.0), smooth_sigma=(1.5, 0.0, 0.0))
     array([2.5, 3. , 3. ])
     """
     sigma = _widths(sigma, "sigma", strict=True)
@@ -76,7 +75,7 @@ def smoothed_sigma(sigma, smooth_sigma):
     return np.hypot(sigma, smooth_sigma)
 
 
-def smoothed_peak(brightness, sigma, smooth_sigma):
+def smoothed_peak(*, brightness, sigma, smooth_sigma):
     """Peak of a Gaussian blob after a Gaussian filter: ``B prod(sigma / sqrt(sigma^2 + sigma_s^2))``.
 
     The filter keeps the total intensity, ``B (2 pi)^(3/2) sigma_z sigma_y
@@ -95,7 +94,7 @@ def smoothed_peak(brightness, sigma, smooth_sigma):
 
     Examples
     --------
-    >>> round(smoothed_peak(1.0, (2.0, 3.0, 3.0), (1.5, 0.0, 0.0)), 3)   # 2 / 2.5
+    >>> round(smoothed_peak(brightness=1.0, sigma=(2.0, 3.0, 3.0), smooth_sigma=(1.5, 0, 0)), 3)   # 2 / 2.5
     0.8
     """
     brightness = _validate.real_number(brightness, "brightness")
@@ -104,7 +103,7 @@ def smoothed_peak(brightness, sigma, smooth_sigma):
     return float(brightness * np.prod(sigma / np.hypot(sigma, smooth_sigma)))
 
 
-def smoothed_noise_std(noise_scale, smooth_sigma, spacing, clipped=False):
+def smoothed_noise_std(*, noise_scale, smooth_sigma, spacing, clipped=False):
     """Standard deviation of white noise after a Gaussian filter given in micrometres.
 
     A smoothed voxel is a weighted sum of independent noise values, so its
@@ -143,9 +142,9 @@ def smoothed_noise_std(noise_scale, smooth_sigma, spacing, clipped=False):
 
     Examples
     --------
-    >>> round(smoothed_noise_std(0.15, 1.0, (1.0, 0.25, 0.25)), 4)
+    >>> round(smoothed_noise_std(noise_scale=0.15, smooth_sigma=1.0, spacing=(1.0, 0.25, 0.25)), 4)
     0.0056
-    >>> round(smoothed_noise_std(0.15, 1.0, (1.0, 1.0, 1.0)), 4)   # larger voxels: fewer averaged
+    >>> round(smoothed_noise_std(noise_scale=0.15, smooth_sigma=1.0, spacing=(1, 1, 1)), 4)
     0.0225
     """
     from .measure import check_spacing
@@ -153,15 +152,14 @@ def smoothed_noise_std(noise_scale, smooth_sigma, spacing, clipped=False):
     noise_scale = _validate.real_number(noise_scale, "noise_scale", minimum=0)
     spacing = check_spacing(spacing, 3)
     smooth_sigma = _widths(smooth_sigma, "smooth_sigma")
-    if not isinstance(clipped, (bool, np.bool_)):
-        raise TypeError(f"clipped must be True or False, got {clipped!r}.")
+    clipped = _validate.flag(clipped, "clipped")
     s = noise_scale * _CLIPPED_STD if clipped else noise_scale
     voxels = smooth_sigma / spacing
     factors = np.where(voxels > 0, 2.0 * math.sqrt(math.pi) * voxels, 1.0)
     return float(s / math.sqrt(np.prod(factors)))
 
 
-def volume_at_threshold(threshold, peak, sigma):
+def volume_at_threshold(threshold, *, peak, sigma):
     """Volume (um^3) of a Gaussian blob above ``threshold``.
 
     The blob ``peak * exp(-sum(x_i^2 / (2 sigma_i^2)))`` exceeds ``t`` inside
@@ -179,7 +177,7 @@ def volume_at_threshold(threshold, peak, sigma):
 
     Examples
     --------
-    >>> round(volume_at_threshold(0.5, 1.0, (2.0, 3.0, 3.0)) / (4 / 3 * np.pi * 18), 4)   # (2 ln 2)^1.5
+    >>> round(volume_at_threshold(0.5, peak=1.0, sigma=(2.0, 3.0, 3.0)) / (4 / 3 * np.pi * 18), 4)   # (2 ln 2)^1.5
     1.6322
     """
     threshold = _validate.real_number(threshold, "threshold", minimum=0, strict=True)

@@ -3,11 +3,10 @@
 import numpy as np
 import pytest
 
-import cellseg
-from cellseg import pipeline3d, synthetic3d
+from cellseg import synthetic3d
 from cellseg.measure import volume
+from cellseg.synthetic import Scene
 from cellseg.synthetic3d import (
-    Scene,
     draw_nuclei,
     ellipsoid_mask,
     make_volume,
@@ -41,14 +40,14 @@ def test_draw_nuclei_gives_the_nuclei_of_make_volume():
     centers, semi_axes, angles = draw_nuclei(seed=5)
     scene = make_volume(seed=5)
     assert np.array_equal(scene.centers, centers)
-    assert np.array_equal(scene.labels, nuclei_labels(centers, semi_axes, angles))
+    assert np.array_equal(scene.labels, nuclei_labels(centers, semi_axes=semi_axes, angles=angles))
     noise_free = make_volume(seed=5, noise_scale=0.0).image
-    assert np.allclose(noise_free, render_nuclei(centers, semi_axes, angles))
+    assert np.allclose(noise_free, render_nuclei(centers, semi_axes=semi_axes, angles=angles))
 
 
 def test_nuclei_respect_separation_ranges_and_margins():
     spacing = np.array(synthetic3d.VOLUME_SPACING)
-    centers, semi_axes, angles = draw_nuclei(20, shape=(40, 200, 200), seed=3)
+    centers, semi_axes, angles = draw_nuclei(n_nuclei=20, shape=(40, 200, 200), seed=3)
     d = np.sqrt((((centers[:, None] - centers[None]) * spacing) ** 2).sum(-1))
     assert d[np.triu_indices(len(d), 1)].min() >= synthetic3d.NUCLEUS_SEPARATION
     assert (semi_axes[:, 0] >= 2.0).all() and (semi_axes[:, 0] <= 3.0).all()
@@ -62,31 +61,32 @@ def test_nuclei_respect_separation_ranges_and_margins():
 
 def test_ground_truth_volumes_are_the_half_maximum_ellipsoids():
     centers, semi_axes, angles = draw_nuclei(seed=9)
-    labels = nuclei_labels(centers, semi_axes, angles)
+    labels = nuclei_labels(centers, semi_axes=semi_axes, angles=angles)
     spacing = synthetic3d.VOLUME_SPACING
     for k, a in enumerate(semi_axes):
-        assert volume(labels == k + 1, spacing) == pytest.approx(ellipsoid_volume(a), rel=0.08)
+        assert volume(labels == k + 1, spacing=spacing) == pytest.approx(ellipsoid_volume(a), rel=0.08)
 
 
 def test_rotated_nucleus_matches_ellipsoid_mask():
     spacing = (1.0, 0.25, 0.25)
-    mask = ellipsoid_mask((2.5, 4.0, 3.0), spacing, angle=0.6, margin=0)
+    mask = ellipsoid_mask((2.5, 4.0, 3.0), spacing=spacing, angle=0.6, margin=0)
     center = np.array(mask.shape) // 2
-    labels = nuclei_labels([center], (2.5, 4.0, 3.0), 0.6, shape=mask.shape, spacing=spacing)
+    labels = nuclei_labels([center], semi_axes=(2.5, 4.0, 3.0), angles=0.6, shape=mask.shape,
+                           spacing=spacing)
     assert np.array_equal(labels == 1, mask)
 
 
 def test_psf_is_wider_in_z():
     """A round nucleus looks longer in z than across once blurred."""
     shape, spacing = (40, 120, 120), (0.25, 0.25, 0.25)
-    img = render_nuclei([[20, 60, 60]], (2.0, 2.0, 2.0), shape=shape, spacing=spacing,
+    img = render_nuclei([[20, 60, 60]], semi_axes=(2.0, 2.0, 2.0), shape=shape, spacing=spacing,
                         psf_sigma=(1.5, 0.2))
     profile_z, profile_x = img[:, 60, 60], img[20, 60, :]
     assert (profile_z > img.max() / 2).sum() > 1.2 * (profile_x > img.max() / 2).sum()  # 2.27 vs 1.71 um
 
 
 def test_overlapping_nuclei_go_to_the_brighter():
-    labels = nuclei_labels([[8, 20, 20], [8, 20, 30]], (2.0, 3.0, 3.0), shape=(16, 40, 50),
+    labels = nuclei_labels([[8, 20, 20], [8, 20, 30]], semi_axes=(2.0, 3.0, 3.0), shape=(16, 40, 50),
                            spacing=(1.0, 0.25, 0.25), brightness=[1.0, 2.0])
     assert labels[8, 20, 25] == 2  # midway: the brighter one
 
@@ -111,67 +111,3 @@ def test_overlapping_nuclei_go_to_the_brighter():
 def test_make_volume_errors(kwargs, error, words):
     with pytest.raises(error, match=words.replace("(", r"\(").replace(")", r"\)")):
         make_volume(**kwargs)
-
-
-# --------------------------------------------------------------------------- pipeline3d
-
-
-def test_smooth_converts_micrometres_per_axis():
-    stack = np.zeros((21, 41, 41))
-    stack[10, 20, 20] = 1.0
-    out = pipeline3d.smooth(stack, sigma=1.0, spacing=(1.0, 0.25, 0.25))
-    from scipy import ndimage as ndi
-
-    assert np.allclose(out, ndi.gaussian_filter(stack, (1.0, 4.0, 4.0)))
-    assert pipeline3d.smooth(stack.astype(np.float32), sigma=1.0, spacing=(1, 1, 1)).dtype == np.float32
-
-
-def test_segment_connectivity_and_volume_filter():
-    stack = np.zeros((4, 6, 6))
-    stack[1, 1, 1] = stack[2, 2, 2] = 1.0  # corner neighbours
-    stack[1, 4, 4] = stack[2, 4, 4] = 1.0  # face neighbours
-    spacing = (2.0, 0.5, 0.5)
-    assert pipeline3d.segment(stack, threshold=0.5, spacing=spacing)[1] == 3
-    assert pipeline3d.segment(stack, threshold=0.5, spacing=spacing, connectivity=2)[1] == 3
-    assert pipeline3d.segment(stack, threshold=0.5, spacing=spacing, connectivity=3)[1] == 2
-    # one voxel is 0.5 um^3; the pair 1.0 um^3
-    labels, n = pipeline3d.segment(stack, threshold=0.5, spacing=spacing, min_volume=0.75)
-    assert n == 1 and labels[1, 4, 4] == 1 and labels[1, 1, 1] == 0
-    with pytest.raises(ValueError, match="connectivity"):
-        pipeline3d.segment(stack, threshold=0.5, spacing=spacing, connectivity=26)
-
-
-def test_pipeline_finds_the_default_nuclei():
-    scene = make_volume()
-    smoothed = pipeline3d.smooth(scene.image, sigma=1.0, spacing=scene.spacing)
-    labels, n = pipeline3d.segment(smoothed, threshold=0.4, spacing=scene.spacing, min_volume=10)
-    assert n == synthetic3d.N_NUCLEI
-    m = cellseg.matching(scene.labels, labels)
-    assert m.tp == synthetic3d.N_NUCLEI
-
-
-def test_filter_by_volume():
-    labels = np.zeros((2, 4, 4), np.int32)
-    labels[:, :2, :2] = 3
-    labels[0, 3, 3] = 5
-    out = pipeline3d.filter_by_volume(labels, spacing=(1, 1, 1), min_volume=2, max_volume=8)
-    assert np.unique(out).tolist() == [0, 3]
-    assert out.dtype == labels.dtype
-    with pytest.raises(ValueError):
-        pipeline3d.filter_by_volume(labels, spacing=(1, 1, 1), min_volume=3, max_volume=2)
-
-
-def test_resample_isotropic_keeps_the_volume():
-    spacing = (1.0, 0.25, 0.25)
-    mask = ellipsoid_mask((3.0, 4.0, 4.0), spacing, offset=(0.3, 0.1, 0.05))
-    iso, new = pipeline3d.resample_isotropic(mask.astype(np.uint8), spacing=spacing, order=0)
-    assert new == pytest.approx((0.25, 0.25, 0.25), rel=0.05)
-    assert volume(iso, new) == pytest.approx(volume(mask, spacing), rel=0.02)
-    image, _ = pipeline3d.resample_isotropic(mask.astype(float), spacing=spacing)
-    assert image.shape == iso.shape
-
-
-@pytest.mark.parametrize("bad", [np.zeros((4, 4)), np.full((2, 2, 2), np.nan), np.array([[["x"]]])])
-def test_pipeline3d_rejects_bad_stacks(bad):
-    with pytest.raises((TypeError, ValueError)):
-        pipeline3d.smooth(bad, sigma=1.0, spacing=(1, 1, 1))

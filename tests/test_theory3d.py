@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from cellseg import pipeline3d, theory3d
+from cellseg import pipeline3d, theory, theory3d
 from cellseg.synthetic3d import FWHM_FACTOR, make_volume, render_nuclei
 
 SPACING = (1.0, 0.25, 0.25)
@@ -13,7 +13,7 @@ SPACING = (1.0, 0.25, 0.25)
 
 def _blob(semi_axes, shape=(41, 121, 121)):
     center = np.array(shape) // 2
-    return center, render_nuclei([center], semi_axes, shape=shape, spacing=SPACING,
+    return center, render_nuclei([center], semi_axes=semi_axes, shape=shape, spacing=SPACING,
                                  psf_sigma=(0.0, 0.0))
 
 
@@ -24,9 +24,9 @@ def test_smoothed_peak_and_widths_against_a_smoothed_blob():
     center, blob = _blob(semi_axes)
     smoothed = pipeline3d.smooth(blob, sigma=smooth_sigma, spacing=SPACING)
     assert smoothed[tuple(center)] == pytest.approx(
-        theory3d.smoothed_peak(1.0, sigma, smooth_sigma), rel=2e-3)
+        theory3d.smoothed_peak(brightness=1.0, sigma=sigma, smooth_sigma=smooth_sigma), rel=2e-3)
     # widths from the second moments of the profiles through the centre, in um
-    widths = theory3d.smoothed_sigma(sigma, smooth_sigma)
+    widths = theory3d.smoothed_sigma(sigma=sigma, smooth_sigma=smooth_sigma)
     for axis in range(3):
         index = list(center)
         index[axis] = slice(None)
@@ -44,7 +44,7 @@ def test_peak_of_the_microscope_image():
     centers, semi_axes, _ = draw_nuclei()
     psf = (1.0, 0.2, 0.2)
     for c, a in zip(centers, semi_axes):
-        predicted = theory3d.smoothed_peak(1.0, a / FWHM_FACTOR, psf)
+        predicted = theory3d.smoothed_peak(brightness=1.0, sigma=a / FWHM_FACTOR, smooth_sigma=psf)
         # neighbouring nuclei add a little light; nothing else differs
         assert predicted <= scene.image[tuple(c)] < predicted + 0.02
 
@@ -60,9 +60,10 @@ def test_smoothed_noise_std_against_simulated_noise(sigma_um, spacing, clipped):
     smoothed = pipeline3d.smooth(noise, sigma=sigma_um, spacing=spacing)
     reach = np.ceil(4 * np.broadcast_to(sigma_um, 3) / np.array(spacing)).astype(int)
     inner = smoothed[tuple(slice(r, -r) for r in reach)]
-    predicted = theory3d.smoothed_noise_std(0.15, sigma_um, spacing, clipped=clipped)
+    predicted = theory3d.smoothed_noise_std(noise_scale=0.15, smooth_sigma=sigma_um, spacing=spacing,
+                                           clipped=clipped)
     assert inner.std() == pytest.approx(predicted, rel=0.05)
-    assert inner.mean() == pytest.approx(theory3d.smoothed_noise_mean(0.15, clipped=clipped),
+    assert inner.mean() == pytest.approx(theory.smoothed_noise_mean(noise_scale=0.15, clipped=clipped),
                                          abs=predicted / 10)
 
 
@@ -70,12 +71,13 @@ def test_noise_formula_fails_below_one_voxel_as_documented():
     rng = np.random.default_rng(5)
     noise = rng.normal(0.0, 1.0, (64, 64, 64))
     smoothed = pipeline3d.smooth(noise, sigma=0.5, spacing=(1.0, 1.0, 1.0))[4:-4, 4:-4, 4:-4]
-    ratio = smoothed.std() / theory3d.smoothed_noise_std(1.0, 0.5, (1.0, 1.0, 1.0))
+    ratio = smoothed.std() / theory3d.smoothed_noise_std(noise_scale=1.0, smooth_sigma=0.5,
+                                                         spacing=(1.0, 1.0, 1.0))
     assert 1.12 < ratio < 1.28  # (1.07)^3: about 7 % per axis
 
 
 def test_unsmoothed_axis_contributes_nothing():
-    assert theory3d.smoothed_noise_std(0.2, (0, 0, 0), (1, 1, 1)) == pytest.approx(0.2)
+    assert theory3d.smoothed_noise_std(noise_scale=0.2, smooth_sigma=0, spacing=(1, 1, 1)) == 0.2
 
 
 def test_volume_at_threshold_against_a_thresholded_blob():
@@ -83,14 +85,15 @@ def test_volume_at_threshold_against_a_thresholded_blob():
     sigma = semi_axes / FWHM_FACTOR
     fine = (0.2, 0.2, 0.2)  # fine voxels: the count measures the volume precisely
     shape = (61, 61, 61)
-    blob = render_nuclei([[30, 30, 30]], semi_axes, shape=shape, spacing=fine, psf_sigma=(0, 0))
+    blob = render_nuclei([[30, 30, 30]], semi_axes=semi_axes, shape=shape, spacing=fine,
+                         psf_sigma=(0, 0))
     for t in [0.3, 0.5, 0.8]:
         measured = (blob > t).sum() * np.prod(fine)
-        assert measured == pytest.approx(theory3d.volume_at_threshold(t, 1.0, sigma), rel=0.01)
+        assert measured == pytest.approx(theory3d.volume_at_threshold(t, peak=1.0, sigma=sigma), rel=0.01)
     # at half the peak: the true (half-maximum) ellipsoid
-    assert theory3d.volume_at_threshold(0.5, 1.0, sigma) == pytest.approx(
+    assert theory3d.volume_at_threshold(0.5, peak=1.0, sigma=sigma) == pytest.approx(
         theory3d.ellipsoid_volume(semi_axes))
-    assert theory3d.volume_at_threshold(1.5, 1.0, sigma) == 0.0
+    assert theory3d.volume_at_threshold(1.5, peak=1.0, sigma=sigma) == 0.0
 
 
 def test_ellipsoid_surface_against_the_spheroid_closed_forms():
@@ -108,14 +111,16 @@ def test_ellipsoid_surface_against_the_spheroid_closed_forms():
 @pytest.mark.parametrize(
     "call, error",
     [
-        (lambda: theory3d.smoothed_peak(1.0, (1.0, 2.0), 1.0), ValueError),
-        (lambda: theory3d.smoothed_peak(1.0, (0.0, 2.0, 2.0), 1.0), ValueError),
-        (lambda: theory3d.smoothed_sigma((1, 1, 1), (-1, 0, 0)), ValueError),
-        (lambda: theory3d.smoothed_noise_std(0.1, 1.0, None), TypeError),
-        (lambda: theory3d.smoothed_noise_std(0.1, 1.0, (1, 1)), ValueError),
-        (lambda: theory3d.smoothed_noise_std(0.1, 1.0, (1, 1, 1), clipped="yes"), TypeError),
-        (lambda: theory3d.smoothed_noise_std(0.1, "1", (1, 1, 1)), TypeError),
-        (lambda: theory3d.volume_at_threshold(0.0, 1.0, 1.0), ValueError),
+        (lambda: theory3d.smoothed_peak(brightness=1.0, sigma=(1.0, 2.0), smooth_sigma=1.0), ValueError),
+        (lambda: theory3d.smoothed_peak(brightness=1, sigma=(0.0, 2.0, 2.0), smooth_sigma=1), ValueError),
+        (lambda: theory3d.smoothed_sigma(sigma=(1, 1, 1), smooth_sigma=(-1, 0, 0)), ValueError),
+        (lambda: theory3d.smoothed_noise_std(noise_scale=0.1, smooth_sigma=1, spacing=None), TypeError),
+        (lambda: theory3d.smoothed_noise_std(noise_scale=0.1, smooth_sigma=1, spacing=(1, 1)), ValueError),
+        (lambda: theory3d.smoothed_noise_std(noise_scale=0.1, smooth_sigma=1, spacing=(1, 1, 1),
+                                            clipped="yes"), TypeError),
+        (lambda: theory3d.smoothed_noise_std(noise_scale=0.1, smooth_sigma="1", spacing=(1, 1, 1)),
+         TypeError),
+        (lambda: theory3d.volume_at_threshold(0.0, peak=1.0, sigma=1.0), ValueError),
         (lambda: theory3d.ellipsoid_surface_area((1, np.nan, 1)), ValueError),
     ],
 )
