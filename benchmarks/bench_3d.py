@@ -11,7 +11,9 @@ Run it from the repository root::
     .venv/bin/python benchmarks/bench_3d.py            # the table
     .venv/bin/python benchmarks/bench_3d.py --quick    # a smaller stack, for a smoke test
 
-It prints one row per variant; nothing is asserted (this is not a test).
+It prints one row per variant and writes the figures to ``benchmarks/bench_3d.json``, which
+the lesson "Cells in 3-D" quotes in its closing note (re-run it and commit the file when the
+pipeline changes). Nothing is asserted: this is not a test.
 """
 
 import argparse
@@ -104,17 +106,22 @@ def main():
                   f"{'total':>8s}{'peak MB':>9s}{'objects':>9s}")
         print(header)
         print("-" * len(header))
+        results = {}
         for name in VARIANTS:
             out = subprocess.run([sys.executable, __file__, "--child", path, name],
                                  capture_output=True, text=True, check=True,
                                  env={**os.environ, "PYTHONPATH": str(ROOT)})
-            r = json.loads(out.stdout)
+            r = results[name] = json.loads(out.stdout)
             tt = r["times"]
             print(f"{name:38s}{tt.get('resample', 0):9.2f}{tt['smooth']:8.2f}"
                   f"{tt['label+filter']:8.2f}{tt['measure']:9.2f}{tt['total']:8.2f}"
                   f"{r['peak_mb']:9.0f}{r['n']:9d}")
     print("times in seconds; peak MB = peak resident memory of the whole process "
           "(Python, NumPy and SciPy included)")
+    if not args.quick:
+        summary = {"shape": list(shape), "spacing": list(SPACING), "n_nuclei": n_nuclei,
+                   "cpus": os.cpu_count(), "variants": results}
+        (ROOT / "benchmarks" / "bench_3d.json").write_text(json.dumps(summary, indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -53,7 +53,7 @@ import numpy as np
 
 from . import _validate
 from .measure import check_spacing
-from .synthetic import Scene
+from .synthetic import NOISE_SCALE, Scene
 
 __all__ = [
     "VOLUME_SHAPE",
@@ -389,7 +389,7 @@ def make_volume(
     min_separation=NUCLEUS_SEPARATION,
     brightness=1.0,
     psf_sigma=PSF_SIGMA,
-    noise_scale=0.15,
+    noise_scale=NOISE_SCALE,
     centers=None,
     semi_axes=None,
     angles=None,
