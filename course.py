@@ -112,7 +112,7 @@ def test(args):
     workers = ["-n", "auto", "--dist", "loadfile"]
     code = run(
         [python, "-m", "pytest", *workers,
-         "--doctest-modules", "cellseg", "tests",
+         "--doctest-modules", "cellseg", "cellseg_course", "tests",
          "--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=600",
          "lessons", "exercises", "solutions", *args.pytest_args]
     )

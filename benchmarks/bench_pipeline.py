@@ -5,8 +5,7 @@ Two measurements, printed as one table (best and median of several runs):
 (a) ``cellseg.segment`` (threshold, label, size filter, renumbering with one
     ``np.bincount`` and one lookup table) on a 2048 x 2048 image with about 2000
     cells, against the straightforward version that loops over the labels and
-    compares the whole label image with each one (the approach of the course's
-    source material). Both must give identical label images. Target: segment at
+    compares the whole label image with each one (the usual first attempt). Both must give identical label images. Target: segment at
     least 50 times faster.
 (b) One update of the lesson's explorer (smooth, threshold, label, size filter,
     colour overlay) on a 512 x 512 image. Target: under 50 ms.

@@ -7,13 +7,12 @@ Measurements, printed as one table (best and median of several runs):
     (the labelling plus ``cellseg.drawing.overlay_boundaries``, what every slider move
     recomputes). Target: well under 100 ms.
 (b) The noise-vs-count computation of the exercise: 50 images at each of the
-    5 noise levels, smoothed and segmented (``cellseg_course.checkers.splitting.count_cells``
+    5 noise levels, smoothed and segmented (``cellseg.pipeline.count_cells``
     without its cache), and the vectorised variant the solution shows (cells and
     noise drawn once per seed and reused for every level, all levels smoothed and
     labelled as one stack). Target: well under a minute (a few seconds).
 (c) The background estimate of ``local_threshold`` (a grey opening of a 51 x 51
-    square) against a local 20th percentile, as the course's source material
-    suggests, with ``scipy.ndimage.percentile_filter`` and with
+    square) against a local 20th percentile (a common alternative), with ``scipy.ndimage.percentile_filter`` and with
     ``scipy.ndimage.generic_filter`` + ``numpy.percentile`` (a Python call per
     pixel; timed once, on a 128 x 128 image only, because it is so slow).
 
@@ -32,7 +31,9 @@ import numpy as np
 from scipy import ndimage as ndi
 
 from cellseg import drawing, pipeline, splitting, synthetic
-from cellseg_course.checkers import splitting as ex
+
+NOISE_LEVELS = (0.05, 0.10, 0.15, 0.20, 0.25)  #: the levels of the noise-vs-count exercise
+N_IMAGES = 50  #: images per level; image i uses seed SEED + i
 
 
 def _times(func, repeat, number=1):
@@ -40,12 +41,16 @@ def _times(func, repeat, number=1):
     return min(runs), statistics.median(runs)
 
 
-def counts_loop(levels=ex.NOISE_LEVELS, n_images=ex.N_IMAGES):
+def counts_loop(levels=NOISE_LEVELS, n_images=N_IMAGES):
     """The plain version: one image at a time."""
-    return ex._counts.__wrapped__(tuple(levels), n_images)
+    return np.array([
+        pipeline.count_cells(synthetic.make_image(noise_scale=v, seed=synthetic.SEED + i).image
+                             for i in range(n_images))
+        for v in levels
+    ])
 
 
-def counts_vectorised(levels=ex.NOISE_LEVELS, n_images=ex.N_IMAGES):
+def counts_vectorised(levels=NOISE_LEVELS, n_images=N_IMAGES):
     """Cells and standard-normal noise drawn once per seed, every level from them."""
     levels = np.asarray(levels, dtype=float)
     structure = np.zeros((3, 3, 3), bool)

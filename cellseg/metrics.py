@@ -44,7 +44,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from . import _validate
-from .labels import check_label_pair
+from .labels import check_label_image, check_label_pair
 
 __all__ = [
     "DSB_THRESHOLDS",
@@ -61,6 +61,9 @@ __all__ = [
     "average_precision",
     "jaccard_index_sparse",
     "centroid_distances",
+    "objects_at_points",
+    "one_object_per_point",
+    "class_scores",
     "mean_contour_distance",
     "hausdorff_distance",
 ]
@@ -630,6 +633,134 @@ def jaccard_index_sparse(y_true, y_pred):
     best = np.zeros(n)
     np.maximum.at(best, table.true_index, table.iou)
     return float(best.mean())
+
+
+# --------------------------------------------------------------------------- points
+
+
+def _points(points, shape):
+    arr = np.asarray(points, dtype=float)
+    if arr.size == 0:
+        return np.zeros((0, len(shape)), dtype=np.intp)
+    if arr.ndim != 2 or arr.shape[1] != len(shape) or not np.isfinite(arr).all():
+        raise ValueError(
+            f"points must be an (n, {len(shape)}) array of finite (row, col) positions, got shape {arr.shape}."
+        )
+    pixels = np.round(arr).astype(np.intp)
+    if ((pixels < 0) | (pixels >= np.array(shape))).any():
+        raise ValueError(f"every point must lie inside the image of shape {shape}.")
+    return pixels
+
+
+def objects_at_points(labels, points):
+    """The id of the object under each point (0 where a point is on background).
+
+    Use it to score a segmentation against true centres instead of true
+    outlines: a point marks one cell.
+
+    Parameters
+    ----------
+    labels : array_like of int
+        Label image.
+    points : (n, labels.ndim) array_like
+        Positions, ``(row, col)`` in 2-D; rounded to the nearest pixel.
+
+    Returns
+    -------
+    ids : (n,) ndarray
+
+    Examples
+    --------
+    >>> objects_at_points([[0, 4, 4, 0, 9]], [[0, 1], [0, 3], [0, 4]]).tolist()
+    [4, 0, 9]
+    """
+    labels = check_label_image(labels)
+    return labels[tuple(_points(points, labels.shape).T)]
+
+
+def one_object_per_point(labels, points):
+    """True when every point lies in its own object and no object holds no point.
+
+    The simplest object-level check against true centres: as many objects as
+    cells, each cell found once, nothing extra.
+
+    Examples
+    --------
+    >>> one_object_per_point([[1, 1, 0, 2]], [[0, 0], [0, 3]])
+    True
+    >>> one_object_per_point([[1, 1, 1, 1]], [[0, 0], [0, 3]])   # one object holds both
+    False
+    """
+    labels = check_label_image(labels)
+    hit = objects_at_points(labels, points)
+    present = np.unique(labels)
+    present = present[present != 0]
+    return bool((hit != 0).all() and len(np.unique(hit)) == len(hit) == len(present))
+
+
+def class_scores(labels, predicted, centers, classes):
+    """Precision and recall of each class for a labelled, classified image.
+
+    A detected object *matches* the true cell whose centre lies inside it, when
+    it contains exactly one true centre (an object that swallowed two cells
+    matches neither). For class ``c``:
+
+    - precision = matched objects predicted ``c`` whose cell is ``c``, divided by
+      all objects predicted ``c``;
+    - recall = cells of class ``c`` matched by an object predicted ``c``, divided
+      by all cells of class ``c``.
+
+    A ratio with nothing to divide by is ``nan``.
+
+    Parameters
+    ----------
+    labels : 2-D array_like of int
+        Detected objects, labels ``1..n`` (0 = background).
+    predicted : sequence of str
+        ``predicted[k]`` is the class given to label ``k + 1``.
+    centers : (m, 2) array_like
+        True centres.
+    classes : sequence of str
+        True class of each centre.
+
+    Returns
+    -------
+    scores : dict
+        ``{class: (precision, recall)}`` for every class in ``classes``.
+
+    Examples
+    --------
+    >>> labels = np.array([[1, 0, 2, 0, 3]])
+    >>> class_scores(labels, ["a", "a", "b"], [[0, 0], [0, 2], [0, 4]], ["a", "b", "b"])
+    {'a': (0.5, 1.0), 'b': (1.0, 0.5)}
+    """
+    labels = check_label_image(labels, "labels", ndim=2)
+    predicted = np.asarray(predicted, dtype=str)
+    classes = np.asarray(classes, dtype=str)
+    n = int(labels.max())
+    if predicted.shape != (n,):
+        raise ValueError(
+            f"predicted must give one class per label 1..{n}, got {predicted.size} classes."
+        )
+    hit = objects_at_points(labels, centers)
+    if classes.shape != hit.shape:
+        raise ValueError(f"classes must give one class per centre ({len(hit)}), got {classes.size}.")
+    per_label = np.bincount(hit, minlength=n + 1)
+    matched = (hit > 0) & (per_label[hit] == 1)  # per true cell
+    cell_of_label = np.full(n + 1, -1)
+    cell_of_label[hit[matched]] = np.flatnonzero(matched)
+    cell = cell_of_label[1:]
+    scores = {}
+    for c in dict.fromkeys(classes.tolist()):  # a loop over classes (two or three), not objects
+        said_c = predicted == c
+        right = said_c & (cell >= 0) & (classes[np.maximum(cell, 0)] == c)
+        is_c = classes == c
+        found_as_c = matched & is_c
+        found_as_c[matched] &= predicted[hit[matched] - 1] == c
+        precision = right.sum() / said_c.sum() if said_c.any() else np.nan
+        recall = found_as_c.sum() / is_c.sum() if is_c.any() else np.nan
+        scores[c] = (float(precision), float(recall))
+    return scores
 
 
 # --------------------------------------------------------------------------- distances

@@ -25,6 +25,7 @@ __all__ = [
     "smooth",
     "segment",
     "cell_sizes",
+    "count_cells",
     "local_threshold",
     "filter_by_size",
 ]
@@ -144,6 +145,34 @@ def cell_sizes(labels):
     counts = np.bincount(labels.ravel())
     present = np.flatnonzero(counts)
     return counts[present[present > 0]]
+
+
+def count_cells(images, *, sigma=SMOOTH_SIGMA, threshold=THRESHOLD, min_size=MIN_CELL_SIZE):
+    """The number of cells the pipeline finds in each of a batch of images.
+
+    Each image is smoothed (:func:`smooth`) and segmented (:func:`segment`) with
+    the given parameters.
+
+    Parameters
+    ----------
+    images : iterable of 2-D array_like, or a 3-D array (a stack)
+    sigma, threshold, min_size : optional
+        As in :func:`smooth` and :func:`segment`.
+
+    Returns
+    -------
+    counts : 1-D ndarray of int
+
+    Examples
+    --------
+    >>> from cellseg.synthetic import make_image
+    >>> count_cells([make_image(seed=s).image for s in (1, 2)])
+    array([8, 8])
+    """
+    return np.array(
+        [segment(smooth(image, sigma=sigma), threshold=threshold, min_size=min_size)[1] for image in images],
+        dtype=int,
+    )
 
 
 def local_threshold(image, *, size=51, offset=0.44):

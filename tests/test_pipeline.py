@@ -1,10 +1,12 @@
-"""The smooth / threshold / label / size-filter pipeline (seed 004's test list and more)."""
+"""cellseg.pipeline: smooth, threshold, label, filter by size, local threshold, counts."""
 
 import numpy as np
 import pytest
 from scipy import ndimage as ndi
 
 import cellseg
+from cellseg import pipeline, synthetic
+from cellseg.metrics import one_object_per_point
 
 
 def test_smooth_reduces_variance():
@@ -43,13 +45,26 @@ def test_default_pipeline_finds_exactly_the_eight_cells():
     assert sorted(hits) == list(range(1, n + 1))
 
 
-def test_cell_areas_are_plausible():
-    # the model predicts about 148 px^2 per cell; seed 004 allows 50-350
-    image = cellseg.make_image().image
-    labels, _ = cellseg.segment(cellseg.smooth(image))
+def test_cell_areas_agree_with_the_theory_within_the_noise():
+    # Prediction: the area inside the threshold of the smoothed blob. Tolerance from the noise:
+    # at the edge (radius r0) the smoothed cell falls by |dI/dr| = T r0 / s^2 per pixel, so noise
+    # of sd sigma_n moves the edge by sigma_n / |dI/dr|; allow 3 sd along the whole perimeter for
+    # one cell, and 3 sd / sqrt(n) for the mean of n independent cells.
+    from cellseg import theory
+
+    s = theory.smoothed_sigma(sigma=cellseg.CELL_SIGMA, smooth_sigma=cellseg.SMOOTH_SIGMA)
+    peak = theory.smoothed_peak(brightness=cellseg.CELL_BRIGHTNESS, sigma=cellseg.CELL_SIGMA,
+                                smooth_sigma=cellseg.SMOOTH_SIGMA)
+    area = theory.area_at_threshold(cellseg.THRESHOLD, peak=peak, sigma=s)
+    r0 = np.sqrt(area / np.pi)
+    noise = theory.smoothed_noise_std(noise_scale=cellseg.NOISE_SCALE, smooth_sigma=cellseg.SMOOTH_SIGMA)
+    edge_shift = 3 * noise / (cellseg.THRESHOLD * r0 / s**2)
+    tolerance = 2 * np.pi * r0 * edge_shift
+    labels, _ = cellseg.segment(cellseg.smooth(cellseg.make_image().image))
     sizes = cellseg.cell_sizes(labels)
     assert len(sizes) == cellseg.N_CELLS
-    assert sizes.min() >= 50 and sizes.max() <= 350
+    assert np.abs(sizes - area).max() <= tolerance
+    assert abs(sizes.mean() - area) <= tolerance / np.sqrt(len(sizes))
 
 
 def test_threshold_above_the_maximum_finds_nothing():
@@ -75,7 +90,7 @@ def test_segment_matches_a_per_label_reference():
     raw, n_raw = ndi.label(image > threshold)
     expected = np.zeros_like(raw)
     new = 0
-    for old in range(1, n_raw + 1):  # the straightforward loop of seed 004
+    for old in range(1, n_raw + 1):  # the straightforward loop over labels, as a reference
         if (raw == old).sum() >= 12:
             new += 1
             expected[raw == old] = new
@@ -122,3 +137,50 @@ def test_cell_sizes_skips_missing_labels():
 def test_bad_input_gets_a_clear_error(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_local_threshold_of_a_ramp_is_the_ramp_plus_offset():
+    ramp = np.tile(np.arange(30.0) / 30, (20, 1))
+    threshold = pipeline.local_threshold(ramp, size=7, offset=0.2)
+    np.testing.assert_allclose(threshold[:, :-3], ramp[:, :-3] + 0.2)
+    # within half a window of the bright edge the opening falls short of the ramp
+    assert (threshold[:, -3:] <= ramp[:, -3:] + 0.2).all()
+    assert (threshold[:, -3:] >= ramp[:, -3:] + 0.2 - 3 / 30 - 1e-12).all()
+
+
+def test_local_threshold_restores_the_count_under_the_gradient():
+    scene = synthetic.make_uneven_illumination(gradient=0.6)
+    image, truth, centers = scene.image, scene.labels, scene.centers
+    smoothed = pipeline.smooth(image)
+    labels_global, n_global = pipeline.segment(smoothed)
+    assert n_global != synthetic.N_CELLS  # the bright side merges into one big object
+    labels, n = pipeline.segment(smoothed - pipeline.local_threshold(smoothed), threshold=0)
+    assert n == synthetic.N_CELLS and one_object_per_point(labels, centers)
+
+
+def test_local_threshold_matches_the_global_one_on_an_even_background():
+    scene = synthetic.make_image()
+    image, centers = scene.image, scene.centers
+    smoothed = pipeline.smooth(image)
+    local = pipeline.segment(smoothed - pipeline.local_threshold(smoothed), threshold=0)[0]
+    glob = pipeline.segment(smoothed)[0]
+    assert local.max() == glob.max() == synthetic.N_CELLS
+    # the same cells, with areas within 10 %
+    ratio = np.bincount(local.ravel())[1:] / np.bincount(glob.ravel())[1:]
+    assert np.all(np.abs(ratio - 1) < 0.1)
+
+
+@pytest.mark.parametrize("kwargs, error", [({"size": 0}, ValueError), ({"size": 2.5}, TypeError),
+                                          ({"offset": "0.4"}, TypeError)])
+def test_local_threshold_refuses_bad_arguments(kwargs, error):
+    with pytest.raises(error):
+        pipeline.local_threshold(np.zeros((8, 8)), **kwargs)
+
+
+def test_filter_by_size_keeps_objects_within_the_bounds():
+    labels = np.array([[1, 0, 2, 2, 0, 3, 3, 3, 0, 4, 4, 4, 4]])
+    np.testing.assert_array_equal(
+        pipeline.filter_by_size(labels, min_size=2, max_size=3),
+        [[0, 0, 2, 2, 0, 3, 3, 3, 0, 0, 0, 0, 0]],
+    )
+    np.testing.assert_array_equal(pipeline.filter_by_size(labels), labels)

@@ -8,6 +8,7 @@ from scipy import ndimage as ndi
 from skimage.feature import peak_local_max
 
 from cellseg import pipeline, splitting, synthetic, theory
+from cellseg.metrics import one_object_per_point
 
 
 def _discs(shape, centers, radius):
@@ -15,27 +16,7 @@ def _discs(shape, centers, radius):
     return np.any([(rr - r) ** 2 + (cc - c) ** 2 <= radius**2 for r, c in centers], axis=0)
 
 
-def _one_cell_per_centre(labels, centers):
-    """Each true centre lies in its own object and there are no other objects."""
-    hit = labels[tuple(np.round(np.asarray(centers)).astype(int).T)]
-    return labels.max() == len(centers) and (hit > 0).all() and len(set(hit.tolist())) == len(hit)
-
-
 # --- the threshold merges close cells, as the midpoint formula predicts -------------------
-
-
-def test_merging_distance_predicted_by_the_midpoint_formula():
-    sigma_s = theory.smoothed_sigma(sigma=synthetic.CELL_SIGMA, smooth_sigma=pipeline.SMOOTH_SIGMA)
-    peak = theory.smoothed_peak(brightness=1.0, sigma=synthetic.CELL_SIGMA, smooth_sigma=pipeline.SMOOTH_SIGMA)
-    d_merge = theory.min_separation(pipeline.THRESHOLD, sigma=sigma_s, brightness=peak)
-    assert 20 < d_merge < 20.5
-    # No clipping offset at the saddle: the raw signal there is about 3 noise standard
-    # deviations above zero, so the noise is almost never clipped (the 0.06 offset of the
-    # background would move the prediction to 21.2 px, which the simulation refutes).
-    for seed in range(5):
-        apart = pipeline.segment(pipeline.smooth(synthetic.make_pair(d_merge + 1.0, seed=seed).image))[1]
-        merged = pipeline.segment(pipeline.smooth(synthetic.make_pair(d_merge - 1.0, seed=seed).image))[1]
-        assert (apart, merged) == (2, 1)
 
 
 # --- split_touching -------------------------------------------------------------------------
@@ -78,7 +59,7 @@ def test_split_touching_separates_pairs_merged_by_the_threshold(distance):
     image, truth, centers = scene.image, scene.labels, scene.centers
     mask = pipeline.smooth(image) > pipeline.THRESHOLD
     assert ndi.label(mask)[1] == 1
-    assert _one_cell_per_centre(splitting.split_touching(mask), centers)
+    assert one_object_per_point(splitting.split_touching(mask), centers)
 
 
 # --- the 14 px pair: markers from the intensities, then a seeded watershed -----------------
@@ -93,7 +74,7 @@ def test_fourteen_pixel_pair_is_split_by_a_seeded_watershed():
     blobs = -ndi.gaussian_laplace(image, 4)
     seeds = peak_local_max(blobs, min_distance=5, labels=mask.astype(int), exclude_border=False)
     labels = splitting.seeded_watershed(smoothed, seeds, mask=mask)
-    assert _one_cell_per_centre(labels, centers)
+    assert one_object_per_point(labels, centers)
     found = np.array(ndi.center_of_mass(mask, labels, [1, 2]))
     distances = np.hypot(*(found[:, None] - centers[None]).transpose(2, 0, 1)).min(axis=1)
     assert distances.max() < 2.0
@@ -154,14 +135,14 @@ def test_voronoi_otsu_finds_the_eight_default_cells():
     image, centers = scene.image, scene.centers
     labels = splitting.voronoi_otsu_labeling(image, spot_sigma=4, outline_sigma=2)
     assert labels.dtype == np.int32
-    assert _one_cell_per_centre(labels, centers)
+    assert one_object_per_point(labels, centers)
 
 
 def test_voronoi_otsu_splits_the_fourteen_pixel_pair_without_a_waist():
     scene = synthetic.make_pair(14)
     image, centers = scene.image, scene.centers
     labels = splitting.voronoi_otsu_labeling(image, spot_sigma=2, outline_sigma=2)
-    assert _one_cell_per_centre(labels, centers)
+    assert one_object_per_point(labels, centers)
     # with a large spot_sigma the two peaks melt into one seed: one object
     assert splitting.voronoi_otsu_labeling(image, spot_sigma=5, outline_sigma=2).max() == 1
 
@@ -199,44 +180,6 @@ def test_voronoi_otsu_refuses_a_colour_image():
 # --- local_threshold ------------------------------------------------------------------------
 
 
-def test_local_threshold_of_a_ramp_is_the_ramp_plus_offset():
-    ramp = np.tile(np.arange(30.0) / 30, (20, 1))
-    threshold = pipeline.local_threshold(ramp, size=7, offset=0.2)
-    np.testing.assert_allclose(threshold[:, :-3], ramp[:, :-3] + 0.2)
-    # within half a window of the bright edge the opening falls short of the ramp
-    assert (threshold[:, -3:] <= ramp[:, -3:] + 0.2).all()
-    assert (threshold[:, -3:] >= ramp[:, -3:] + 0.2 - 3 / 30 - 1e-12).all()
-
-
-def test_local_threshold_restores_the_count_under_the_gradient():
-    scene = synthetic.make_uneven_illumination(gradient=0.6)
-    image, truth, centers = scene.image, scene.labels, scene.centers
-    smoothed = pipeline.smooth(image)
-    labels_global, n_global = pipeline.segment(smoothed)
-    assert n_global != synthetic.N_CELLS  # the bright side merges into one big object
-    labels, n = pipeline.segment(smoothed - pipeline.local_threshold(smoothed), threshold=0)
-    assert n == synthetic.N_CELLS and _one_cell_per_centre(labels, centers)
-
-
-def test_local_threshold_matches_the_global_one_on_an_even_background():
-    scene = synthetic.make_image()
-    image, centers = scene.image, scene.centers
-    smoothed = pipeline.smooth(image)
-    local = pipeline.segment(smoothed - pipeline.local_threshold(smoothed), threshold=0)[0]
-    glob = pipeline.segment(smoothed)[0]
-    assert local.max() == glob.max() == synthetic.N_CELLS
-    # the same cells, with areas within 10 %
-    ratio = np.bincount(local.ravel())[1:] / np.bincount(glob.ravel())[1:]
-    assert np.all(np.abs(ratio - 1) < 0.1)
-
-
-@pytest.mark.parametrize("kwargs, error", [({"size": 0}, ValueError), ({"size": 2.5}, TypeError),
-                                          ({"offset": "0.4"}, TypeError)])
-def test_local_threshold_refuses_bad_arguments(kwargs, error):
-    with pytest.raises(error):
-        pipeline.local_threshold(np.zeros((8, 8)), **kwargs)
-
-
 # --- label post-processing ------------------------------------------------------------------
 
 
@@ -266,15 +209,6 @@ def test_opening_of_labels_removes_thin_parts():
     opened = expand_labels(splitting.erode_labels(labels, radius=2), 2)
     assert (opened[7, 14:] == 0).all()
     assert (opened[5:10, 5:10] == 1).all()
-
-
-def test_filter_by_size_keeps_objects_within_the_bounds():
-    labels = np.array([[1, 0, 2, 2, 0, 3, 3, 3, 0, 4, 4, 4, 4]])
-    np.testing.assert_array_equal(
-        pipeline.filter_by_size(labels, min_size=2, max_size=3),
-        [[0, 0, 2, 2, 0, 3, 3, 3, 0, 0, 0, 0, 0]],
-    )
-    np.testing.assert_array_equal(pipeline.filter_by_size(labels), labels)
 
 
 @pytest.mark.parametrize(

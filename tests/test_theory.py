@@ -7,7 +7,7 @@ import pytest
 from scipy import ndimage as ndi
 
 import cellseg
-from cellseg import synthetic, theory
+from cellseg import pipeline, synthetic, theory
 
 
 @pytest.fixture(scope="module")
@@ -139,3 +139,17 @@ def test_smoothed_noise_is_stronger_on_the_border_as_documented(big_noise):
     edge_rows = np.concatenate([unclipped[0, 8:-8], unclipped[-1, 8:-8]]).std()
     assert interior == pytest.approx(theory.smoothed_noise_std(noise_scale=0.15, smooth_sigma=2), rel=0.02)
     assert edge_rows / interior == pytest.approx(math.sqrt(2), rel=0.1)
+
+
+def test_merging_distance_predicted_by_the_midpoint_formula():
+    sigma_s = theory.smoothed_sigma(sigma=synthetic.CELL_SIGMA, smooth_sigma=pipeline.SMOOTH_SIGMA)
+    peak = theory.smoothed_peak(brightness=1.0, sigma=synthetic.CELL_SIGMA, smooth_sigma=pipeline.SMOOTH_SIGMA)
+    d_merge = theory.min_separation(pipeline.THRESHOLD, sigma=sigma_s, brightness=peak)
+    assert 20 < d_merge < 20.5
+    # No clipping offset at the saddle: the raw signal there is about 3 noise standard
+    # deviations above zero, so the noise is almost never clipped (the 0.06 offset of the
+    # background would move the prediction to 21.2 px, which the simulation refutes).
+    for seed in range(5):
+        apart = pipeline.segment(pipeline.smooth(synthetic.make_pair(d_merge + 1.0, seed=seed).image))[1]
+        merged = pipeline.segment(pipeline.smooth(synthetic.make_pair(d_merge - 1.0, seed=seed).image))[1]
+        assert (apart, merged) == (2, 1)

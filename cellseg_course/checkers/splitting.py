@@ -12,6 +12,7 @@ import numbers
 import numpy as np
 
 from cellseg import pipeline, synthetic
+from cellseg.metrics import class_scores, objects_at_points, one_object_per_point
 from cellseg.labels import check_label_image
 from .feedback import Feedback, _NOT_ANSWERED, is_placeholder, number_problem
 
@@ -21,9 +22,8 @@ __all__ = [
     "EXTENDED_NOISE_LEVELS",
     "N_IMAGES",
     "check_pair_split",
-    "class_scores",
     "check_intensity_classes",
-    "count_cells",
+    "noise_counts",
     "check_count_statistics",
     "check_failure_level",
     "check_global_count",
@@ -51,14 +51,6 @@ def _labels_or_feedback(labels, shape, what):
             False, f"{what} has shape {labels.shape}; it should have the image's shape {shape}."
         )
     return labels, None
-
-
-def _centre_hits(labels, centers):
-    """Label under each true centre, and how many centres each label contains."""
-    pixels = tuple(np.round(np.asarray(centers)).astype(int).T)
-    hit = labels[pixels]
-    per_label = np.bincount(hit, minlength=int(labels.max()) + 1)
-    return hit, per_label
 
 
 # --- Exercise "Watershed" -----------------------------------------------------------
@@ -100,7 +92,7 @@ def check_pair_split(labels, max_offset=3.0):
                 else "Too many seeds: smooth more before looking for peaks, or raise min_distance."
             ),
         )
-    hit, per_label = _centre_hits(labels, centers)
+    hit = objects_at_points(labels, centers)
     if (hit == 0).any() or hit[0] == hit[1]:
         return Feedback(
             False,
@@ -123,68 +115,6 @@ def check_pair_split(labels, max_offset=3.0):
 
 
 # --- Exercise "Intensity classes" ---------------------------------------------------
-
-
-def class_scores(labels, predicted, centers, classes):
-    """Precision and recall of each class for a labelled, classified image.
-
-    A detected object *matches* the true cell whose centre lies inside it, when
-    it contains exactly one true centre (an object that swallowed two cells
-    matches neither). For class ``c``:
-
-    - precision = matched objects predicted ``c`` whose cell is ``c``, divided by
-      all objects predicted ``c``;
-    - recall = cells of class ``c`` matched by an object predicted ``c``, divided
-      by all cells of class ``c``.
-
-    A ratio with nothing to divide by is ``nan``.
-
-    Parameters
-    ----------
-    labels : 2-D array_like of int
-        Detected objects, labels ``1..n`` (0 = background).
-    predicted : sequence of str
-        ``predicted[k]`` is the class given to label ``k + 1``.
-    centers : (m, 2) array_like
-        True centres.
-    classes : sequence of str
-        True class of each centre.
-
-    Returns
-    -------
-    scores : dict
-        ``{class: (precision, recall)}`` for every class in ``classes``.
-
-    Examples
-    --------
-    >>> labels = np.array([[1, 0, 2, 0, 3]])
-    >>> class_scores(labels, ["a", "a", "b"], [[0, 0], [0, 2], [0, 4]], ["a", "b", "b"])
-    {'a': (0.5, 1.0), 'b': (1.0, 0.5)}
-    """
-    labels = check_label_image(labels, ndim=2)
-    predicted = np.asarray(predicted, dtype=str)
-    classes = np.asarray(classes, dtype=str)
-    n = int(labels.max())
-    if predicted.shape != (n,):
-        raise ValueError(
-            f"predicted must give one class per label 1..{n}, got {predicted.shape[0]} classes."
-        )
-    hit, per_label = _centre_hits(labels, centers)
-    matched = (hit > 0) & (per_label[hit] == 1)  # per true cell
-    cell_of_label = np.full(n + 1, -1)
-    cell_of_label[hit[matched]] = np.flatnonzero(matched)
-    scores = {}
-    for c in dict.fromkeys(classes.tolist()):
-        said_c = predicted == c
-        cell = cell_of_label[1:]
-        right = said_c & (cell >= 0) & (classes[np.maximum(cell, 0)] == c)
-        is_c = classes == c
-        found_as_c = matched & is_c
-        found_as_c[matched] &= predicted[hit[matched] - 1] == c
-        precision = right.sum() / said_c.sum() if said_c.any() else math.nan
-        recall = found_as_c.sum() / is_c.sum() if is_c.any() else math.nan
-        scores[c] = (float(precision), float(recall))
-    return scores
 
 
 def check_intensity_classes(labels, predicted, scores):
@@ -232,9 +162,9 @@ def check_intensity_classes(labels, predicted, scores):
                 f"For your labels and classes the {c} cells have precision {precision:.3g} and "
                 f"recall {recall:.3g}, but you reported {scores[c]!r}. Recount the matches.",
             )
-    hit, per_label = _centre_hits(labels, centers)
+    hit = objects_at_points(labels, centers)
     n_dim_missed = int(((hit == 0) & (classes == "dim")).sum())
-    if labels.max() != len(centers) or (hit == 0).any() or (per_label[1:] != 1).any():
+    if not one_object_per_point(labels, centers):
         hint = ""
         if n_dim_missed:
             hint = (
@@ -260,22 +190,15 @@ def check_intensity_classes(labels, predicted, scores):
 
 @functools.lru_cache(maxsize=8)
 def _counts(noise_levels, n_images):
-    return np.array(
-        [
-            [
-                pipeline.segment(
-                    pipeline.smooth(
-                        synthetic.make_image(noise_scale=level, seed=synthetic.SEED + i).image
-                    )
-                )[1]
-                for i in range(n_images)
-            ]
-            for level in noise_levels
-        ]
-    )
+    return np.array([
+        pipeline.count_cells(
+            synthetic.make_image(noise_scale=level, seed=synthetic.SEED + i).image for i in range(n_images)
+        )
+        for level in noise_levels
+    ])
 
 
-def count_cells(noise_levels=NOISE_LEVELS, n_images=N_IMAGES):
+def noise_counts(noise_levels=NOISE_LEVELS, n_images=N_IMAGES):
     """Cells found by the default pipeline in ``n_images`` images at each noise level.
 
     Image ``i`` of every level is ``make_image(noise_scale=level, seed=SEED + i)``
@@ -288,7 +211,7 @@ def count_cells(noise_levels=NOISE_LEVELS, n_images=N_IMAGES):
 
     Examples
     --------
-    >>> count_cells([0.15], 3)
+    >>> noise_counts([0.15], 3)
     array([[8, 8, 8]])
     """
     levels = tuple(float(v) for v in np.atleast_1d(noise_levels))
@@ -311,7 +234,7 @@ def check_count_statistics(mean, std):
 
     Examples
     --------
-    >>> counts = count_cells()
+    >>> counts = noise_counts()
     >>> bool(check_count_statistics(counts.mean(axis=1), counts.std(axis=1)))
     True
     """
@@ -321,7 +244,7 @@ def check_count_statistics(mean, std):
     mean_arr, std_arr = _array_or_none(mean, n), _array_or_none(std, n)
     if mean_arr is None or std_arr is None:
         return Feedback(False, f"mean and std should each be {n} finite numbers, one per noise level.")
-    counts = count_cells()
+    counts = noise_counts()
     if not np.allclose(mean_arr, counts.mean(axis=1), atol=1e-9):
         return Feedback(
             False,
@@ -347,7 +270,7 @@ def check_failure_level(level):
     problem = number_problem(level, "the noise level")
     if problem is not None:
         return problem
-    counts = count_cells(EXTENDED_NOISE_LEVELS)
+    counts = noise_counts(EXTENDED_NOISE_LEVELS)
     wrong = (counts != synthetic.N_CELLS).any(axis=1)
     expected = EXTENDED_NOISE_LEVELS[int(np.argmax(wrong))] if wrong.any() else math.nan
     if math.isclose(float(level), expected, abs_tol=1e-9):
@@ -409,11 +332,11 @@ def check_adaptive_labels(labels):
     labels, feedback = _labels_or_feedback(labels, image.shape, "labels")
     if feedback is not None:
         return feedback
-    hit, per_label = _centre_hits(labels, centers)
-    n_objects = int((np.bincount(labels.ravel())[1:] > 0).sum())
-    if n_objects == len(centers) and (hit > 0).all() and len(set(hit.tolist())) == len(hit):
+    hit = objects_at_points(labels, centers)
+    n_objects = int(np.count_nonzero(np.unique(labels)))
+    if one_object_per_point(labels, centers):
         return Feedback(True, f"{n_objects} objects, one per cell: the local threshold restored the count.")
-    if (per_label[1:] > 1).any():
+    if len(np.unique(hit[hit > 0])) < np.count_nonzero(hit):
         hint = "Some object still holds several cells: the threshold is too low on the bright side."
     else:
         hint = "Check the window size (larger than a cell) and the offset above the background."

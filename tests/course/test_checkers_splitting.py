@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import ndimage as ndi
 
-from cellseg import pipeline, synthetic
+from cellseg import metrics, pipeline, synthetic
 from cellseg_course.checkers import splitting as ex
 
 
@@ -68,7 +68,7 @@ def test_class_scores_by_hand():
     # three cells: a, b, b; one object swallowed two cells, one cell is missed
     labels = np.array([[1, 1, 1, 0, 2, 0, 0]])
     centers = [[0, 0], [0, 2], [0, 6]]
-    scores = ex.class_scores(labels, ["b", "b"], centers, ["a", "b", "b"])
+    scores = metrics.class_scores(labels, ["b", "b"], centers, ["a", "b", "b"])
     assert scores["b"] == (0.0, 0.0)  # label 1 holds two centres, label 2 holds none
     assert np.isnan(scores["a"][0]) and scores["a"][1] == 0.0
 
@@ -84,7 +84,7 @@ def test_intensity_classes_default_threshold_misses_the_dim_cells():
     image, truth, centers, classes = scene.image, scene.labels, scene.centers, scene.classes
     labels, n = pipeline.segment(pipeline.smooth(image))
     predicted = ["bright"] * n
-    scores = ex.class_scores(labels, predicted, centers, classes)
+    scores = metrics.class_scores(labels, predicted, centers, classes)
     assert scores["bright"] == (1.0, 1.0) and scores["dim"][1] == 0.0
     feedback = ex.check_intensity_classes(labels, predicted, scores)
     assert feedback.correct is False and "dim cell" in feedback.message
@@ -96,7 +96,7 @@ def test_intensity_classes_wrong_scores_or_classes():
     assert ex.check_intensity_classes(truth, classes, {"bright": (1, 0.5), "dim": (1, 1)}).correct is False
     assert ex.check_intensity_classes(truth, classes, {"bright": (1, 1)}).correct is False
     swapped = np.where(classes == "dim", "bright", "dim")
-    scores = ex.class_scores(truth, swapped, centers, classes)
+    scores = metrics.class_scores(truth, swapped, centers, classes)
     assert scores == {"bright": (0.0, 0.0), "dim": (0.0, 0.0)}
     feedback = ex.check_intensity_classes(truth, swapped, scores)
     assert feedback.correct is False and "wrong class" in feedback.message
@@ -107,7 +107,7 @@ def test_intensity_classes_wrong_scores_or_classes():
 
 
 def test_count_cells_matches_the_pipeline_image_by_image():
-    counts = ex.count_cells([0.1, 0.9], 3)
+    counts = ex.noise_counts([0.1, 0.9], 3)
     for row, level in zip(counts, [0.1, 0.9]):
         for i, n in enumerate(row):
             image = synthetic.make_image(noise_scale=level, seed=synthetic.SEED + i).image
@@ -115,7 +115,7 @@ def test_count_cells_matches_the_pipeline_image_by_image():
 
 
 def test_count_statistics():
-    counts = ex.count_cells()
+    counts = ex.noise_counts()
     mean, std = counts.mean(axis=1), counts.std(axis=1)
     assert ex.check_count_statistics(mean, std)
     assert ex.check_count_statistics(list(mean), counts.std(axis=1, ddof=1))
@@ -126,7 +126,7 @@ def test_count_statistics():
 
 
 def test_failure_level_is_the_first_level_with_a_miscount():
-    counts = ex.count_cells(ex.EXTENDED_NOISE_LEVELS)
+    counts = ex.noise_counts(ex.EXTENDED_NOISE_LEVELS)
     first = int(np.argmax((counts != synthetic.N_CELLS).any(axis=1)))
     assert first > 0 and (counts[:first] == synthetic.N_CELLS).all()
     level = ex.EXTENDED_NOISE_LEVELS[first]

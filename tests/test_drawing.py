@@ -1,0 +1,70 @@
+"""Tests of cellseg.drawing: overlays and the pixel error map."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import cellseg  # noqa: E402
+from cellseg.drawing import (  # noqa: E402
+    ERROR_COLORS,
+    error_map,
+    overlay_boundaries,
+    overlay_comparison,
+    overlay_labels,
+)
+from cellseg.synthetic import ground_truth_labels  # noqa: E402
+
+
+def _truth_and_prediction():
+    """Four cells on 128x128; the prediction misses cell 1 and shifts cell 2."""
+    truth = ground_truth_labels([(20, 20), (20, 60), (60, 20), (60, 60)], shape=128, sigma=6)
+    pred = cellseg.inject_error(truth, "missed", label=1)
+    return truth, cellseg.inject_error(pred, "shift", label=2, amount=3)
+
+
+def test_error_map_colours_and_checks():
+    truth = np.array([[1, 1, 0, 0]])
+    pred = np.array([[0, 2, 2, 0]])
+    rgb = error_map(None, truth, pred)
+    assert rgb[0, 0].tolist() == ERROR_COLORS["fn"].tolist()
+    assert rgb[0, 1].tolist() == ERROR_COLORS["tp"].tolist()
+    assert rgb[0, 2].tolist() == ERROR_COLORS["fp"].tolist()
+    assert rgb[0, 3].tolist() == [0, 0, 0]
+    image = np.array([[0.0, 1.0, 2.0, 3.0]])
+    blended = error_map(image, truth, pred, alpha=0.5)
+    assert blended[0, 3].tolist() == [1.0, 1.0, 1.0]  # brightest pixel, not an error: grey
+    # three colours that differ in brightness too (readable in greyscale)
+    lum = {k: float(v @ [0.2126, 0.7152, 0.0722]) for k, v in ERROR_COLORS.items()}
+    assert min(abs(lum["tp"] - lum["fp"]), abs(lum["fp"] - lum["fn"]), abs(lum["tp"] - lum["fn"])) > 0.05
+    with pytest.raises(ValueError, match="field of view"):
+        error_map(None, truth, pred[:, :3])
+    with pytest.raises(ValueError, match="integer dtype"):
+        error_map(None, truth.astype(float), pred)
+
+
+def test_overlays_keep_their_contract():
+    truth, pred = _truth_and_prediction()
+    image = np.random.default_rng(0).random(truth.shape)
+    assert overlay_labels(image, truth).shape == (128, 128, 3)
+    rgb = overlay_boundaries(image, truth)
+    assert rgb[20, 20].tolist() != [1.0, 0.0, 1.0]  # centre of a cell is not an outline
+    both = overlay_comparison(image, truth, pred)
+    edge = np.argwhere(truth == 4)[0]  # first pixel of cell 4 (unchanged): on its outline in both
+    assert both[tuple(edge)].tolist() == ERROR_COLORS["tp"].tolist()
+    assert cellseg.drawing.label_colors(3).shape == (4, 3)
+
+
+def test_show_comparison_draws_four_panels():
+    truth, pred = _truth_and_prediction()
+    image = np.random.default_rng(1).random(truth.shape)
+    fig = cellseg.drawing.show_comparison(image, truth, pred)
+    try:
+        assert len(fig.axes) == 4
+        assert [ax.get_title() for ax in fig.axes] == ["image", "reference", "prediction", "errors"]
+        assert fig.axes[3].get_legend() is not None
+    finally:
+        plt.close(fig)
