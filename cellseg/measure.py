@@ -15,7 +15,7 @@ default: a volume "in voxels" of an anisotropic stack is not a volume.
   binary mask (``method="binary"``) follows the voxel staircase and
   overestimates a sphere's surface by about 9 % with cubic voxels and by about 20 %
   at spacing (2, 0.5, 0.5); the default ``method="smooth"`` is within about
-  2 % for objects at least five slices thick.
+  3 % for objects at least three slices thick.
 - :func:`sphericity`: ``pi^(1/3) (6 V)^(2/3) / A``, 1 for a ball, smaller
   for every other shape.
 - :func:`measure_objects`: all three for every object of a label volume, as
@@ -293,10 +293,11 @@ def surface_area(mask, *, spacing, method="smooth", sigma=None):
        (:func:`volume`), which undoes that shrinkage.
 
     Accuracy, measured on voxelised balls and ellipsoids at random positions
-    (``tests/test_measure.py``): within 1 % for a ball of radius 10 um at
-    spacing (2, 0.5, 0.5) or (1, 1, 1), within about 2 % for objects at least
-    five slices thick, worse when an object spans only two or three slices
-    (no method can recover a shape from so few samples). Step 3 assumes the
+    (``tests/test_measure.py`` and the lesson "Cells in 3-D"): within 1 % for a
+    ball of radius 10 um at spacing (2, 0.5, 0.5) or (1, 1, 1); within about
+    3 % for objects at least three slices thick; up to about 10 % when an
+    object spans only two slices (no method can recover a shape from so few
+    samples; even the voxel-count volume is then off by as much). Step 3 assumes the
     object is roughly convex; deep folds are smoothed away.
 
     Examples
