@@ -48,7 +48,8 @@ def smooth(image, *, sigma=SMOOTH_SIGMA):
     image : 2-D array_like
         Intensities.
     sigma : float, optional
-        Standard deviation of the Gaussian in pixels (>= 0; 0 returns a copy).
+        Standard deviation of the Gaussian in pixels (>= 0; 0 returns a copy;
+        at most the image's largest side).
 
     Returns
     -------
@@ -63,7 +64,7 @@ def smooth(image, *, sigma=SMOOTH_SIGMA):
     ((5, 5), 1.0)
     """
     image = _validate.image_2d(image)
-    sigma = _validate.sigma(sigma)
+    sigma = _validate.sigma(sigma, image=image)
     return ndi.gaussian_filter(image, sigma=sigma)
 
 
@@ -142,9 +143,8 @@ def cell_sizes(labels):
     array([2, 3])
     """
     labels = check_label_image(labels)
-    counts = np.bincount(labels.ravel())
-    present = np.flatnonzero(counts)
-    return counts[present[present > 0]]
+    present, counts = np.unique(labels, return_counts=True)  # the ids present, whatever their size
+    return counts[present != 0]
 
 
 def count_cells(images, *, sigma=SMOOTH_SIGMA, threshold=THRESHOLD, min_size=MIN_CELL_SIZE):
@@ -276,9 +276,10 @@ def filter_by_size(labels, *, min_size=0, max_size=None):
             raise ValueError(
                 f"max_size ({max_size}) must be at least min_size ({min_size})."
             )
-    sizes = np.bincount(labels.ravel())
+    # Work on the ids present (one sort), so that memory follows the image, not the largest id.
+    present, inverse, sizes = np.unique(labels, return_inverse=True, return_counts=True)
     keep = sizes >= min_size
     if max_size is not None:
         keep &= sizes <= max_size
-    keep[0] = True  # background stays background
-    return np.where(keep[labels], labels, 0).astype(labels.dtype)
+    keep[present == 0] = True  # background stays background
+    return np.where(keep[inverse.reshape(labels.shape)], labels, 0).astype(labels.dtype)
