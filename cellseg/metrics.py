@@ -178,8 +178,11 @@ def pixel_scores(y_true, y_pred):
     Notes
     -----
     With ``D`` the Dice coefficient and ``J`` the Jaccard index,
-    ``J = D / (2 - D)`` and ``D = 2 J / (1 + J)``: the two rank segmentations in
-    the same order, J is never larger than D.
+    ``J = D / (2 - D)`` and ``D = 2 J / (1 + J)``: for one comparison the two
+    rank segmentations in the same order, and J is never larger than D. Means
+    over several images need not agree: per-image Dice (0.5, 1.0) has the
+    lower mean Dice (0.75 < 0.76) against (0.76, 0.76) but the higher mean
+    Jaccard (0.667 > 0.613).
 
     Examples
     --------
@@ -916,7 +919,10 @@ def hausdorff_distance(y_true, y_pred, *, percentile=100, spacing=None):
     contour pixel of the other, in either direction: the worst boundary error.
     With ``percentile < 100`` the given percentile of each direction's
     distances is taken instead of the maximum (and the larger of the two
-    returned), which ignores a few outlying pixels.
+    returned), which ignores a few outlying pixels. That is one of two HD95
+    conventions (also MONAI's); MedPy's ``hd95`` instead takes the percentile
+    of both directions' distances pooled, which can be noticeably smaller. Distances run between contours (outline pixels), not
+    between all pixels of the masks.
 
     Parameters
     ----------
