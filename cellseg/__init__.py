@@ -11,7 +11,12 @@ Small functions on NumPy arrays, in the style of scikit-image:
 - :mod:`cellseg.labels`: checking, storing and loading label images;
 - :mod:`cellseg.drawing`: overlays and error maps, to check a segmentation by eye;
 - :mod:`cellseg.metrics`: pixel- and object-level quality measures;
-- :mod:`cellseg.errors`: the errors of a segmentation, object by object, and injected errors.
+- :mod:`cellseg.errors`: the errors of a segmentation, object by object, and injected errors;
+- :mod:`cellseg.measure`: volume, surface area and sphericity of 3-D objects, in micrometres;
+- :mod:`cellseg.synthetic3d`, :mod:`cellseg.theory3d`, :mod:`cellseg.pipeline3d`: the image
+  model, its theory and the pipeline for z-stacks, with lengths in micrometres (their
+  ``smooth``/``segment``/``smoothed_*`` share names with the 2-D ones, so they are reached
+  through their modules, e.g. ``cellseg.pipeline3d.smooth``).
 
 Coordinates are ``(row, col)``; label images are integer arrays with 0 as background.
 Every public function is reachable as ``cellseg.NAME`` and as ``cellseg.MODULE.NAME``.
@@ -25,13 +30,18 @@ from . import (
     errors,
     image_qc,
     labels,
+    measure,
     metrics,
     pipeline,
+    pipeline3d,
     splitting,
     synthetic,
+    synthetic3d,
     theory,
+    theory3d,
 )
 from .labels import check_label_image, describe_labels, load_labels, save_labels
+from .measure import measure_objects, sphericity, surface_area, surface_mesh, volume
 from .metrics import average_precision, dice, jaccard, jaccard_index_sparse, matching
 from .drawing import error_map, overlay_boundaries, overlay_comparison, overlay_labels, show_comparison
 from .errors import classify_errors, inject_error
@@ -46,6 +56,7 @@ from .pipeline import (
     segment,
     smooth,
 )
+from .pipeline3d import filter_by_volume, resample_isotropic
 from .splitting import erode_labels, seeded_watershed, split_touching, voronoi_otsu_labeling
 from .synthetic import (
     CELL_BRIGHTNESS,
@@ -75,6 +86,8 @@ from .theory import (
     smoothed_peak,
     smoothed_sigma,
 )
+from .synthetic3d import draw_nuclei, ellipsoid_mask, make_volume
+from .theory3d import ellipsoid_surface_area, ellipsoid_volume, volume_at_threshold
 
 __version__ = "0.1.0"
 
@@ -101,6 +114,9 @@ __all__ = [
     "make_pair",
     "make_pure_noise",
     "make_uneven_illumination",
+    "draw_nuclei",
+    "ellipsoid_mask",
+    "make_volume",
     # segmentation
     "cell_sizes",
     "erode_labels",
@@ -111,6 +127,14 @@ __all__ = [
     "smooth",
     "split_touching",
     "voronoi_otsu_labeling",
+    "filter_by_volume",
+    "resample_isotropic",
+    # measuring in 3-D
+    "measure_objects",
+    "sphericity",
+    "surface_area",
+    "surface_mesh",
+    "volume",
     # theory
     "area_at_threshold",
     "midpoint_intensity",
@@ -119,6 +143,9 @@ __all__ = [
     "smoothed_noise_std",
     "smoothed_peak",
     "smoothed_sigma",
+    "ellipsoid_surface_area",
+    "ellipsoid_volume",
+    "volume_at_threshold",
     # label images
     "check_label_image",
     "describe_labels",

@@ -190,11 +190,7 @@ def seeded_watershed(image, seeds, *, mask=None, bright_objects=True):
         )
     if mask is not None:
         mask = _mask_2d(mask)
-        if mask.shape != image.shape:
-            raise ValueError(
-                f"mask has shape {mask.shape} but image has shape {image.shape}; "
-                "pass a mask of the same image."
-            )
+        _validate.same_shape(mask, image, ("mask", "image"), hint="pass a mask of the same image")
     landscape = -image if bright_objects else image
     flooded = watershed(landscape, markers, mask=mask)
     return flooded.astype(np.int32) if ids is None else ids[flooded]

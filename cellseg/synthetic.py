@@ -22,10 +22,10 @@ The matching ground truth comes from :func:`ground_truth_labels`.
 
 Scenes
 ------
-Besides the default image (:func:`make_image`) and pure noise
-(:func:`make_pure_noise`), each of these returns ``(image, labels, centers)``
-(plus the class of every cell for :func:`make_bright_dim`), where ``labels`` is
-the ground truth:
+Every scene maker returns a :class:`Scene`: the ``image``, its ground truth
+``labels`` and the cell ``centers`` (plus the ``classes`` of the cells for
+:func:`make_bright_dim`). Besides the default image (:func:`make_image`) and
+pure noise (:func:`make_pure_noise`):
 
 - :func:`make_pair`: two cells at a chosen distance (e.g. closer than
   :data:`MIN_SEPARATION`, so that a threshold merges them);
@@ -396,11 +396,8 @@ def make_image(
 
     Returns
     -------
-    image : 2-D ndarray of float
-        Non-negative intensities.
-    centers : (n_cells, 2) ndarray of int
-        ``(row, col)`` of each cell; cell ``k`` is label ``k + 1`` in
-        ``ground_truth_labels(centers, shape=image.shape, sigma=sigma)``.
+    Scene
+        ``image``, ``labels`` (ground truth: cell ``k`` is label ``k + 1``) and ``centers``.
 
     Examples
     --------
@@ -415,7 +412,7 @@ def make_image(
 
 
 def make_pure_noise(*, noise_scale=NOISE_SCALE, shape=IMAGE_SIZE, seed=SEED):
-    """Make a cell-free image: clipped Gaussian noise only.
+    """Return a :class:`Scene` without cells: clipped Gaussian noise only (and empty labels).
 
     Each pixel is ``max(0, n)`` with ``n`` drawn from a normal distribution of
     mean 0 and standard deviation ``noise_scale``, exactly the background of
@@ -482,11 +479,8 @@ def make_pair(
 
     Returns
     -------
-    image : 2-D ndarray of float
-    labels : 2-D ndarray of int32
-        Ground truth (:func:`ground_truth_labels`): cell ``k`` is label ``k + 1``.
-    centers : (2, 2) ndarray of float
-        ``(row, col)`` of the two cells, left one first for ``angle=0``.
+    Scene
+        ``image``, ``labels`` (ground truth: cell ``k`` is label ``k + 1``) and ``centers``.
 
     Examples
     --------
@@ -542,10 +536,8 @@ def make_cluster(
 
     Returns
     -------
-    image : 2-D ndarray of float
-    labels : 2-D ndarray of int32
-        Ground truth; cell ``k`` is label ``k + 1``.
-    centers : (n_cells, 2) ndarray of float
+    Scene
+        ``image``, ``labels`` (ground truth: cell ``k`` is label ``k + 1``) and ``centers``.
 
     Raises
     ------
@@ -612,12 +604,8 @@ def make_bright_dim(
 
     Returns
     -------
-    image : 2-D ndarray of float
-    labels : 2-D ndarray of int32
-        Ground truth; cell ``k`` is label ``k + 1``.
-    centers : (n, 2) ndarray of int
-    classes : (n,) ndarray of str
-        ``"bright"`` or ``"dim"``: ``classes[k]`` is the class of label ``k + 1``.
+    Scene
+        ``image``, ``labels`` (ground truth: cell ``k`` is label ``k + 1``) and ``centers``, ``classes``.
 
     Examples
     --------
@@ -672,10 +660,8 @@ def make_uneven_illumination(
 
     Returns
     -------
-    image : 2-D ndarray of float
-    labels : 2-D ndarray of int32
-        Ground truth (the background does not change which pixels are cell).
-    centers : (n_cells, 2) ndarray of int
+    Scene
+        ``image``, ``labels`` (ground truth: cell ``k`` is label ``k + 1``) and ``centers``.
 
     Examples
     --------
@@ -723,10 +709,8 @@ def make_crowded_field(
 
     Returns
     -------
-    image : 2-D ndarray of float
-    labels : 2-D ndarray of int32
-        Ground truth; cell ``k`` is label ``k + 1``.
-    centers : (n_cells, 2) ndarray of int
+    Scene
+        ``image``, ``labels`` (ground truth: cell ``k`` is label ``k + 1``) and ``centers``.
 
     Examples
     --------

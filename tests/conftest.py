@@ -1,9 +1,12 @@
 """Shared fixtures for the test suite."""
 
+import os
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -12,3 +15,36 @@ sys.path.insert(0, str(ROOT / "tools"))
 @pytest.fixture(scope="session")
 def root():
     return ROOT
+
+
+def _jupyter_book():
+    exe = Path(sys.executable).with_name("jupyter-book.exe" if os.name == "nt" else "jupyter-book")
+    return str(exe) if exe.exists() else "jupyter-book"
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory):
+    """Build the whole book once per test session; return ``(html folder, build log)``.
+
+    The test command (``course.py test``) first runs every notebook under nbval, which stores
+    each successful execution in the jupyter-cache named by ``CELLSEG_NB_CACHE``; the build
+    then takes the outputs from there instead of running the notebooks again. Without that
+    variable (a plain ``pytest``), the build starts from an empty cache and runs them itself.
+    ``CELLSEG_BOOK_DIR`` names the output folder (a temporary one by default).
+    """
+    out = Path(os.environ.get("CELLSEG_BOOK_DIR") or tmp_path_factory.mktemp("book"))
+    cache = os.environ.get("CELLSEG_NB_CACHE") or str(out / ".jupyter_cache")
+    config = out / "_config.yml"
+    out.mkdir(parents=True, exist_ok=True)
+    settings = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    settings["execute"]["cache"] = str(Path(cache).resolve())  # the tests' executions
+    config.write_text(yaml.safe_dump(settings), encoding="utf-8")
+    result = subprocess.run(
+        [_jupyter_book(), "build", str(ROOT), "--builder", "html", "--config", str(config),
+         "-W", "-n", "--keep-going", "--path-output", str(out)],
+        capture_output=True, text=True, cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k != "MPLBACKEND"},
+    )
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log[-6000:]
+    return out / "_build" / "html", log
