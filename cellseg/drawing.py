@@ -29,6 +29,7 @@ __all__ = [
     "TRUTH_COLOR",
     "PRED_COLOR",
     "label_colors",
+    "label_rgb",
     "overlay_labels",
     "overlay_boundaries",
     "overlay_comparison",
@@ -70,8 +71,17 @@ TRUTH_COLOR = OKABE_ITO[1]  # sky blue
 PRED_COLOR = OKABE_ITO[0]  # orange
 
 
+#: Largest ``n_labels`` for which :func:`label_colors` builds a table (about 0.4 GB of colours).
+MAX_COLOR_TABLE = 2**24
+
+
 def label_colors(n_labels):
     """Return an ``(n_labels + 1, 3)`` colour table: black for 0, then the Okabe-Ito colours in turn.
+
+    Label ``k`` gets ``OKABE_ITO[(k - 1) % 7]``. The table has one row per
+    possible id, so it is meant for a few labels (a legend, a colour map); to
+    colour a label image whatever its ids, use :func:`label_rgb`, which works on
+    the ids present.
 
     Examples
     --------
@@ -79,10 +89,45 @@ def label_colors(n_labels):
     (3, 3)
     """
     n_labels = _validate.whole_number(n_labels, "n_labels")
+    if n_labels > MAX_COLOR_TABLE:
+        raise ValueError(
+            f"label_colors({n_labels}) would build a table of {n_labels + 1} colours "
+            f"({(n_labels + 1) * 24 / 1e9:.1f} GB); to colour a label image with large ids, "
+            "use cellseg.drawing.label_rgb(labels), which works on the ids present."
+        )
     table = np.zeros((n_labels + 1, 3))
     if n_labels:
         table[1:] = OKABE_ITO[np.arange(n_labels) % len(OKABE_ITO)]
     return table
+
+
+def label_rgb(labels):
+    """Colour every pixel of a label image: black for 0, ``OKABE_ITO[(k - 1) % 7]`` for label ``k``.
+
+    The same colours as ``label_colors(labels.max())[labels]``, computed on the
+    ids present (one :func:`numpy.unique`), so the memory follows the image,
+    never the largest id: an object labelled 2**63 costs no more than one
+    labelled 1.
+
+    Parameters
+    ----------
+    labels : array_like of int
+        Label image (any shape, any integer dtype).
+
+    Returns
+    -------
+    rgb : ndarray of float, shape ``labels.shape + (3,)``
+
+    Examples
+    --------
+    >>> label_rgb([[0, 1, 8]]).tolist() == [label_colors(8)[[0, 1, 8]].tolist()]
+    True
+    """
+    labels = check_label_image(labels)
+    present, inverse = np.unique(labels, return_inverse=True)
+    palette = OKABE_ITO[(present % len(OKABE_ITO) + len(OKABE_ITO) - 1) % len(OKABE_ITO)]
+    palette[present == 0] = 0.0
+    return palette[inverse.reshape(labels.shape)]
 
 
 def _gray_rgb(image, name="image"):
@@ -137,7 +182,7 @@ def overlay_labels(image, labels, *, alpha=0.4):
     """
     rgb, labels = _image_and_labels(image, labels)
     alpha = _alpha(alpha)
-    colors = label_colors(int(labels.max()))[labels]
+    colors = label_rgb(labels)
     weight = np.where(labels > 0, alpha, 0.0)[..., None]
     return (1 - weight) * rgb + weight * colors
 

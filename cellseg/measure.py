@@ -412,14 +412,17 @@ def measure_objects(labels, *, spacing, method="smooth", sigma=None):
     labels = check_label_image(labels, "labels", ndim=3)
     spacing = check_spacing(spacing, labels.ndim)
     _check_method(method)
-    counts = np.bincount(labels.ravel())
-    present = np.flatnonzero(counts)
-    present = present[present > 0]
-    volumes = counts[present] * float(np.prod(spacing))
-    boxes = ndi.find_objects(labels)
+    # Work on the ids present (one sort), numbered 1..n, so that memory follows the image,
+    # not the largest id (ndi.find_objects and np.bincount allocate one slot per possible id).
+    ids, inverse, counts = np.unique(labels, return_inverse=True, return_counts=True)
+    compact = inverse.reshape(labels.shape) + (0 if ids[0] == 0 else 1)
+    fg = ids != 0
+    present = ids[fg]
+    volumes = counts[fg] * float(np.prod(spacing))
+    boxes = ndi.find_objects(compact)
     areas = np.empty(len(present))
-    for i, k in enumerate(present):  # one mesh per object
-        verts, faces, scale = _mesh(labels[boxes[k - 1]] == k, spacing, method, sigma)
+    for i in range(len(present)):  # one mesh per object
+        verts, faces, scale = _mesh(compact[boxes[i]] == i + 1, spacing, method, sigma)
         areas[i] = mesh_surface_area(verts, faces) * scale**2
     return {
         "label": present,

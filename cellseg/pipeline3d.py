@@ -130,13 +130,15 @@ def filter_by_volume(labels, *, spacing, min_volume=0.0, max_volume=None):
     spacing = check_spacing(spacing, 3)
     min_volume = _validate.real_number(min_volume, "min_volume", minimum=0)
     voxel = float(np.prod(spacing))
-    volumes = np.bincount(labels.ravel()) * voxel
+    # The ids present (one sort), so that memory follows the image, not the largest id.
+    ids, inverse, counts = np.unique(labels, return_inverse=True, return_counts=True)
+    volumes = counts * voxel
     keep = volumes >= min_volume
     if max_volume is not None:
         max_volume = _validate.real_number(max_volume, "max_volume", minimum=min_volume)
         keep &= volumes <= max_volume
-    keep[0] = True
-    return np.where(keep[labels], labels, 0).astype(labels.dtype)
+    keep[ids == 0] = True
+    return np.where(keep[inverse.reshape(labels.shape)], labels, 0).astype(labels.dtype)
 
 
 def segment(image, *, threshold, spacing, min_volume=0.0, connectivity=1):

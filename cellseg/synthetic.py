@@ -145,6 +145,19 @@ def _centers(centers):
     return arr
 
 
+def _most_cells(rows, cols, separation):
+    """An upper bound on how many points ``separation`` apart fit on a ``rows x cols`` pixel grid.
+
+    Oler's inequality for a convex region of area A and perimeter P (points at
+    least 1 apart): n <= 2 A / sqrt(3) + P / 2 + 1, scaled to ``separation``;
+    never more than the number of pixels. Checked before any dart is thrown.
+    """
+    if separation <= 1:
+        return rows * cols
+    a, b = (rows - 1) / separation, (cols - 1) / separation
+    return min(rows * cols, int(2 * a * b / np.sqrt(3) + (a + b) + 1))
+
+
 def place_cells(n_cells, *, shape, min_separation, rng, margin=EDGE_MARGIN):
     """Draw ``n_cells`` random integer centres at least ``min_separation`` apart.
 
@@ -192,6 +205,13 @@ def place_cells(n_cells, *, shape, min_separation, rng, margin=EDGE_MARGIN):
         raise ValueError(
             f"an image of shape {(rows, cols)} has no pixel {margin} px from every edge; "
             "use a larger image or a smaller margin."
+        )
+    most = _most_cells(rows - 2 * margin, cols - 2 * margin, min_separation)
+    if n_cells and n_cells > most:
+        raise ValueError(
+            f"no room for {n_cells} cells {min_separation:g} px apart in a {rows}x{cols} image "
+            f"with a {margin} px margin: at most {most} fit. Ask for at most {most} cells, a "
+            "smaller min_separation or a larger image."
         )
     centers = np.empty((n_cells, 2), dtype=np.int64)
     placed, tries, max_tries = 0, 0, 1000 + 1000 * n_cells

@@ -202,3 +202,22 @@ def test_an_object_two_slices_thick_is_not_blurred_away():
         mask = ellipsoid_mask((3.0, 5.0, 4.0), spacing=spacing, offset=rng.uniform(0, 1, 3) * spacing,
                               angle=rng.uniform(0, np.pi))
         assert abs(surface_area(mask, spacing=spacing) / exact - 1) < 0.15
+
+
+@pytest.mark.parametrize("big", [2**31 - 1, 2**62 + 3])
+def test_measure_objects_works_on_the_ids_present(big):
+    import tracemalloc
+
+    small = np.zeros((6, 12, 12), np.int64)
+    small[1:5, 2:6, 2:6] = 1
+    small[1:5, 7:11, 7:11] = 2
+    huge = np.where(small == 2, big, small)
+    expected = measure_objects(small, spacing=(1.0, 0.5, 0.5))
+    tracemalloc.start()
+    table = measure_objects(huge, spacing=(1.0, 0.5, 0.5))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 5_000_000  # one slot per possible id would be 8 * big bytes
+    assert table["label"].tolist() == [1, big]
+    np.testing.assert_allclose(table["surface_area"], expected["surface_area"])
+    np.testing.assert_allclose(table["volume"], expected["volume"])

@@ -68,3 +68,22 @@ def test_resample_isotropic_keeps_the_volume():
 def test_pipeline3d_rejects_bad_stacks(bad):
     with pytest.raises((TypeError, ValueError)):
         pipeline3d.smooth(bad, sigma=1.0, spacing=(1, 1, 1))
+
+
+def test_filter_by_volume_works_on_the_ids_present_of_any_dtype():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from label_strategies import label_images
+
+    @settings(max_examples=60, deadline=None)
+    @given(label_images(shape=(2, 3, 4)), st.floats(0, 10), st.floats(0, 20))
+    def check(labels, low, extra):
+        out = pipeline3d.filter_by_volume(labels, spacing=(1.0, 0.5, 0.5), min_volume=low,
+                                          max_volume=low + extra)
+        ids = [i for i in np.unique(labels) if i]
+        kept = [i for i in ids if low <= np.sum(labels == i) * 0.25 <= low + extra]
+        np.testing.assert_array_equal(out, np.where(np.isin(labels, kept), labels, 0))
+        assert out.dtype == labels.dtype
+
+    check()
