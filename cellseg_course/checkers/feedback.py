@@ -22,6 +22,10 @@ _STYLES = {
 }
 
 
+#: variable names that may start a message and must keep their spelling
+_NAMES = {"labels", "predicted", "scores", "mean", "std"}
+
+
 class Feedback:
     """Outcome of checking one answer.
 
@@ -52,7 +56,9 @@ class Feedback:
         return f"{_STYLES[self.correct][2]} {self._sentence()}"
 
     def _sentence(self):
-        return self.message[:1].upper() + self.message[1:]
+        first = self.message.split(" ", 1)[0]
+        plain = first.isalpha() and first.islower() and first not in _NAMES
+        return self.message[:1].upper() + self.message[1:] if plain else self.message
 
     __repr__ = __str__
 
@@ -80,6 +86,22 @@ def _short(answer, limit=60):
         return f"an array of shape {answer.shape} and dtype {answer.dtype}"
     text = repr(answer)
     return text if len(text) <= limit else text[: limit - 5] + " ...)"
+
+
+def too_long(answer, limit=10**7):
+    """True for a sequence (not an array) longer than ``limit``: converting it would exhaust memory."""
+    try:
+        return not isinstance(answer, np.ndarray) and hasattr(answer, "__len__") and len(answer) > limit
+    except Exception:  # noqa: BLE001 - a len() that fails is no sequence either
+        return False
+
+
+def ndim(answer):
+    """``np.ndim(answer)``, or -1 for a ragged sequence that is no array at all."""
+    try:
+        return np.ndim(answer)
+    except Exception:  # noqa: BLE001 - ragged nesting, odd objects
+        return -1
 
 
 def scalar(answer):

@@ -9,6 +9,7 @@
   were made.
 """
 
+import math
 import numbers
 
 import numpy as np
@@ -17,7 +18,7 @@ from cellseg import labels as _labels
 from cellseg.acquisition import acquire, full_scale
 from cellseg.image_qc import MIN_RANGE
 from cellseg.synthetic import MIN_SEPARATION, NOISE_SCALE, SEED, place_cells, render_cells
-from .feedback import Feedback, _NOT_ANSWERED, _short, check_number, is_placeholder, never_raises, scalar
+from .feedback import Feedback, _NOT_ANSWERED, _short, check_number, is_placeholder, ndim, never_raises, scalar, too_long
 
 __all__ = [
     "check_label_dtype",
@@ -39,7 +40,8 @@ def _as_dtype(answer):
         return None
     if isinstance(answer, str) and answer.strip().isdigit():
         answer = int(answer)
-    if isinstance(answer, numbers.Real) and float(answer).is_integer():
+    if isinstance(answer, numbers.Integral) or (isinstance(answer, numbers.Real) and math.isfinite(answer)
+                                                 and float(answer).is_integer()):
         bits = int(answer)
         return np.dtype(f"uint{bits}") if bits in (8, 16, 32, 64) else None
     try:
@@ -74,7 +76,7 @@ def check_label_dtype(answer, n_objects):
     dt = _as_dtype(answer)
     if dt is None:
         if isinstance(answer, numbers.Real) and not isinstance(answer, bool):
-            return Feedback(False, f"{answer!r} bits is not a type: NumPy's integer types have 8, 16, 32 "
+            return Feedback(False, f"{_short(answer)} bits is not a type: NumPy's integer types have 8, 16, 32 "
                             "or 64 bits.")
         kind = "a floating-point type: a label is a whole number" if _is_float_type(answer) else "not an integer type"
         return Feedback(False, f"{_short(answer)} is {kind}. {_DTYPE_USAGE}")
@@ -200,7 +202,7 @@ def exposure_truth(seed=SEED):
 
 def _as_indices(answer, n):
     """Indices from a list of indices or a list of n booleans; None if neither."""
-    if isinstance(answer, (str, bytes, dict)) or (hasattr(answer, "__len__") and len(answer) > 10 * n):
+    if isinstance(answer, (str, bytes, dict)) or ndim(answer) == 0 or too_long(answer, 10 * n):
         return None
     try:
         items = list(np.ravel(answer)) if isinstance(answer, np.ndarray) else list(answer)
@@ -218,6 +220,9 @@ def _as_indices(answer, n):
 def _check_flags(answer, truth, n, what, hint):
     if is_placeholder(answer):
         return Feedback(None, _NOT_ANSWERED)
+    if too_long(answer):
+        return Feedback(False, f"that is a very long sequence; give a short list of image numbers 0..{n - 1}.")
+    answer = scalar(answer) if isinstance(answer, np.ndarray) and answer.ndim == 0 else answer
     if isinstance(answer, numbers.Integral) and not isinstance(answer, bool) and 0 <= answer < n:
         return Feedback(False, f"give a list, even for one image: [{answer}] (or [] for none).")
     flagged = _as_indices(answer, n)
@@ -243,6 +248,8 @@ def _check_flags(answer, truth, n, what, hint):
 
 
 def _outside(answer, n):
+    if ndim(answer) == 0 or isinstance(answer, (str, bytes, dict)):
+        return []
     try:
         return [int(x) for x in answer if isinstance(x, numbers.Integral) and not 0 <= x < n]
     except TypeError:
