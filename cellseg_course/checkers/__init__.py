@@ -12,7 +12,7 @@ One module per lesson holds its checkers; they compute the expected answer
 with :mod:`cellseg`, never from a typed-in number.
 """
 
-from .feedback import Feedback, check_number, is_placeholder
+from .feedback import Feedback, check_number, is_placeholder, ready_to_plot
 from .images import check_clipped, check_label_capacity, check_label_dtype, check_underexposed
 from .metrics import (
     check_last_threshold,
@@ -36,6 +36,7 @@ __all__ = [
     "Feedback",
     "check_number",
     "is_placeholder",
+    "ready_to_plot",
     "check_smoothed_peak",
     "check_label_dtype",
     "check_label_capacity",

@@ -84,7 +84,10 @@ def _short(answer, limit=60):
     """``repr(answer)``, shortened for a message (an array can be huge)."""
     if isinstance(answer, np.ndarray):
         return f"an array of shape {answer.shape} and dtype {answer.dtype}"
-    text = repr(answer)
+    try:
+        text = " ".join(repr(answer).split())
+    except Exception:  # noqa: BLE001 - an object whose repr fails
+        text = f"a {type(answer).__name__}"
     return text if len(text) <= limit else text[: limit - 5] + " ...)"
 
 
@@ -191,7 +194,7 @@ def never_raises(usage):
     return decorate
 
 
-def ready_to_plot(*answers, shape=None, length=None):
+def ready_to_plot(*answers, shape=None, length=None, values=None):
     """True when the answers can be drawn; otherwise print one line saying why and return False.
 
     The cells that show a learner's result after its checker start with
@@ -205,7 +208,10 @@ def ready_to_plot(*answers, shape=None, length=None):
     shape : tuple of int, optional
         Each answer must be a label image (integers >= 0) of this shape.
     length : int, optional
-        Each answer must be a sequence of this many finite numbers.
+        Each answer must be a sequence of this many finite numbers (or, with
+        ``values``, of this many items taken from ``values``).
+    values : collection, optional
+        The items allowed in each answer (for example class names).
 
     Examples
     --------
@@ -224,7 +230,7 @@ def ready_to_plot(*answers, shape=None, length=None):
             return False
         why = None
         try:
-            arr = np.asarray(answer)
+            arr = np.asarray(None) if too_long(answer) else np.asarray(answer)
         except Exception:  # noqa: BLE001 - anything that is not array-like
             arr = np.asarray(None)
         if shape is not None:
@@ -234,8 +240,14 @@ def ready_to_plot(*answers, shape=None, length=None):
                 why = f"expected a label image (integers) of shape {tuple(shape)}, got {_short(answer)}"
             elif arr.min() < 0:
                 why = "a label image has no negative values"
-        if length is not None and why is None:
-            if not np.issubdtype(arr.dtype, np.number) or arr.shape != (length,) or not np.isfinite(arr).all():
+            elif arr.max() > arr.size:
+                why = "its ids are far larger than its number of pixels; number the objects 1, 2, 3, ..."
+        if length is not None and why is None and values is not None:
+            if arr.shape != (length,) or not all(isinstance(v, str) and v in values for v in arr.tolist()):
+                why = f"expected {length} items, each one of {sorted(values)}, got {_short(answer)}"
+        elif length is not None and why is None:
+            if (not np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.complexfloating)
+                    or arr.shape != (length,) or not np.isfinite(arr).all()):
                 why = f"expected {length} numbers, got {_short(answer)}"
         if why is not None:
             print(f"Nothing to show: {why}.")

@@ -113,3 +113,21 @@ def test_the_safety_net_catches_what_a_checker_did_not_foresee():
 
     feedback = broken(0)
     assert feedback.correct is False and feedback.unexpected and "Pass a number." in feedback.message
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"shape": (128, 128)}, {"length": 5}, {"length": 8, "values": {"bright", "dim"}}],
+    ids=["label image", "numbers", "class names"],
+)
+def test_the_look_at_your_result_guard_prints_one_line_for_junk(options, capsys):
+    from cellseg_course.checkers import ready_to_plot
+
+    for junk in JUNK:
+        shown = ready_to_plot(junk, **options)
+        out = capsys.readouterr().out
+        if not shown:
+            assert out.count("\n") == 1 and out.startswith("Nothing to show"), (junk, out)
+    assert ready_to_plot(_BRIGHT_DIM.labels, shape=(128, 128))
+    assert ready_to_plot(list(_BRIGHT_DIM.classes), length=8, values={"bright", "dim"})
+    assert ready_to_plot(np.arange(5.0), length=5)
