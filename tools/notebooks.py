@@ -309,7 +309,7 @@ def with_setup_cell(text, path, source):
 def structure_files(root=ROOT):
     """Map every file with a generated block to its expected text."""
     structure = course_structure(root)
-    from workshop import plans  # tools/workshop.py: schedules from the same structure
+    from workshop import plans, prerequisites  # tools/workshop.py: schedules from the same structure
 
     files = {}
     toc = root / "_toc.yml"
@@ -318,7 +318,8 @@ def structure_files(root=ROOT):
     files[intro] = _replace_block(intro.read_text(), "learning-path", _learning_path(structure), intro)
     notes = root / "book" / "instructor-notes.md"
     text = _replace_block(notes.read_text(), "timings", _learning_path(structure), notes)
-    files[notes] = _replace_block(text, "plans", plans(structure), notes)
+    text = _replace_block(text, "plans", plans(structure), notes)
+    files[notes] = _replace_block(text, "prerequisites", prerequisites(structure, root), notes)
     setup = setup_cell(root)
     for path in sorted((root / "solutions").glob("*.md")):
         files[path] = with_setup_cell(path.read_text(), path, setup)

@@ -173,9 +173,48 @@ def test_workshop_schedule_adds_up(root):
     import workshop
 
     structure = notebooks.course_structure(root)
+    minutes = {**{l["title"]: l["minutes"] for l, _ in structure}, **{e["title"]: e["minutes"] for _, ex in structure for e in ex}}
     days = workshop.schedule(structure)
-    taught = sum(end - start for day in days for start, end, kind, _ in day if kind != "Break")
+    taught = sum(end - start for day in days for start, end, kind, *_ in day if kind != "Break")
     assert taught == sum(l["minutes"] + sum(e["minutes"] for e in ex) for l, ex in structure)
     for day in days:
         assert day[0][0] == workshop.START and day[-1][1] <= workshop.DAY_END
         assert all(a[1] == b[0] for a, b in zip(day, day[1:])), "items follow each other without gaps"
+    for name, track in workshop.TRACKS.items():
+        (day,) = workshop.schedule(structure, name)
+        assert day[0][0] == workshop.START and day[-1][1] <= track["end"], name
+        assert all(a[1] == b[0] for a, b in zip(day, day[1:])), name
+        for start, end, kind, title, length in day:
+            assert end - start == length
+            if kind != "Break":  # every item takes the minutes of its own front matter
+                assert minutes[title.split("](")[0].lstrip("[")] == length
+        names = {t.split("/")[-1].split(".md")[0] for _, _, kind, t, _ in day if kind != "Break"}
+        assert names == set(track["lessons"]) | set(track["exercises"]), name
+    assert workshop.TRACKS["three-hours"]["end"] - workshop.START == 180
+
+
+def test_a_track_that_does_not_fit_is_refused(root, monkeypatch):
+    import workshop
+
+    structure = notebooks.course_structure(root)
+    original = dict(workshop.TRACKS["three-hours"])
+    longer = dict(original, lessons=[l["name"] for l, _ in structure])
+    monkeypatch.setitem(workshop.TRACKS, "three-hours", longer)
+    with pytest.raises(ValueError, match="does not fit"):
+        workshop.check_track(structure, "three-hours")
+    orphan = dict(original, exercises=["watershed"])
+    monkeypatch.setitem(workshop.TRACKS, "three-hours", orphan)
+    with pytest.raises(ValueError, match="watershed"):
+        workshop.check_track(structure, "three-hours")
+
+
+def test_prerequisites_name_what_the_answers_use(root):
+    import workshop
+
+    notes = (root / "book" / "instructor-notes.md").read_text()
+    # the examples the issue found: a dict of scores, peak_local_max, ndi.mean
+    assert "**dicts**" in notes and "`peak_local_max`" in notes and "`ndi.mean`" in notes
+    features, calls = workshop.analyse("s = {c: [f(i) for i in x] for c in y}\nm = ndi.mean(a, b)\nfor k in z: pass")
+    assert features == ["dicts", "for loops", "list comprehensions"] and calls == ["f", "ndi.mean"]
+    code = workshop.answer_code((root / "solutions" / "watershed.md").read_text())
+    assert "peak_local_max(" in code and "import" not in code
