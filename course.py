@@ -110,8 +110,7 @@ def run_quietly(cmd, cwd=ROOT, *, keep=None, log=None):
             plain = ANSI.sub("", line)
             if any(noise in plain for noise in NOISE) or (keep is not None and not keep.search(plain)):
                 continue
-            match = re.search(r"Executing notebook using local CWD \[mystnb\]: (.*)", plain)
-            print(f"  running {Path(match[1].strip()).name}" if match else plain, end="" if not match else "\n", flush=True)
+            print(_progress(plain, cwd), end="", flush=True)
     except KeyboardInterrupt:
         stop(process)
         raise
@@ -119,6 +118,17 @@ def run_quietly(cmd, cwd=ROOT, *, keep=None, log=None):
         if sink:
             sink.close()
     return process.wait()
+
+
+def _progress(line, folder):
+    """A notebook-execution line of the book build in a few words; any other line unchanged."""
+    match = re.match(r"(.*?): Execut(ing|ed) notebook(?: in ([\d.]+) seconds)?", line)
+    if not match:
+        return line
+    name = match[1].strip()
+    for base in (str(BUILD / "student-source"), str(ROOT)):
+        name = name.replace(base + os.sep, "")
+    return f"  running {name} ..." if match[2] == "ing" else f" {float(match[3]):.0f} s\n"
 
 
 def stop(process, grace=10):

@@ -84,6 +84,8 @@ def _short(answer, limit=60):
     """``repr(answer)``, shortened for a message (an array can be huge)."""
     if isinstance(answer, np.ndarray):
         return f"an array of shape {answer.shape} and dtype {answer.dtype}"
+    if isinstance(answer, np.generic):
+        answer = answer.item()  # 0, not np.int64(0)
     try:
         text = " ".join(repr(answer).split())
     except Exception:  # noqa: BLE001 - an object whose repr fails

@@ -142,7 +142,7 @@ def _classes_or_feedback(predicted, n, names):
     wanted = " or ".join(repr(c) for c in names)
     if isinstance(predicted, dict):
         return None, Feedback(False, f"predicted should be a list (or array) with one class per label "
-                              f"1..{n}, in order, not a dict: for example {list(names)[:1] * 2 + list(names)[1:2]}.")
+                              f"1..{n}, in order, not a dict: for example [{', '.join(repr(c) for c in names)}, ...].")
     if isinstance(predicted, str) or too_long(predicted) or ndim(predicted) != 1:
         return None, Feedback(False, f"predicted should be a list of {n} classes, one per label 1..{n} "
                               f"(each {wanted}), but it is {_short(predicted)}.")
