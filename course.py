@@ -81,7 +81,6 @@ def course_env():
     # Notebook kernels must use matplotlib's inline backend to show figures: never
     # force a backend on them (MPLBACKEND=Agg would silently drop every figure).
     env.pop("MPLBACKEND", None)
-    env["JUPYTER_PLATFORM_DIRS"] = "1"  # the future default; silences a warning in every kernel
     return env
 
 
@@ -309,10 +308,12 @@ CHECKS = [
     ("a Jupyter kernel starts in the course's environment",
      "import sys\nfrom jupyter_client.manager import start_new_kernel\n"
      "km, kc = start_new_kernel(kernel_name='python3', startup_timeout=60)\n"
+     "out = []\n"
      "try:\n"
      "    reply = kc.execute_interactive('import sys, cellseg; print(sys.prefix)', timeout=60,\n"
-     "                                   output_hook=lambda msg: print(msg['content'].get('text', ''), end=''))\n"
-     "    assert reply['content']['status'] == 'ok', reply['content']\n"
+     "                                   output_hook=lambda msg: out.append(msg['content'].get('text', '')))\n"
+     "    assert reply['content']['status'] == 'ok', reply['content'].get('evalue')\n"
+     "    assert ''.join(out).strip() == sys.prefix, f\"the kernel runs {''.join(out).strip()}, not {sys.prefix}\"\n"
      "finally:\n"
      "    kc.stop_channels(); km.shutdown_kernel(now=True)\n",
      "The kernel did not start or uses another Python. Close other Jupyter servers, then delete "
