@@ -7,7 +7,6 @@ number.
 
 import functools
 import math
-import numbers
 
 import numpy as np
 
