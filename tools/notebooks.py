@@ -10,7 +10,9 @@ CONTRIBUTING.md). This script
 3. writes, from the front matter, the generated blocks of the book's structure:
    the Exercises and Solutions parts of ``_toc.yml``, the learning path on the
    landing page, the timings and workshop plans in the instructor notes, each
-   lesson's time and its list of exercises.
+   lesson's time and its list of exercises;
+4. writes the first code cell of every notebook, the set-up cell, from the
+   repository's address in ``_config.yml`` (see :func:`setup_cell`).
 
 Run it after editing any notebook::
 
@@ -251,11 +253,63 @@ def _replace_block(text, name, body, path, comment="%"):
 
 TIME = re.compile(r"\*\*Time:\*\* about \d+ minutes")
 
+SETUP_CELL = '''\
+# Set-up. In the course's environment this cell does nothing. Anywhere else (Colab, Binder,
+# your own Jupyter) it first installs the course's packages from its repository (a minute).
+import importlib.util
+import subprocess
+import sys
+
+COURSE = "{url}"
+if importlib.util.find_spec("cellseg_course") is None:
+    print("Installing the course's packages (about a minute)...")
+    pip = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
+                          f"cellseg[notebooks] @ {{COURSE}}/archive/refs/heads/{branch}.zip"],
+                         capture_output=True, text=True)
+    if pip.returncode != 0:
+        class SetUpFirst(Exception):
+            def _render_traceback_(self):  # IPython shows this sentence, not a traceback
+                return [str(self)]
+
+        raise SetUpFirst(f"The course's packages could not be installed (no network?): connect to "
+                         f"the internet and run this cell again, or set up the course on your "
+                         f"computer as its README says, {{COURSE}}#readme")
+    importlib.invalidate_caches()'''
+
+
+def setup_cell(root=ROOT):
+    """The source of the first code cell of every notebook, from ``_config.yml``.
+
+    ``repository.url`` and ``repository.branch`` are the one place the course's
+    address is written; this cell installs ``cellseg`` and ``cellseg_course``
+    (one pip install of the repository, with its ``notebooks`` extra) when the
+    kernel does not have them.
+    """
+    import yaml
+
+    repo = yaml.safe_load((root / "_config.yml").read_text())["repository"]
+    return SETUP_CELL.format(url=repo["url"].rstrip("/"), branch=repo.get("branch", "main"))
+
+
+_FIRST_CODE_CELL = re.compile(r"```\{code-cell\} ipython3\n:tags: \[remove-cell\]\n\n(.*?)\n```\n", re.S)
+
+
+def with_setup_cell(text, path, source):
+    """``text`` (a notebook's MyST source) with its first code cell set to ``source``."""
+    first = text.find("```{code-cell}")
+    match = _FIRST_CODE_CELL.match(text, first) if first >= 0 else None
+    if match is None:
+        raise ValueError(
+            f"{path.relative_to(ROOT)}: the first code cell must be the set-up cell, tagged remove-cell "
+            "(copy it from another notebook; tools/notebooks.py then keeps it up to date)."
+        )
+    return text[: match.start(1)] + source + text[match.end(1):]
+
 
 def structure_files(root=ROOT):
     """Map every file with a generated block to its expected text."""
     structure = course_structure(root)
-    from workshop import plans  # tools/workshop.py: schedules from the same structure
+    from workshop import plans, prerequisites  # tools/workshop.py: schedules from the same structure
 
     files = {}
     toc = root / "_toc.yml"
@@ -264,10 +318,14 @@ def structure_files(root=ROOT):
     files[intro] = _replace_block(intro.read_text(), "learning-path", _learning_path(structure), intro)
     notes = root / "book" / "instructor-notes.md"
     text = _replace_block(notes.read_text(), "timings", _learning_path(structure), notes)
-    files[notes] = _replace_block(text, "plans", plans(structure), notes)
+    text = _replace_block(text, "plans", plans(structure), notes)
+    files[notes] = _replace_block(text, "prerequisites", prerequisites(structure, root), notes)
+    setup = setup_cell(root)
+    for path in sorted((root / "solutions").glob("*.md")):
+        files[path] = with_setup_cell(path.read_text(), path, setup)
     for lesson, exercises in structure:
         path = root / "lessons" / f"{lesson['name']}.md"
-        text = path.read_text()
+        text = with_setup_cell(path.read_text(), path, setup)
         if not TIME.search(text):
             raise ValueError(f"{path.relative_to(root)}: state the time as '**Time:** about N minutes'.")
         text = TIME.sub(f"**Time:** about {lesson['minutes']} minutes", text, count=1)
@@ -279,7 +337,8 @@ def expected_files():
     """Map every generated path to its expected text."""
     files = structure_files()
     for path in sorted((ROOT / "solutions").glob("*.md")):
-        exercise = exercise_from_solution(read(path), path.stem)
+        solution = jupytext.reads(files[path], fmt="md:myst") if path in files else read(path)
+        exercise = exercise_from_solution(solution, path.stem)
         files[ROOT / "exercises" / path.name] = md_text(exercise)
     sources = {p for folder in NOTEBOOK_DIRS for p in (ROOT / folder).glob("*.md")}
     for path in sorted(sources | {p for p in files if p.parent.name in NOTEBOOK_DIRS}):

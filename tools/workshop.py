@@ -1,54 +1,226 @@
-"""Workshop schedules computed from the lessons' and exercises' own timings.
+"""Workshop plans computed from the lessons' and exercises' own timings.
 
-``plans(structure)`` returns the markdown of the schedule tables that
-``tools/notebooks.py`` writes into the instructor notes; ``structure`` is
-``notebooks.course_structure()``. Each item (a lesson, then each of its
-exercises) starts at the first free time of the day; breaks are taken at the
-first item boundary at or after their planned time, and a day ends when the
-next item would run past its end.
+``plans(structure)`` returns the markdown that ``tools/notebooks.py`` writes into the
+instructor notes; ``structure`` is ``notebooks.course_structure()``:
+
+- the **tracks** (:data:`TRACKS`): a 3-hour workshop and a one-day workshop, each a
+  selection of lessons and exercises, scheduled with clock times and breaks;
+- the **whole course** as a workshop, day by day.
+
+Each item (a lesson, then each of its exercises) starts at the first free time of the day
+and takes the minutes of its front matter; breaks are taken at the first item boundary at
+or after their planned time, and a day ends when the next item would run past its end.
+
+``prerequisites(root)`` returns the checked list of what Python the exercises need: it
+reads the code of every worked answer, so the list cannot fall out of step with them.
 """
+
+import ast
+import re
+import textwrap
 
 START = 9 * 60  #: 09:00
 DAY_END = 17 * 60 + 30  #: 17:30
 BREAKS = ((10 * 60 + 30, 15, "Coffee break"), (12 * 60 + 30, 60, "Lunch"), (15 * 60 + 15, 15, "Coffee break"))
+
+#: The workshop tracks: which lessons and exercises each one takes (by name), when it ends
+#: and its breaks. Every minute comes from the notebooks' front matter.
+TRACKS = {
+    "three-hours": {
+        "title": "A 3-hour workshop: segment, then check",
+        "end": 12 * 60,
+        "breaks": ((10 * 60 + 15, 15, "Break"),),
+        "lessons": ["pipeline", "visual-qc", "pixel-metrics"],
+        "exercises": ["metrics-by-hand"],
+        "note": "For participants who already know what a label image is (or read "
+                "[Images, masks and label images](../lessons/images-and-labels.md) beforehand).",
+    },
+    "one-day": {
+        "title": "A one-day workshop",
+        "end": DAY_END,
+        "breaks": BREAKS,
+        "lessons": ["images-and-labels", "image-qc", "pipeline", "splitting", "visual-qc",
+                    "pixel-metrics", "object-metrics"],
+        "exercises": ["label-bit-depth", "watershed", "metrics-by-hand", "match-threshold"],
+        "note": "Leaves out the model lesson (its results are quoted where the pipeline needs "
+                "them) and five of the nine exercises, which participants can do afterwards.",
+    },
+}
 
 
 def _clock(minutes):
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def _items(structure):
+def _items(structure, track=None):
+    """``(kind, markdown title, minutes)`` of every item, in book order; only the track's if given."""
     for lesson, exercises in structure:
+        if track is not None and lesson["name"] not in track["lessons"]:
+            continue
         yield "Lesson", f"[{lesson['title']}](../lessons/{lesson['name']}.md)", lesson["minutes"]
         for e in exercises:
-            yield "Exercise", f"[{e['title']}](../exercises/{e['name']}.md)", e["minutes"]
+            if track is None or e["name"] in track["exercises"]:
+                yield "Exercise", f"[{e['title']}](../exercises/{e['name']}.md)", e["minutes"]
 
 
-def schedule(structure):
-    """``[[(start, end, what, title), ...] per day]`` for the whole course."""
-    days, day, now, pending = [], [], START, list(BREAKS)
-    for kind, title, minutes in _items(structure):
+def check_track(structure, name):
+    """Raise ValueError when a track names something that does not exist or does not fit its day."""
+    track = TRACKS[name]
+    lessons = {lesson["name"]: [e["name"] for e in ex] for lesson, ex in structure}
+    unknown = [n for n in track["lessons"] if n not in lessons]
+    orphans = [e for e in track["exercises"] if not any(e in lessons[n] for n in track["lessons"] if n in lessons)]
+    if unknown or orphans:
+        raise ValueError(f"track {name}: no such lesson {unknown}, or exercises {orphans} whose lesson it leaves out "
+                         "(tools/workshop.py, TRACKS).")
+    days = schedule(structure, name)
+    if len(days) != 1 or days[0][-1][1] > track["end"]:
+        end = _clock(days[-1][-1][1])
+        raise ValueError(f"track {name} does not fit: it would end at {end} on day {len(days)}, after "
+                         f"{_clock(track['end'])}; take something out of it in tools/workshop.py (TRACKS).")
+    return days[0]
+
+
+def schedule(structure, track=None):
+    """``[[(start, end, kind, title, minutes), ...] per day]``: the whole course, or one track."""
+    spec = TRACKS[track] if track else {"end": DAY_END, "breaks": BREAKS}
+    days, day, now, pending = [], [], START, list(spec["breaks"])
+    for kind, title, minutes in _items(structure, TRACKS[track] if track else None):
         while pending and now >= pending[0][0]:
             _, length, name = pending.pop(0)
-            day.append((now, now + length, "Break", name))
+            day.append((now, now + length, "Break", name, length))
             now += length
-        if day and now + minutes > DAY_END:
+        if day and now + minutes > spec["end"]:
             days.append(day)
-            day, now, pending = [], START, list(BREAKS)
-        day.append((now, now + minutes, kind, title))
+            day, now, pending = [], START, list(spec["breaks"])
+        day.append((now, now + minutes, kind, title, minutes))
         now += minutes
     if day:
         days.append(day)
     return days
 
 
+def _table(day):
+    rows = ["| Time | | | Minutes |", "|---|---|---|---|"]
+    rows += [f"| {_clock(s)}–{_clock(e)} | {kind} | {title} | {minutes} |" for s, e, kind, title, minutes in day]
+    return rows
+
+
+def _teaching(day):
+    return sum(minutes for _, _, kind, _, minutes in day if kind != "Break")
+
+
 def plans(structure):
-    """Markdown tables of the full course as a workshop, one table per day."""
+    """Markdown of the tracks and of the whole course as a workshop."""
     out = []
+    for name, track in TRACKS.items():
+        day = check_track(structure, name)
+        breaks = sum(minutes for _, _, kind, _, minutes in day if kind == "Break")
+        out += [f"### {track['title']}", "",
+                f"{_clock(day[0][0])} to {_clock(day[-1][1])}: {_teaching(day)} minutes of lessons and "
+                f"exercises and {breaks} minutes of breaks. {track['note']}", ""]
+        out += _table(day) + [""]
+    out += ["### The whole course", "", "Every lesson and exercise in book order, with breaks:", ""]
     for number, day in enumerate(schedule(structure), start=1):
-        teaching = sum(end - start for start, end, kind, _ in day if kind != "Break")
-        out += [f"**Day {number}** ({teaching} minutes of lessons and exercises)", "",
-                "| Time | | |", "|---|---|---|"]
-        out += [f"| {_clock(s)}–{_clock(e)} | {kind} | {title} |" for s, e, kind, title in day]
-        out.append("")
+        out += [f"**Day {number}** ({_teaching(day)} minutes of lessons and exercises)", ""]
+        out += _table(day) + [""]
     return "\n".join(out).rstrip()
+
+
+# --------------------------------------------------------------------------- prerequisites
+
+#: Python a learner writes in the answers: (what, how it looks, how to find it in a tree)
+FEATURES = [
+    ("variables and arithmetic", "`peak = 0.4 * 36 / 40`", (ast.BinOp,)),
+    ("lists and indexing", "`[1, 6]`, `values[0]`", (ast.List,)),
+    ("dicts", '`{"bright": (1.0, 0.5)}`', (ast.Dict, ast.DictComp)),
+    ("tuples and unpacking", "`labels, n = cellseg.segment(smoothed)`", (ast.Tuple,)),
+    ("for loops", "`for level in NOISE_LEVELS: ...`", (ast.For,)),
+    ("list comprehensions", "`[f(i) for i in range(50)]`", (ast.ListComp, ast.GeneratorExp, ast.SetComp)),
+    ("comparisons and conditions", "`np.mean(img == top) > 0.001`", (ast.Compare,)),
+    ("writing a small function", "`def precision_recall(c): ...`", (ast.FunctionDef, ast.Lambda)),
+    ("f-strings", '`print(f"{n} cells")`', (ast.JoinedStr,)),
+    ("NumPy indexing with masks and slices", "`labels[centers[:, 0], centers[:, 1]]`", (ast.Subscript,)),
+]
+
+
+def answer_code(solution_text):
+    """The code a learner writes in one exercise: answer lines and solution blocks of the solution."""
+    pieces, block = [], None
+    for cell in re.findall(r"```\{code-cell\} ipython3\n(.*?)\n```", solution_text, re.S):
+        if re.search(r"^:tags: \[.*solution", cell, re.M):
+            continue  # worked explanation, not what the learner is asked to write
+        for line in cell.split("\n"):
+            if line.strip() == "# BEGIN SOLUTION":
+                block = []
+            elif line.strip() == "# END SOLUTION":
+                pieces.append(textwrap.dedent("\n".join(block)))
+                block = None
+            elif block is not None:
+                block.append(line)
+            elif re.search(r"#\s*SOLUTION\s*$", line):
+                pieces.append(line.split("#")[0].strip())
+    return "\n".join(pieces)
+
+
+def _dotted(node):
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr}" if base else None
+    return None
+
+
+_BUILTINS = {"print", "range", "len", "round", "sum", "min", "max", "sorted", "list", "enumerate", "int", "float",
+             "abs", "set", "dict", "tuple", "zip", "str"}
+
+
+def analyse(code):
+    """``(features, calls)`` of ``code``: names of :data:`FEATURES` it uses, dotted names it calls.
+
+    Calls of built-ins and of functions the code defines itself are left out.
+
+    >>> analyse("d = {c: f(c) for c in 'ab'}\\nm = ndi.mean(x, labels)")
+    (['dicts'], ['f', 'ndi.mean'])
+    """
+    tree = ast.parse(code)
+    features = [name for name, _, types in FEATURES if any(isinstance(n, types) for n in ast.walk(tree))]
+    local = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+    calls = {_dotted(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    return features, sorted(c for c in calls - {None} - local - _BUILTINS if not c.split(".")[0] in local)
+
+
+def _imported_names(text):
+    """The names a notebook's imports bind (``np``, ``ndi``, ``peak_local_max``, ...)."""
+    names = set()
+    for match in re.finditer(r"^\s*import ([\w.]+)(?: as (\w+))?", text, re.M):
+        names.add(match[2] or match[1].split(".")[0])
+    for match in re.finditer(r"^\s*from [\w.]+ import \(?([^)]+?)\)?$", text, re.M | re.S):
+        for item in match[1].replace("\n", " ").split(","):
+            if item.strip():
+                names.add(item.split(" as ")[-1].strip())
+    return names
+
+
+def prerequisites(structure, root):
+    """Markdown: the Python the exercises need, and per exercise the functions its answer calls.
+
+    A function is marked *new* when neither the exercise page nor its lesson mentions it: the
+    learner has to look it up.
+    """
+    used, rows = {}, ["| Exercise | Python the answer uses | Functions the answer calls |", "|---|---|---|"]
+    for lesson, exercises in structure:
+        taught = (root / "lessons" / f"{lesson['name']}.md").read_text(encoding="utf-8")
+        for e in exercises:
+            code = answer_code((root / "solutions" / f"{e['name']}.md").read_text(encoding="utf-8"))
+            page = (root / "exercises" / f"{e['name']}.md").read_text(encoding="utf-8")
+            features, calls = analyse(code)
+            calls = [c for c in calls if c.split(".")[0] in _imported_names(page)]  # not methods of arrays
+            for f in features:
+                used.setdefault(f, []).append(e["title"])
+            shown = [f"`{c}`" + ("" if re.search(rf"\b{re.escape(c.split('.')[-1])}\b", taught + page) else " (new)")
+                     for c in calls]
+            rows.append(f"| [{e['title']}](../exercises/{e['name']}.md) | {', '.join(features)} | {', '.join(shown)} |")
+    listed = [f"- **{name}**, for example {example} ({len(used[name])} of the exercises)"
+              for name, example, _ in FEATURES if name in used]
+    return "\n".join(listed + ["", *rows])

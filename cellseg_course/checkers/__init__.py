@@ -13,7 +13,7 @@ with :mod:`cellseg`, never from a typed-in number.
 """
 
 from .cells_in_3d import EXERCISE_STACK, check_surface_areas, check_voxel_factor, check_volumes
-from .feedback import Feedback, check_number, is_placeholder
+from .feedback import Feedback, check_number, is_placeholder, ready_to_plot
 from .images import check_clipped, check_label_capacity, check_label_dtype, check_underexposed
 from .metrics import (
     check_last_threshold,
@@ -38,6 +38,7 @@ __all__ = [
     "Feedback",
     "check_number",
     "is_placeholder",
+    "ready_to_plot",
     "check_smoothed_peak",
     "check_label_dtype",
     "check_label_capacity",

@@ -9,6 +9,7 @@
   were made.
 """
 
+import math
 import numbers
 
 import numpy as np
@@ -17,7 +18,7 @@ from cellseg import labels as _labels
 from cellseg.acquisition import acquire, full_scale
 from cellseg.image_qc import MIN_RANGE
 from cellseg.synthetic import MIN_SEPARATION, NOISE_SCALE, SEED, place_cells, render_cells
-from .feedback import Feedback, _NOT_ANSWERED, check_number, is_placeholder
+from .feedback import Feedback, _NOT_ANSWERED, _short, check_number, is_placeholder, ndim, never_raises, scalar, too_long
 
 __all__ = [
     "check_label_dtype",
@@ -34,29 +35,39 @@ __all__ = [
 
 def _as_dtype(answer):
     """The learner's answer as a NumPy dtype (bits 8/16/32/64 mean unsigned), or None."""
+    answer = scalar(answer)
     if isinstance(answer, (bool, np.bool_)):
         return None
-    if isinstance(answer, numbers.Integral):
+    if isinstance(answer, str) and answer.strip().isdigit():
+        answer = int(answer)
+    if isinstance(answer, numbers.Integral) or (isinstance(answer, numbers.Real) and math.isfinite(answer)
+                                                 and float(answer).is_integer()):
         bits = int(answer)
         return np.dtype(f"uint{bits}") if bits in (8, 16, 32, 64) else None
     try:
         dt = np.dtype(answer)
-    except (TypeError, ValueError):
+    except Exception:  # noqa: BLE001 - NumPy raises several kinds of errors for non-types
         return None
     return dt if np.issubdtype(dt, np.integer) else None
 
 
+_DTYPE_USAGE = "Answer with a type such as np.uint8, its name 'uint8' or its number of bits, 8."
+
+
+@never_raises(_DTYPE_USAGE)
 def check_label_dtype(answer, n_objects):
     """Check the smallest unsigned integer type for a label image of ``n_objects`` objects.
 
-    ``answer`` may be a type (``np.uint16``), its name (``"uint16"``) or its
-    number of bits (``16``).
+    ``answer`` may be a type (``np.uint8``), its name (``"uint8"``) or its
+    number of bits (``8``); the byte order does not matter.
 
     Examples
     --------
-    >>> bool(check_label_dtype(np.uint8, 100)), bool(check_label_dtype("uint8", 1000))
-    (True, False)
-    >>> check_label_dtype(..., 100).correct is None
+    >>> bool(check_label_dtype(np.uint64, 5_000_000_000))
+    True
+    >>> check_label_dtype("int64", 5_000_000_000).correct
+    False
+    >>> check_label_dtype(..., 5_000_000_000).correct is None
     True
     """
     if is_placeholder(answer):
@@ -64,56 +75,71 @@ def check_label_dtype(answer, n_objects):
     expected = _labels.smallest_label_dtype(n_objects)
     dt = _as_dtype(answer)
     if dt is None:
-        return Feedback(
-            False,
-            f"{answer!r} is not an integer type. Answer with a type such as np.uint16, "
-            "its name 'uint16' or its number of bits, 16.",
-        )
+        if isinstance(answer, numbers.Real) and not isinstance(answer, bool):
+            return Feedback(False, f"{_short(answer)} bits is not a type: NumPy's integer types have 8, 16, 32 "
+                            "or 64 bits.")
+        kind = "a floating-point type: a label is a whole number" if _is_float_type(answer) else "not an integer type"
+        return Feedback(False, f"{_short(answer)} is {kind}. {_DTYPE_USAGE}")
     capacity = _labels.label_capacity(dt)
-    if dt == expected:
+    if dt.kind == expected.kind and dt.itemsize == expected.itemsize:
         return Feedback(
             True,
-            f"{dt} holds labels up to {capacity}, enough for {n_objects} objects, and no "
+            f"{dt.name} holds labels up to {capacity:,}, enough for {n_objects:,} objects, and no "
             "smaller unsigned type does.",
         )
     if capacity < n_objects:
         return Feedback(
             False,
-            f"{dt} holds labels only up to {capacity}: objects beyond that would wrap around "
+            f"{dt.name} holds labels only up to {capacity:,}: objects beyond that would wrap around "
             "and share ids with others. Take a larger type.",
         )
     if dt.kind == "i":
         return Feedback(
             False,
-            f"{dt} works, but it is signed: half of its values are negative numbers that a "
+            f"{dt.name} works, but it is signed: half of its values are negative numbers that a "
             "label image never uses. Which unsigned type is the smallest that fits?",
         )
     return Feedback(
         False,
-        f"{dt} works, but it is not the smallest: labels 0..{n_objects} fit in a type with "
+        f"{dt.name} works, but it is not the smallest: labels 0..{n_objects:,} fit in a type with "
         "fewer bits, which takes less memory and disk space.",
     )
 
 
+def _is_float_type(answer):
+    try:
+        return np.issubdtype(np.dtype(answer), np.floating)
+    except Exception:  # noqa: BLE001
+        return False
+
+
+@never_raises("Pass a number of objects, for example check_label_capacity(100, np.uint32).")
 def check_label_capacity(answer, dtype):
     """Check the largest number of objects a label image of type ``dtype`` can hold.
 
     Examples
     --------
-    >>> bool(check_label_capacity(255, np.uint8)), bool(check_label_capacity(256, np.uint8))
-    (True, False)
+    >>> check_label_capacity(8, np.uint8).message
+    'the number of objects uint8 holds = 8 is not right: 8 is the number of bits; how many values do 8 bits make, and which one is the background?'
+    >>> check_label_capacity(..., np.uint8).correct is None
+    True
     """
     if is_placeholder(answer):
         return Feedback(None, _NOT_ANSWERED)
     dt = np.dtype(dtype)
+    bits = dt.itemsize * 8
     expected = _labels.label_capacity(dt)
-    hint = (
-        "One value, 0, is the background, so count the values of the type and subtract one."
-        if isinstance(answer, numbers.Real) and answer == expected + 1
-        else f"A {dt.itemsize * 8}-bit unsigned type holds the values 0 .. 2**bits - 1; "
-        "0 is the background."
+    slips = [
+        (expected + 1, "one value, 0, is the background, so count the values of the type and subtract one."),
+        (bits, f"{bits} is the number of bits; how many values do {bits} bits make, and which one is the background?"),
+        (2 ** (bits - 1) - 1, f"that is the largest value of the signed int{bits}; {dt.name} has no negative "
+         "values, so all of its values are available."),
+        (2 ** (bits - 1), f"{bits} bits make 2**{bits} values, not 2**{bits - 1}."),
+    ]
+    return check_number(
+        answer, expected, rel_tol=0, what=f"the number of objects {dt.name} holds", slips=slips,
+        hint=f"A {bits}-bit unsigned type holds the values 0 .. 2**bits - 1; 0 is the background.",
     )
-    return check_number(answer, expected, rel_tol=0, what=f"the number of objects {dt} holds", hint=hint)
 
 
 # ---------------------------------------------------------------- exposure batch
@@ -176,8 +202,10 @@ def exposure_truth(seed=SEED):
 
 def _as_indices(answer, n):
     """Indices from a list of indices or a list of n booleans; None if neither."""
+    if isinstance(answer, (str, bytes, dict)) or ndim(answer) == 0 or too_long(answer, 10 * n):
+        return None
     try:
-        items = list(answer)
+        items = list(np.ravel(answer)) if isinstance(answer, np.ndarray) else list(answer)
     except TypeError:
         return None
     if len(items) == n and items and all(isinstance(x, (bool, np.bool_)) for x in items):
@@ -192,12 +220,20 @@ def _as_indices(answer, n):
 def _check_flags(answer, truth, n, what, hint):
     if is_placeholder(answer):
         return Feedback(None, _NOT_ANSWERED)
+    if too_long(answer):
+        return Feedback(False, f"that is a very long sequence; give a short list of image numbers 0..{n - 1}.")
+    answer = scalar(answer) if isinstance(answer, np.ndarray) and answer.ndim == 0 else answer
+    if isinstance(answer, numbers.Integral) and not isinstance(answer, bool) and 0 <= answer < n:
+        return Feedback(False, f"give a list, even for one image: [{answer}] (or [] for none).")
     flagged = _as_indices(answer, n)
     if flagged is None:
+        outside = _outside(answer, n)
+        if outside:
+            return Feedback(False, f"the images are numbered 0..{n - 1}; there is no image {outside[0]}.")
         return Feedback(
             False,
-            f"give the {what} images as a list of their numbers 0..{n - 1}, e.g. [2, 5], "
-            f"or as a list of {n} True/False values; got {answer!r}.",
+            f"give the {what} images as a list of their numbers 0..{n - 1}, e.g. [1, 6], "
+            f"or as a list of {n} True/False values; got {_short(answer)}.",
         )
     missed = sorted(set(truth) - set(flagged))
     extra = sorted(set(flagged) - set(truth))
@@ -211,14 +247,28 @@ def _check_flags(answer, truth, n, what, hint):
     return Feedback(False, "; ".join(parts) + ". " + hint)
 
 
+def _outside(answer, n):
+    if ndim(answer) == 0 or isinstance(answer, (str, bytes, dict)):
+        return []
+    try:
+        return [int(x) for x in answer if isinstance(x, numbers.Integral) and not 0 <= x < n]
+    except TypeError:
+        return []
+
+
+_FLAGS_USAGE = "Give a list of image numbers, for example [1, 6], or [] for none."
+
+
+@never_raises(_FLAGS_USAGE)
 def check_clipped(answer, seed=SEED):
     """Check which images of :func:`exposure_batch` the learner flagged as clipped.
 
     Examples
     --------
-    >>> clipped, _ = exposure_truth()
-    >>> bool(check_clipped(clipped)), bool(check_clipped([]))
-    (True, False)
+    >>> check_clipped("1, 6").message
+    "give the clipped images as a list of their numbers 0..7, e.g. [1, 6], or as a list of 8 True/False values; got '1, 6'."
+    >>> check_clipped(...).correct is None
+    True
     """
     clipped, _ = exposure_truth(seed)
     return _check_flags(
@@ -232,14 +282,15 @@ def check_clipped(answer, seed=SEED):
     )
 
 
+@never_raises(_FLAGS_USAGE)
 def check_underexposed(answer, seed=SEED):
     """Check which images of :func:`exposure_batch` the learner flagged as under-exposed.
 
     Examples
     --------
-    >>> _, under = exposure_truth()
-    >>> bool(check_underexposed(under))
-    True
+    >>> check_underexposed([9]).message
+    'the images are numbered 0..7; there is no image 9.'
+
     """
     _, under = exposure_truth(seed)
     return _check_flags(

@@ -11,14 +11,23 @@
 Every expected value is computed with :mod:`cellseg.metrics`.
 """
 
-import numbers
+import math
 
 import numpy as np
 
 from cellseg import metrics
 from cellseg.errors import inject_error
 from cellseg.synthetic import ground_truth_labels
-from .feedback import Feedback, _NOT_ANSWERED, check_number, is_placeholder
+from .feedback import (
+    Feedback,
+    _NOT_ANSWERED,
+    check_number,
+    is_placeholder,
+    never_raises,
+    number_problem,
+    scalar,
+    whole_number,
+)
 
 __all__ = [
     "hand_example",
@@ -64,96 +73,163 @@ def _all_answered(*answers):
     return not any(is_placeholder(a) for a in answers)
 
 
-def _check_counts(names, answers, expected, hint):
+def _check_counts(names, answers, expected, hint, slips=(), explain=None):
+    """Whole-number counts; ``slips`` maps a tuple of answers to what went wrong.
+
+    ``explain(values)``, if given, may return a message for a wrong answer that is no slip.
+    """
     if not _all_answered(*answers):
         return Feedback(None, _NOT_ANSWERED)
-    wrong = []
-    for name, answer, value in zip(names, answers, expected):
-        ok = (
-            isinstance(answer, (numbers.Integral, np.integer))
-            and not isinstance(answer, (bool, np.bool_))
-            and int(answer) == value
-        )
-        if not ok:
-            wrong.append(name)
+    values = []
+    for name, answer in zip(names, answers):
+        value, problem = whole_number(answer, name)
+        if problem is not None:
+            return Feedback(False, f"{problem.message} Counts are whole numbers of {'pixels' if len(names) == 4 else 'objects'}.")
+        if value < 0:
+            return Feedback(False, f"{name} = {value}: a count cannot be negative.")
+        values.append(value)
+    wrong = [n for n, v, e in zip(names, values, expected) if v != e]
     if not wrong:
         return Feedback(True, ", ".join(f"{n} = {v}" for n, v in zip(names, expected)) + ".")
-    return Feedback(False, f"Check {', '.join(wrong)} (whole numbers). {hint}")
+    for slip, message in slips:
+        if tuple(values) == tuple(slip):
+            return Feedback(False, message)
+    message = explain(values) if explain is not None else None
+    return Feedback(False, message or f"Check {', '.join(wrong)}. {hint}")
 
 
-def _check_scores(names, answers, expected, hint):
+def _check_scores(names, answers, expected, hint, slips=()):
+    """Scores to three decimals; ``slips`` maps a tuple of values to what went wrong."""
     if not _all_answered(*answers):
         return Feedback(None, _NOT_ANSWERED)
     results = [check_number(a, e, decimals=3, what=n) for n, a, e in zip(names, answers, expected)]
+    for r in results:
+        if r.correct is not True and "is not right" not in r.message:
+            return r  # not a number at all: say so first
     wrong = [n for n, r in zip(names, results) if not r]
     if not wrong:
         return Feedback(True, ", ".join(f"{n} = {e:.3f}" for n, e in zip(names, expected)) + ".")
+    values = [float(scalar(a)) for a in answers]
+    if any(v > 1 for v in values) and all(v <= 100 for v in values):
+        return Feedback(False, "give each score as a fraction between 0 and 1, not as a percentage.")
+    for slip, message in slips:
+        if all(abs(v - e) <= 0.0005 + 1e-12 for v, e in zip(values, slip)):
+            return Feedback(False, message)
     return Feedback(False, f"Check {', '.join(wrong)} (to three decimals). {hint}")
 
 
+@never_raises("Pass four whole numbers: check_pixel_counts(tp, fp, fn, tn).")
 def check_pixel_counts(tp, fp, fn, tn):
     """Check the pixel TP, FP, FN and TN of :func:`hand_example`.
 
     Examples
     --------
-    >>> bool(check_pixel_counts(18, 4, 11, 15))
-    True
-    >>> check_pixel_counts(..., 4, 11, 15).correct is None
+    >>> check_pixel_counts(1, 2, 3, 4).message
+    'your four counts add up to 10, but the image has 48 pixels: every pixel is exactly one of TP, FP, FN and TN.'
+    >>> check_pixel_counts(..., 1, 2, 3).correct is None
     True
     """
-    expected = metrics.confusion_counts(*hand_example())
+    y_true, y_pred = hand_example()
+    expected = metrics.confusion_counts(y_true, y_pred)
+    answers = [tp, fp, fn, tn]
+
+    def explain(values):
+        if sum(values) != y_true.size:
+            return (f"your four counts add up to {sum(values)}, but the image has {y_true.size} "
+                    "pixels: every pixel is exactly one of TP, FP, FN and TN.")
+        return None
+
+    e_tp, e_fp, e_fn, e_tn = expected
+    same_id = int(np.sum((y_true == y_pred) & (y_true > 0)))
+    slips = [
+        ((e_tp, e_fn, e_fp, e_tn), "you swapped FP and FN: a false positive is foreground in the "
+         "segmentation (y_pred) only, a false negative in the reference (y_true) only."),
+        ((same_id, e_fp + e_tp - same_id, e_fn + e_tp - same_id, e_tn),
+         "at the pixel level the ids do not matter: a pixel is foreground when its label is not 0, "
+         "so pixels of object 2 labelled 5 in the segmentation are true positives too."),
+    ]
     return _check_counts(
-        ["TP", "FP", "FN", "TN"], [tp, fp, fn, tn], expected,
-        "A pixel is foreground when its label is not 0, whatever the id; TP + FP + FN + TN must "
-        "be the number of pixels (48).",
+        ["TP", "FP", "FN", "TN"], answers, expected,
+        "A pixel is foreground when its label is not 0, whatever the id.", slips, explain,
     )
 
 
+@never_raises("Pass three numbers: check_pixel_scores(precision, recall, dice).")
 def check_pixel_scores(precision, recall, dice):
     """Check the pixel precision, recall and Dice of :func:`hand_example` (3 decimals).
 
     Examples
     --------
-    >>> bool(check_pixel_scores(18 / 22, 18 / 29, 36 / 51))
-    True
+    >>> check_pixel_scores(0.5, "0.5", 0.5).message
+    "recall should be a number, but it is the text '0.5': remove the quotes."
     """
     s = metrics.pixel_scores(*hand_example())
+    tp, fp, fn, _ = metrics.confusion_counts(*hand_example())
+    slips = [
+        ((s.recall, s.precision, s.dice), "you swapped precision and recall: precision divides by "
+         "what was predicted (TP + FP), recall by what is there (TP + FN)."),
+        ((s.precision, s.recall, tp / (tp + fp + fn)), "precision and recall are right, but "
+         "TP / (TP + FP + FN) is the IoU (Jaccard index); Dice counts TP twice: 2 TP / (2 TP + FP + FN)."),
+    ]
     return _check_scores(
         ["precision", "recall", "Dice"], [precision, recall, dice], [s.precision, s.recall, s.dice],
         "Precision divides by what was predicted (TP + FP), recall by what is there (TP + FN); "
-        "Dice = 2 TP / (2 TP + FP + FN).",
+        "Dice = 2 TP / (2 TP + FP + FN).", slips,
     )
 
 
+@never_raises("Pass three whole numbers: check_object_counts(tp, fp, fn).")
 def check_object_counts(tp, fp, fn):
     """Check the object TP, FP, FN of :func:`hand_example` at IoU >= 0.5.
 
     Examples
     --------
-    >>> bool(check_object_counts(2, 2, 1))
-    True
+    >>> check_object_counts(1, -1, 0).message
+    'FP = -1: a count cannot be negative.'
     """
-    m = metrics.matching(*hand_example(), threshold=0.5)
+    y_true, y_pred = hand_example()
+    m = metrics.matching(y_true, y_pred, threshold=0.5)
+    n_true, n_pred = len(np.unique(y_true)) - 1, len(np.unique(y_pred)) - 1
+    overlapping = int(np.sum(metrics.overlap_table(y_true, y_pred).iou > 0))
+    slips = [
+        ((m.tp, m.fp - 1, m.fn + 1), "a split object is not a miss: its larger piece still matches "
+         "(IoU >= 0.5), and the smaller piece is an extra, unmatched predicted object."),
+        ((m.tp, m.fn, m.fp), "you swapped FP and FN: an unmatched predicted object is a false "
+         "positive, an unmatched reference object a false negative."),
+    ]
+    if overlapping != m.tp:
+        tp_slip = min(overlapping, n_true, n_pred)
+        slips.append(((tp_slip, n_pred - tp_slip, n_true - tp_slip),
+                      "overlapping is not enough: a pair matches only when its IoU is at least 0.5, "
+                      "and each object can match only once."))
     return _check_counts(
         ["TP", "FP", "FN"], [tp, fp, fn], [m.tp, m.fp, m.fn],
         "Compute the IoU of every overlapping pair; a pair matches when IoU >= 0.5, and each "
-        "object can match only once. Every predicted object that is not matched is a FP.",
+        "object can match only once. Every predicted object that is not matched is a FP.", slips,
     )
 
 
+@never_raises("Pass three numbers: check_object_scores(precision, recall, f1).")
 def check_object_scores(precision, recall, f1):
     """Check the object precision, recall and F1 of :func:`hand_example` at IoU >= 0.5.
 
     Examples
     --------
-    >>> bool(check_object_scores(0.5, 2 / 3, 4 / 7))
-    True
+    >>> check_object_scores(50, 60, 70).message
+    'give each score as a fraction between 0 and 1, not as a percentage.'
     """
-    m = metrics.matching(*hand_example(), threshold=0.5)
+    y_true, y_pred = hand_example()
+    m = metrics.matching(y_true, y_pred, threshold=0.5)
+    s = metrics.pixel_scores(y_true, y_pred)
+    slips = [
+        ((m.recall, m.precision, m.f1), "you swapped precision and recall: precision divides by the "
+         "predicted objects (TP + FP), recall by the reference objects (TP + FN)."),
+        ((s.precision, s.recall, s.dice), "these are the pixel scores; use the object counts of part 3."),
+    ]
     return _check_scores(
         ["precision", "recall", "F1"], [precision, recall, f1], [m.precision, m.recall, m.f1],
         "Use the object counts: precision = TP / (TP + FP), recall = TP / (TP + FN), "
-        "F1 = 2 TP / (2 TP + FP + FN).",
+        "F1 = 2 TP / (2 TP + FP + FN).", slips,
     )
 
 
@@ -170,42 +246,65 @@ def shifted_cell(shift=SHIFT):
     return y_true, inject_error(y_true, "shift", label=1, amount=shift)
 
 
+@never_raises("Pass one number: check_last_threshold(0.42).")
 def check_last_threshold(answer):
     """Check the largest IoU threshold at which the prediction of :func:`shifted_cell` still matches.
 
     Examples
     --------
-    >>> y_true, y_pred = shifted_cell()
-    >>> bool(check_last_threshold(metrics.overlap_table(y_true, y_pred).iou[0]))
+    >>> check_last_threshold(150).message
+    'the last matching threshold = 150 is not right: an IoU threshold lies between 0 and 1.'
+    >>> check_last_threshold(...).correct is None
     True
     """
-    expected = float(metrics.overlap_table(*shifted_cell()).iou[0])
+    y_true, y_pred = shifted_cell()
+    expected = float(metrics.overlap_table(y_true, y_pred).iou[0])
+    inter = np.sum((y_true == 1) & (y_pred == 1))
+    slips = [
+        (100 * expected, "give the threshold as a fraction between 0 and 1, not as a percentage."),
+        (inter / np.sum(y_true == 1), "you divided the shared pixels by one object's pixels; the IoU "
+         "divides them by the union, the pixels in either object."),
+        (1 - expected, "that is one minus the IoU; the pair matches while the threshold is at most its IoU."),
+    ]
+    value = scalar(answer)
+    if number_problem(answer) is None and not 0 <= float(value) <= 1 and not math.isclose(float(value), 100 * expected, abs_tol=0.05):
+        slips.append((float(value), "an IoU threshold lies between 0 and 1."))
     return check_number(
-        answer, expected, decimals=3, what="the last matching threshold",
-        hint="With the default rule IoU >= thresh, the pair matches up to a threshold equal to "
+        answer, expected, decimals=3, what="the last matching threshold", slips=slips,
+        hint="With the default rule IoU >= threshold, the pair matches up to a threshold equal to "
         "its IoU: count the shared pixels and the pixels of the union.",
     )
 
 
+@never_raises("Pass a whole number of pixels: check_shift_limit(5).")
 def check_shift_limit(answer):
     """Check the smallest shift (pixels) at which the shifted cell no longer matches at IoU 0.5.
 
     Examples
     --------
-    >>> bool(check_shift_limit(3))
-    True
+    >>> check_shift_limit(2.5).message
+    'the shift should be a whole number, but it is 2.5.'
     """
+    if is_placeholder(answer):
+        return Feedback(None, _NOT_ANSWERED)
+    value, problem = whole_number(answer, "the shift")
+    if problem is not None:
+        return problem
     shift = 0
     while metrics.matching(*shifted_cell(shift), threshold=0.5).tp == 1:
         shift += 1
-    if is_placeholder(answer):
-        return Feedback(None, _NOT_ANSWERED)
-    if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, (numbers.Integral, np.integer)):
-        return Feedback(False, f"the shift should be a whole number of pixels, but it is {answer!r}.")
-    if int(answer) == shift:
+    if value == shift:
         return Feedback(True, f"At a shift of {shift} pixels the IoU falls below 0.5.")
+    if value < 0:
+        return Feedback(False, "a shift is a distance: give it as a positive number of pixels.")
+    if value == shift - 1:
+        return Feedback(False, f"at {value} pixels the prediction still matches (IoU >= 0.5); the "
+                        "question asks for the first shift at which it no longer does.")
+    if value < shift:
+        return Feedback(False, f"at {value} pixels the IoU is still at least 0.5; shift further.")
     return Feedback(
         False,
-        f"{answer} pixels is not right. Compute the IoU for shifts 1, 2, 3, ... (for example "
-        "with cellseg.metrics.matching and shifted_cell(shift)) and find the first below 0.5.",
+        f"at {value} pixels the pair no longer matches, but it already stopped matching at a smaller "
+        "shift. Compute the IoU for shifts 1, 2, 3, ... (cellseg.metrics.matching and "
+        "shifted_cell(shift)) and take the first below 0.5.",
     )

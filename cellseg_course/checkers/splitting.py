@@ -7,14 +7,24 @@ number.
 
 import functools
 import math
-import numbers
 
 import numpy as np
 
 from cellseg import pipeline, synthetic
 from cellseg.metrics import class_scores, objects_at_points, one_object_per_point
 from cellseg.labels import check_label_image
-from .feedback import Feedback, _NOT_ANSWERED, is_placeholder, number_problem
+from .feedback import (
+    Feedback,
+    _NOT_ANSWERED,
+    _short,
+    is_placeholder,
+    never_raises,
+    number_problem,
+    ndim,
+    scalar,
+    too_long,
+    whole_number,
+)
 
 __all__ = [
     "PAIR_DISTANCE",
@@ -23,7 +33,6 @@ __all__ = [
     "N_IMAGES",
     "check_pair_split",
     "check_intensity_classes",
-    "noise_counts",
     "check_count_statistics",
     "check_failure_level",
     "check_global_count",
@@ -31,7 +40,7 @@ __all__ = [
 ]
 
 PAIR_DISTANCE = 14  #: centre-to-centre distance of the watershed exercise (pixels)
-NOISE_LEVELS = (0.05, 0.10, 0.15, 0.20, 0.25)  #: noise levels of the noise-vs-count exercise
+NOISE_LEVELS = (0.2, 0.4, 0.6, 0.8, 1.0)  #: noise levels of part 1 of the noise-vs-count exercise
 #: the extended sweep that finds where the pipeline starts to fail: 0.05, 0.10, ..., 1.00
 EXTENDED_NOISE_LEVELS = tuple(round(0.05 * k, 2) for k in range(1, 21))
 N_IMAGES = 50  #: images per noise level; image ``i`` uses ``seed = SEED + i``
@@ -42,20 +51,31 @@ def _labels_or_feedback(labels, shape, what):
     """Return ``(labels, None)`` for a valid label image of ``shape``, else ``(None, Feedback)``."""
     if is_placeholder(labels):
         return None, Feedback(None, _NOT_ANSWERED)
+    if isinstance(labels, tuple) and len(labels) == 2 and isinstance(labels[0], np.ndarray):
+        return None, Feedback(False, f"{what} is a pair (labels, count), as segment returns it; keep only "
+                              "the label image: labels, n = cellseg.segment(...).")
+    if isinstance(labels, (str, dict, set)) or too_long(labels) or ndim(labels) == 0:
+        return None, Feedback(False, f"{what} should be a label image (a 2-D array of whole numbers of the "
+                              f"image's shape {shape}), but it is {_short(labels)}.")
     try:
         labels = check_label_image(labels, what, ndim=2)
-    except (TypeError, ValueError) as error:
+    except Exception as error:  # noqa: BLE001 - its message says what is wrong and what to pass
         return None, Feedback(False, str(error))
     if labels.shape != shape:
         return None, Feedback(
             False, f"{what} has shape {labels.shape}; it should have the image's shape {shape}."
         )
+    if labels.max() > labels.size:
+        return None, Feedback(False, f"{what} has ids up to {labels.max()}, more than its {labels.size} pixels: "
+                              "number the objects 1, 2, 3, ... (scipy.ndimage.label or "
+                              "skimage.segmentation.relabel_sequential does it).")
     return labels, None
 
 
 # --- Exercise "Watershed" -----------------------------------------------------------
 
 
+@never_raises("Pass a label image of the image's shape: check_pair_split(labels).")
 def check_pair_split(labels, max_offset=3.0):
     """Check the label image of the two cells ``PAIR_DISTANCE`` px apart.
 
@@ -68,10 +88,9 @@ def check_pair_split(labels, max_offset=3.0):
     >>> import numpy as np
     >>> from cellseg.synthetic import make_pair
     >>> truth = make_pair(PAIR_DISTANCE).labels
-    >>> bool(check_pair_split(truth))
-    True
-    >>> bool(check_pair_split(truth > 0))
-    False
+    >>> check_pair_split(truth > 0).message
+    'Your label image has 1 object(s); the image has two cells. A threshold alone merges them: find one seed per cell and flood from the seeds.'
+
     """
     from scipy import ndimage as ndi
 
@@ -117,6 +136,48 @@ def check_pair_split(labels, max_offset=3.0):
 # --- Exercise "Intensity classes" ---------------------------------------------------
 
 
+def _classes_or_feedback(predicted, n, names):
+    """``(array of str, None)`` for one class name per label 1..n, else ``(None, Feedback)``."""
+    wanted = " or ".join(repr(c) for c in names)
+    if isinstance(predicted, dict):
+        return None, Feedback(False, f"predicted should be a list (or array) with one class per label "
+                              f"1..{n}, in order, not a dict: for example [{', '.join(repr(c) for c in names)}, ...].")
+    if isinstance(predicted, str) or too_long(predicted) or ndim(predicted) != 1:
+        return None, Feedback(False, f"predicted should be a list of {n} classes, one per label 1..{n} "
+                              f"(each {wanted}), but it is {_short(predicted)}.")
+    values = list(predicted)
+    if len(values) != n:
+        return None, Feedback(False, f"predicted has {len(values)} classes, but your labels have {n} objects "
+                              f"(labels 1..{n}): give one class per object, in label order.")
+    odd = [v for v in values if not isinstance(v, (str, np.str_)) or v not in names]
+    if odd:
+        return None, Feedback(False, f"predicted should hold the class names {wanted}, but it holds "
+                              f"{_short(odd[0])}; for example np.where(means > cut, 'bright', 'dim').")
+    return np.asarray(values, dtype=str), None
+
+
+def _pair(value):
+    value = scalar(value)
+    if isinstance(value, (str, dict)) or too_long(value) or ndim(value) != 1 or len(value) != 2:
+        return None
+    out = []
+    for v in value:
+        v = scalar(v)
+        if isinstance(v, (float, np.floating)) and math.isnan(v):
+            out.append(math.nan)  # "nothing to divide by" is a fair answer
+        elif number_problem(v) is not None:
+            return None
+        else:
+            out.append(float(v))
+    return tuple(out)
+
+
+def _same(a, b):
+    return math.isclose(a, b, abs_tol=5e-4) or (math.isnan(a) and math.isnan(b))
+
+
+@never_raises('Pass labels (a label image), predicted (one class per object) and scores '
+              '({"bright": (precision, recall), "dim": (precision, recall)}).')
 def check_intensity_classes(labels, predicted, scores):
     """Check the bright/dim exercise: the segmentation, the classes and the scores reported.
 
@@ -129,9 +190,9 @@ def check_intensity_classes(labels, predicted, scores):
     Examples
     --------
     >>> from cellseg.synthetic import make_bright_dim
-    >>> scene = make_bright_dim(); truth, classes = scene.labels, scene.classes
-    >>> bool(check_intensity_classes(truth, classes, {"bright": (1, 1), "dim": (1, 1)}))
-    True
+    >>> truth = make_bright_dim().labels
+    >>> check_intensity_classes(truth, {1: "bright"}, {}).message[:58]
+    'predicted should be a list (or array) with one class per l'
     """
     if is_placeholder(labels) or is_placeholder(predicted) or is_placeholder(scores):
         return Feedback(None, _NOT_ANSWERED)
@@ -140,28 +201,39 @@ def check_intensity_classes(labels, predicted, scores):
     labels, feedback = _labels_or_feedback(labels, image.shape, "labels")
     if feedback is not None:
         return feedback
-    try:
-        expected = class_scores(labels, predicted, centers, classes)
-    except ValueError as error:
-        return Feedback(False, str(error))
+    names = tuple(dict.fromkeys(classes.tolist()))
+    n = int(labels.max())
+    predicted, feedback = _classes_or_feedback(predicted, n, names)
+    if feedback is not None:
+        return feedback
+    expected = class_scores(labels, predicted, centers, classes)
+    example = "{" + ", ".join(f'"{c}": (precision, recall)' for c in names) + "}"
     if not isinstance(scores, dict) or set(scores) != set(expected):
-        return Feedback(
-            False, 'scores should be a dict {"bright": (precision, recall), "dim": (precision, recall)}.'
-        )
+        got = f"a dict with the keys {sorted(map(str, scores))}" if isinstance(scores, dict) else _short(scores)
+        return Feedback(False, f"scores should be a dict {example}, but it is {got}.")
     for c, (precision, recall) in expected.items():
-        try:
-            got = tuple(float(v) for v in scores[c])
-        except (TypeError, ValueError):
-            return Feedback(False, f"scores[{c!r}] should be a pair of numbers (precision, recall).")
-        if len(got) != 2 or not all(
-            math.isclose(g, e, abs_tol=1e-9) or (math.isnan(g) and math.isnan(e))
-            for g, e in zip(got, (precision, recall))
-        ):
-            return Feedback(
-                False,
-                f"For your labels and classes the {c} cells have precision {precision:.3g} and "
-                f"recall {recall:.3g}, but you reported {scores[c]!r}. Recount the matches.",
-            )
+        got = _pair(scores[c])
+        if got is None:
+            return Feedback(False, f"scores[{c!r}] should be a pair of numbers (precision, recall), "
+                            f"but it is {_short(scores[c])}.")
+        if _same(got[0], precision) and _same(got[1], recall):
+            continue
+        if any(v > 1 for v in got):
+            return Feedback(False, f"scores[{c!r}] = {got}: give precision and recall as fractions between "
+                            "0 and 1, not as percentages.")
+        if _same(got[0], recall) and _same(got[1], precision):
+            return Feedback(False, f"scores[{c!r}] has precision and recall swapped: the pair is (precision, recall).")
+        which = "precision" if not _same(got[0], precision) else "recall"
+        meaning = {
+            "precision": f"of the objects you called {c}, the fraction whose centre is a {c} cell (and only one cell)",
+            "recall": f"of the {c} cells, the fraction that lie alone in an object you called {c}",
+        }[which]
+        shown = precision if which == "precision" else recall
+        return Feedback(
+            False,
+            f"For your labels and classes the {which} of the {c} cells is {shown:.3g}, but you reported "
+            f"{got[0 if which == 'precision' else 1]:.3g}. The {which} of a class is {meaning}.",
+        )
     hit = objects_at_points(labels, centers)
     n_dim_missed = int(((hit == 0) & (classes == "dim")).sum())
     if not one_object_per_point(labels, centers):
@@ -174,7 +246,7 @@ def check_intensity_classes(labels, predicted, scores):
         return Feedback(
             False,
             "Your scores are consistent with your labels, but the segmentation is not one "
-            f"object per cell ({int(labels.max())} objects for {len(centers)} cells).{hint}",
+            f"object per cell ({n} objects for {len(centers)} cells).{hint}",
         )
     if not all(v == (1.0, 1.0) for v in expected.values()):
         return Feedback(
@@ -198,34 +270,40 @@ def _counts(noise_levels, n_images):
     ])
 
 
-def noise_counts(noise_levels=NOISE_LEVELS, n_images=N_IMAGES):
+def _noise_counts(noise_levels=NOISE_LEVELS, n_images=N_IMAGES):
     """Cells found by the default pipeline in ``n_images`` images at each noise level.
 
     Image ``i`` of every level is ``make_image(noise_scale=level, seed=SEED + i)``
     (the same cells at every level; only the noise grows), smoothed and
-    segmented with the defaults.
-
-    Returns
-    -------
-    counts : (len(noise_levels), n_images) ndarray of int
-
-    Examples
-    --------
-    >>> noise_counts([0.15], 3)
-    array([[8, 8, 8]])
+    segmented with the defaults. Returns a ``(len(noise_levels), n_images)``
+    array of int.
     """
     levels = tuple(float(v) for v in np.atleast_1d(noise_levels))
     return _counts(levels, int(n_images)).copy()
 
 
-def _array_or_none(values, n):
+def _numbers_or_none(values):
+    if isinstance(values, (str, dict, set)) or too_long(values):
+        return None
     try:
         arr = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
+    except Exception:  # noqa: BLE001 - not numbers
         return None
-    return arr if arr.shape == (n,) and np.isfinite(arr).all() else None
+    return arr if np.isfinite(arr).all() else None
 
 
+def _shape_problem(name, arr, n):
+    """What is wrong with the shape of ``arr`` (one value per noise level), or None."""
+    if arr.shape == (n,):
+        return None
+    if arr.shape == (n, N_IMAGES):
+        return f"{name} has one value per image and level {arr.shape}; average over the images (axis=1)."
+    if arr.shape == (N_IMAGES,):
+        return f"{name} has {N_IMAGES} values, one per image: you took it over the levels (axis=0); take it over the images (axis=1)."
+    return f"{name} should be {n} numbers, one per noise level, but it has shape {arr.shape}."
+
+
+@never_raises("Pass two lists of numbers, one per noise level: check_count_statistics(mean, std).")
 def check_count_statistics(mean, std):
     """Check the mean and standard deviation of the count at each of :data:`NOISE_LEVELS`.
 
@@ -234,58 +312,83 @@ def check_count_statistics(mean, std):
 
     Examples
     --------
-    >>> counts = noise_counts()
-    >>> bool(check_count_statistics(counts.mean(axis=1), counts.std(axis=1)))
-    True
+    >>> check_count_statistics([1, 2], [0, 0]).message
+    'mean should be 5 numbers, one per noise level, but it has shape (2,).'
     """
     if is_placeholder(mean) or is_placeholder(std):
         return Feedback(None, _NOT_ANSWERED)
     n = len(NOISE_LEVELS)
-    mean_arr, std_arr = _array_or_none(mean, n), _array_or_none(std, n)
-    if mean_arr is None or std_arr is None:
-        return Feedback(False, f"mean and std should each be {n} finite numbers, one per noise level.")
-    counts = noise_counts()
-    if not np.allclose(mean_arr, counts.mean(axis=1), atol=1e-9):
+    for name, values in (("mean", mean), ("std", std)):
+        arr = _numbers_or_none(values)
+        if arr is None:
+            return Feedback(False, f"{name} should be {n} finite numbers, one per noise level, but it is {_short(values)}.")
+        problem = _shape_problem(name, arr, n)
+        if problem:
+            return Feedback(False, problem)
+    mean_arr, std_arr = _numbers_or_none(mean), _numbers_or_none(std)
+    counts = _noise_counts()
+    right_mean = np.isclose(mean_arr, counts.mean(axis=1), atol=1e-9)
+    if not right_mean.all():
+        if np.all(mean_arr == synthetic.N_CELLS):
+            return Feedback(False, f"the mean is not {synthetic.N_CELLS} at every level: run the pipeline "
+                            "on the images and count, do not assume it is always right.")
+        levels = [f"{NOISE_LEVELS[i]:g}" for i in np.flatnonzero(~right_mean)]
         return Feedback(
             False,
-            "The means are not right. Use make_image(noise_scale=level, seed=SEED + i) for "
-            f"i = 0..{N_IMAGES - 1}, smooth, segment with the defaults and average the counts.",
+            f"The means are not right at noise level(s) {', '.join(levels)}. Use "
+            f"make_image(noise_scale=level, seed=SEED + i) for i = 0..{N_IMAGES - 1}, smooth, segment "
+            "with the defaults and average the counts.",
         )
     if not (
         np.allclose(std_arr, counts.std(axis=1), atol=1e-9)
         or np.allclose(std_arr, counts.std(axis=1, ddof=1), atol=1e-9)
     ):
-        return Feedback(False, "The means are right but the standard deviations are not.")
+        if np.allclose(std_arr, counts.var(axis=1), atol=1e-9):
+            return Feedback(False, "the means are right, but std is the variance: take its square root (np.std).")
+        return Feedback(False, "The means are right but the standard deviations are not: np.std of the "
+                        "50 counts at each level (axis=1).")
     return Feedback(True, "Mean and standard deviation of the count are right at every noise level.")
 
 
+@never_raises("Pass one noise level, one of EXTENDED_NOISE_LEVELS: check_failure_level(0.05).")
 def check_failure_level(level):
     """Check the smallest level of :data:`EXTENDED_NOISE_LEVELS` at which some image is miscounted.
 
     Examples
     --------
+    >>> check_failure_level(0.33).message
+    '0.33 is not one of EXTENDED_NOISE_LEVELS (0.05, 0.1, ..., 1.0); answer with one of them.'
     >>> check_failure_level(...).correct is None
     True
     """
     problem = number_problem(level, "the noise level")
     if problem is not None:
         return problem
-    counts = noise_counts(EXTENDED_NOISE_LEVELS)
+    value = float(scalar(level))
+    counts = _noise_counts(EXTENDED_NOISE_LEVELS)
     wrong = (counts != synthetic.N_CELLS).any(axis=1)
-    expected = EXTENDED_NOISE_LEVELS[int(np.argmax(wrong))] if wrong.any() else math.nan
-    if math.isclose(float(level), expected, abs_tol=1e-9):
-        n_wrong = int((counts[int(np.argmax(wrong))] != synthetic.N_CELLS).sum())
+    first = int(np.argmax(wrong))
+    expected = EXTENDED_NOISE_LEVELS[first]
+    if math.isclose(value, expected, abs_tol=1e-9):
+        n_wrong = int((counts[first] != synthetic.N_CELLS).sum())
         return Feedback(True, f"At noise {expected:g} the count is wrong in {n_wrong} of {N_IMAGES} images.")
-    return Feedback(
-        False,
-        "Not this level. Run the pipeline at every level of EXTENDED_NOISE_LEVELS and take the "
-        "first one where at least one image does not give exactly N_CELLS cells.",
-    )
+    matches = [i for i, v in enumerate(EXTENDED_NOISE_LEVELS) if math.isclose(value, v, abs_tol=1e-9)]
+    if not matches:
+        if value.is_integer() and 0 <= value < len(EXTENDED_NOISE_LEVELS):
+            return Feedback(False, f"{value:g} looks like a position in the list; answer with the noise level "
+                            "itself, EXTENDED_NOISE_LEVELS[position].")
+        return Feedback(False, f"{value:g} is not one of EXTENDED_NOISE_LEVELS (0.05, 0.1, ..., 1.0); answer with one of them.")
+    index = matches[0]
+    if index < first:
+        return Feedback(False, f"at noise {value:g} all {N_IMAGES} images are still counted right; go further.")
+    return Feedback(False, f"at noise {value:g} some images are miscounted, but already at a lower level "
+                    "some are: find the first level where at least one image does not give N_CELLS cells.")
 
 
 # --- Exercise "Adaptive thresholding" ------------------------------------------------
 
 
+@never_raises("Pass one whole number: check_global_count(n_global).")
 def check_global_count(n_cells):
     """Check how many cells the default global pipeline finds under the gradient.
 
@@ -294,19 +397,26 @@ def check_global_count(n_cells):
 
     Examples
     --------
-    >>> check_global_count(8).correct
-    False
+    >>> check_global_count("five").message
+    "the number of objects should be a number, but it is the text 'five': remove the quotes."
     """
     if is_placeholder(n_cells):
         return Feedback(None, _NOT_ANSWERED)
+    if isinstance(n_cells, tuple) and len(n_cells) == 2 and isinstance(n_cells[0], np.ndarray):
+        return Feedback(False, "this is the pair (labels, count) that segment returns; the count is its "
+                        "second value: labels, n = cellseg.segment(...).")
+    value, problem = whole_number(n_cells, "the number of objects")
+    if problem is not None:
+        return problem
     image = synthetic.make_uneven_illumination().image
     expected = pipeline.segment(pipeline.smooth(image))[1]
-    if isinstance(n_cells, (numbers.Integral, np.integer)) and not isinstance(n_cells, bool):
-        if int(n_cells) == expected:
-            return Feedback(
-                True,
-                f"The global threshold finds {expected} objects for {synthetic.N_CELLS} cells.",
-            )
+    if value == expected:
+        return Feedback(True, f"The global threshold finds {expected} objects for {synthetic.N_CELLS} cells.")
+    if value == synthetic.N_CELLS:
+        return Feedback(False, f"{synthetic.N_CELLS} is how many cells the image has; the question is how many "
+                        "objects the global threshold finds. Run it and count.")
+    if value == pipeline.segment(image)[1]:
+        return Feedback(False, "that is the count without smoothing; smooth the image first (cellseg.smooth).")
     return Feedback(
         False,
         "Not the right count. Smooth the image with the default sigma and segment it with the "
@@ -314,6 +424,7 @@ def check_global_count(n_cells):
     )
 
 
+@never_raises("Pass a label image of the image's shape: check_adaptive_labels(labels).")
 def check_adaptive_labels(labels):
     """Check the local-threshold segmentation of the unevenly lit image.
 
@@ -323,9 +434,9 @@ def check_adaptive_labels(labels):
     Examples
     --------
     >>> from cellseg.synthetic import make_uneven_illumination
-    >>> truth = make_uneven_illumination().labels
-    >>> bool(check_adaptive_labels(truth))
-    True
+    >>> check_adaptive_labels(make_uneven_illumination().image).message[:51]
+    'labels has floating-point dtype float64, but a labe'
+
     """
     scene = synthetic.make_uneven_illumination()
     image, centers = scene.image, scene.centers

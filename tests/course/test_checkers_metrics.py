@@ -25,18 +25,30 @@ def test_hand_example_counts_worked_by_hand():
 
 
 @pytest.mark.parametrize(
-    "checker, wrong",
+    "checker, wrong, says",
     [
-        (check_pixel_counts, (18, 4, 11, 14)),
-        (check_pixel_counts, (18.0, 4, 11, 15)),
-        (check_pixel_scores, (18 / 29, 18 / 22, 36 / 51)),  # precision and recall swapped
-        (check_object_counts, (3, 1, 1)),
-        (check_object_scores, (2 / 3, 2 / 4, 4 / 7)),
+        (check_pixel_counts, (18, 4, 11, 14), "add up to 47"),
+        (check_pixel_counts, (18, 11, 4, 15), "swapped FP and FN"),
+        (check_pixel_counts, (9, 13, 20, 15), "ids do not matter"),  # only same-id pixels counted
+        (check_pixel_counts, (18, 5, 10, 15), "Check FP, FN"),
+        (check_pixel_scores, (18 / 29, 18 / 22, 36 / 51), "swapped precision and recall"),
+        (check_pixel_scores, (18 / 22, 18 / 29, 18 / 33), "IoU"),
+        (check_pixel_scores, (81.8, 62.1, 70.6), "percentage"),
+        (check_object_counts, (3, 1, 0), "IoU is at least 0.5"),
+        (check_object_counts, (2, 1, 2), "split object is not a miss"),
+        (check_object_counts, (2, 1, 2.5), "whole number"),
+        (check_object_scores, (2 / 3, 2 / 4, 4 / 7), "swapped precision and recall"),
+        (check_object_scores, (18 / 22, 18 / 29, 36 / 51), "pixel scores"),
     ],
 )
-def test_wrong_answers_get_a_hint(checker, wrong):
+def test_wrong_answers_get_a_hint_about_this_answer(checker, wrong, says):
     feedback = checker(*wrong)
-    assert feedback.correct is False and "Check" in feedback.message
+    assert feedback.correct is False and says in feedback.message, feedback.message
+
+
+def test_whole_numbers_written_as_floats_are_accepted():
+    assert check_pixel_counts(18.0, 4, 11, np.int64(15))
+    assert check_object_counts(np.array(2), 2.0, 1)
 
 
 @pytest.mark.parametrize(
@@ -61,4 +73,9 @@ def test_threshold_checkers():
     assert check_shift_limit(first)
     assert not check_shift_limit(first - 1)
     assert not check_shift_limit(2.5)
+    assert "still matches" in check_shift_limit(first - 1).message
+    assert "already stopped" in check_shift_limit(first + 2).message
+    assert check_shift_limit(float(first))
+    assert "union" in check_last_threshold(inter / np.sum(y_true == 1)).message
+    assert "percentage" in check_last_threshold(100 * inter / union).message
     assert check_shift_limit(None).correct is None

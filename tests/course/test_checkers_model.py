@@ -10,7 +10,7 @@ def test_feedback_truthiness_and_display():
     assert Feedback(True, "ok") and not Feedback(False, "no") and not Feedback(None, "wait")
     assert "Correct" in str(Feedback(True, "ok"))
     assert "<div" in Feedback(False, "a < b")._repr_html_()
-    assert "a &lt; b" in Feedback(False, "a < b")._repr_html_()
+    assert "A &lt; b" in Feedback(False, "a < b")._repr_html_()
     with pytest.raises(ValueError):
         Feedback("yes", "bad")
 

@@ -103,11 +103,28 @@ def test_intensity_classes_wrong_scores_or_classes():
     assert ex.check_intensity_classes(truth, classes[:3], {}).correct is False
 
 
+def test_intensity_classes_explains_what_is_wrong_with_this_answer():
+    scene = synthetic.make_bright_dim()
+    truth, classes, centers = scene.labels, scene.classes, scene.centers
+    right = {"bright": (1.0, 1.0), "dim": (1.0, 1.0)}
+    assert "not a dict" in ex.check_intensity_classes(truth, {1: "bright"}, right).message
+    as_numbers = (classes == "bright").astype(int)  # classes written as 0/1
+    assert "class names" in ex.check_intensity_classes(truth, as_numbers, right).message
+    flipped = np.where(classes == "dim", "bright", "dim")
+    one_off = np.where(np.arange(len(classes)) == 0, flipped, classes)
+    scores = metrics.class_scores(truth, one_off, centers, classes)
+    swapped = {c: (r, p) for c, (p, r) in scores.items()}
+    assert "swapped" in ex.check_intensity_classes(truth, one_off, swapped).message
+    percent = {c: (100 * p, 100 * r) for c, (p, r) in scores.items()}
+    assert "percentages" in ex.check_intensity_classes(truth, one_off, percent).message
+    assert "pair of numbers" in ex.check_intensity_classes(truth, classes, {"bright": 1, "dim": 1}).message
+
+
 # --- noise vs count -----------------------------------------------------------------------
 
 
 def test_count_cells_matches_the_pipeline_image_by_image():
-    counts = ex.noise_counts([0.1, 0.9], 3)
+    counts = ex._noise_counts([0.1, 0.9], 3)
     for row, level in zip(counts, [0.1, 0.9]):
         for i, n in enumerate(row):
             image = synthetic.make_image(noise_scale=level, seed=synthetic.SEED + i).image
@@ -115,7 +132,7 @@ def test_count_cells_matches_the_pipeline_image_by_image():
 
 
 def test_count_statistics():
-    counts = ex.noise_counts()
+    counts = ex._noise_counts()
     mean, std = counts.mean(axis=1), counts.std(axis=1)
     assert ex.check_count_statistics(mean, std)
     assert ex.check_count_statistics(list(mean), counts.std(axis=1, ddof=1))
@@ -123,10 +140,16 @@ def test_count_statistics():
     assert ex.check_count_statistics(mean, std + 0.5).correct is False
     assert ex.check_count_statistics(mean[:3], std[:3]).correct is False
     assert ex.check_count_statistics("eight", std).correct is False
+    # the levels are chosen so that guessing "always right" fails
+    assert not (counts == synthetic.N_CELLS).all()
+    guess = ex.check_count_statistics([synthetic.N_CELLS] * 5, [0] * 5)
+    assert guess.correct is False and "do not assume" in guess.message
+    assert "axis=1" in ex.check_count_statistics(counts, std).message
+    assert "variance" in ex.check_count_statistics(mean, counts.var(axis=1)).message
 
 
 def test_failure_level_is_the_first_level_with_a_miscount():
-    counts = ex.noise_counts(ex.EXTENDED_NOISE_LEVELS)
+    counts = ex._noise_counts(ex.EXTENDED_NOISE_LEVELS)
     first = int(np.argmax((counts != synthetic.N_CELLS).any(axis=1)))
     assert first > 0 and (counts[:first] == synthetic.N_CELLS).all()
     level = ex.EXTENDED_NOISE_LEVELS[first]
@@ -134,6 +157,9 @@ def test_failure_level_is_the_first_level_with_a_miscount():
     assert ex.check_failure_level(ex.EXTENDED_NOISE_LEVELS[first - 1]).correct is False
     assert ex.check_failure_level(ex.EXTENDED_NOISE_LEVELS[first + 1]).correct is False
     assert ex.check_failure_level("0.6").correct is False
+    assert "still counted right" in ex.check_failure_level(ex.EXTENDED_NOISE_LEVELS[first - 1]).message
+    assert "already at a lower level" in ex.check_failure_level(ex.EXTENDED_NOISE_LEVELS[first + 1]).message
+    assert "position in the list" in ex.check_failure_level(first).message
 
 
 # --- adaptive thresholding ----------------------------------------------------------------
@@ -145,7 +171,9 @@ def test_global_count_under_the_gradient():
     assert n != synthetic.N_CELLS
     assert ex.check_global_count(n) and ex.check_global_count(np.int64(n))
     assert ex.check_global_count(n + 1).correct is False
-    assert ex.check_global_count(float(n)).correct is False
+    assert ex.check_global_count(float(n))  # the right count written as a float is right
+    assert "how many cells the image has" in ex.check_global_count(synthetic.N_CELLS).message
+    assert "second value" in ex.check_global_count(pipeline.segment(pipeline.smooth(image))).message
 
 
 def test_adaptive_labels():

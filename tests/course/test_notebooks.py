@@ -1,4 +1,4 @@
-"""The notebooks are consistent: paired, generated, listed, and set up for Colab."""
+"""The notebooks are consistent: paired, generated, listed, and set up to run anywhere."""
 
 import json
 import re
@@ -93,23 +93,45 @@ def test_every_notebook_is_in_the_table_of_contents(root):
         assert (root / f"{entry}.md").exists(), f"_toc.yml lists {entry} but {entry}.md is missing"
 
 
-def _colab_cell(url):
-    return (
-        "# On Google Colab, install the course's helper package first (about a minute).\n"
-        "import sys\n\n"
-        'if "google.colab" in sys.modules:\n'
-        f'    %pip install --quiet jupyterquiz "cellseg @ git+{url}"'
-    )
-
-
-def test_first_code_cell_sets_up_colab_from_the_configured_repository(root):
-    config = yaml.safe_load((root / "_config.yml").read_text())
-    expected = _colab_cell(config["repository"]["url"])
+def test_first_code_cell_is_the_set_up_cell_from_the_configured_repository(root):
+    config = yaml.safe_load((root / "_config.yml").read_text())["repository"]
+    expected = notebooks.setup_cell(root)
+    assert f'COURSE = "{config["url"]}"' in expected
+    assert f"archive/refs/heads/{config['branch']}.zip" in expected
     for md in _all_md(root):
         nb = jupytext.read(md)
         first = next(c for c in nb.cells if c.cell_type == "code")
-        assert first.source.strip() == expected, f"{md.relative_to(root)}: first code cell"
+        assert first.source.strip() == expected, f"{md.relative_to(root)}: first code cell; run tools/notebooks.py"
         assert "remove-cell" in first.metadata.get("tags", []), md
+
+
+def test_set_up_cell_does_nothing_in_the_course_environment(root, monkeypatch):
+    import subprocess
+
+    def no_install(*args, **kwargs):
+        raise AssertionError(f"the set-up cell ran {args} although the course is installed")
+
+    monkeypatch.setattr(subprocess, "run", no_install)
+    exec(compile(notebooks.setup_cell(root), "set-up cell", "exec"), {})
+
+
+def test_set_up_cell_without_network_says_in_one_sentence_how_to_set_up(root, tmp_path):
+    """No course packages (-S hides them) and no network: one clear sentence, no install."""
+    import os
+    import subprocess
+    import sys
+
+    source = notebooks.setup_cell(root).replace(
+        yaml.safe_load((root / "_config.yml").read_text())["repository"]["url"], "http://127.0.0.1:9/course"
+    )
+    env = {**os.environ, "PIP_RETRIES": "0", "PIP_TIMEOUT": "3", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    result = subprocess.run([sys.executable, "-I", "-S", "-c", source], capture_output=True, text=True,
+                            cwd=tmp_path, env=env, timeout=120)
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("SetUpFirst: The course's packages could not be installed"), result.stderr
+    assert "connect to the internet" in last and "http://127.0.0.1:9/course#readme" in last
+    assert "Installing the course's packages" in result.stdout
 
 
 def test_first_cell_is_the_title(root):
@@ -151,9 +173,48 @@ def test_workshop_schedule_adds_up(root):
     import workshop
 
     structure = notebooks.course_structure(root)
+    minutes = {**{l["title"]: l["minutes"] for l, _ in structure}, **{e["title"]: e["minutes"] for _, ex in structure for e in ex}}
     days = workshop.schedule(structure)
-    taught = sum(end - start for day in days for start, end, kind, _ in day if kind != "Break")
+    taught = sum(end - start for day in days for start, end, kind, *_ in day if kind != "Break")
     assert taught == sum(l["minutes"] + sum(e["minutes"] for e in ex) for l, ex in structure)
     for day in days:
         assert day[0][0] == workshop.START and day[-1][1] <= workshop.DAY_END
         assert all(a[1] == b[0] for a, b in zip(day, day[1:])), "items follow each other without gaps"
+    for name, track in workshop.TRACKS.items():
+        (day,) = workshop.schedule(structure, name)
+        assert day[0][0] == workshop.START and day[-1][1] <= track["end"], name
+        assert all(a[1] == b[0] for a, b in zip(day, day[1:])), name
+        for start, end, kind, title, length in day:
+            assert end - start == length
+            if kind != "Break":  # every item takes the minutes of its own front matter
+                assert minutes[title.split("](")[0].lstrip("[")] == length
+        names = {t.split("/")[-1].split(".md")[0] for _, _, kind, t, _ in day if kind != "Break"}
+        assert names == set(track["lessons"]) | set(track["exercises"]), name
+    assert workshop.TRACKS["three-hours"]["end"] - workshop.START == 180
+
+
+def test_a_track_that_does_not_fit_is_refused(root, monkeypatch):
+    import workshop
+
+    structure = notebooks.course_structure(root)
+    original = dict(workshop.TRACKS["three-hours"])
+    longer = dict(original, lessons=[l["name"] for l, _ in structure])
+    monkeypatch.setitem(workshop.TRACKS, "three-hours", longer)
+    with pytest.raises(ValueError, match="does not fit"):
+        workshop.check_track(structure, "three-hours")
+    orphan = dict(original, exercises=["watershed"])
+    monkeypatch.setitem(workshop.TRACKS, "three-hours", orphan)
+    with pytest.raises(ValueError, match="watershed"):
+        workshop.check_track(structure, "three-hours")
+
+
+def test_prerequisites_name_what_the_answers_use(root):
+    import workshop
+
+    notes = (root / "book" / "instructor-notes.md").read_text()
+    # the examples the issue found: a dict of scores, peak_local_max, ndi.mean
+    assert "**dicts**" in notes and "`peak_local_max`" in notes and "`ndi.mean`" in notes
+    features, calls = workshop.analyse("s = {c: [f(i) for i in x] for c in y}\nm = ndi.mean(a, b)\nfor k in z: pass")
+    assert features == ["dicts", "for loops", "list comprehensions"] and calls == ["f", "ndi.mean"]
+    code = workshop.answer_code((root / "solutions" / "watershed.md").read_text())
+    assert "peak_local_max(" in code and "import" not in code
