@@ -13,7 +13,7 @@ import functools
 import numpy as np
 
 import cellseg
-from .feedback import Feedback, _NOT_ANSWERED, is_placeholder, number_problem
+from .feedback import Feedback, _NOT_ANSWERED, is_placeholder, never_raises, number_problem, scalar
 
 __all__ = ["EXERCISE_STACK", "check_volumes", "check_surface_areas", "check_voxel_factor"]
 
@@ -90,6 +90,7 @@ def _diagnose(values, expected, mistakes, tolerance, what):
                            "of cellseg.measure.")
 
 
+@never_raises("Pass one volume in µm³ per nucleus, in label order: check_volumes(volumes).")
 def check_volumes(answer):
     """Check the volumes (µm³) of the exercise's nuclei, one per label in label order.
 
@@ -123,6 +124,7 @@ def check_volumes(answer):
     return _diagnose(values, expected, mistakes, VOLUME_TOLERANCE, "Your volumes")
 
 
+@never_raises("Pass one surface area in µm² per nucleus, in label order: check_surface_areas(areas).")
 def check_surface_areas(answer):
     """Check the surface areas (µm²) of the exercise's nuclei, one per label in label order.
 
@@ -165,6 +167,7 @@ def check_surface_areas(answer):
     return _diagnose(values, expected, mistakes, AREA_TOLERANCE, "Your surface areas")
 
 
+@never_raises("Pass one number: check_voxel_factor(factor).")
 def check_voxel_factor(answer):
     """Check how many times larger a volume in 'voxels' is than the same volume in µm³.
 
@@ -180,7 +183,7 @@ def check_voxel_factor(answer):
         return problem
     voxel_volume = float(np.prod(EXERCISE_STACK["spacing"]))
     expected = float(np.mean(_table((1.0, 1.0, 1.0))["volume"] / _table(EXERCISE_STACK["spacing"])["volume"]))
-    value = float(answer)
+    value = float(scalar(answer))
     if abs(value / expected - 1) <= 0.01:
         return Feedback(True, f"A volume in 'voxels' is {value:.3g} times the volume in µm³ here: "
                               "the same for every nucleus, and different on every microscope.")

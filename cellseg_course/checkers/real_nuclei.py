@@ -24,7 +24,7 @@ import numpy as np
 from cellseg import errors, scoring, tuning
 from cellseg.data import nuclei_2d
 from cellseg.labels import check_label_image
-from .feedback import Feedback, _NOT_ANSWERED, is_placeholder
+from .feedback import Feedback, _NOT_ANSWERED, is_placeholder, never_raises
 
 __all__ = ["TILE", "N_RESAMPLES", "SEED", "parts", "BaselineResult", "best_baseline", "check_beat_the_baseline"]
 
@@ -140,6 +140,7 @@ def _dominant_error(truth, labels, tiles, test_part):
     return kind, counts[kind]
 
 
+@never_raises("Pass your segmentation function itself (image -> label image), without calling it: check_beat_the_baseline(segment_nuclei).")
 def check_beat_the_baseline(segment_nuclei):
     """Score ``segment_nuclei`` on the test part and compare it with the strongest classical baseline.
 

@@ -141,10 +141,16 @@ def test_junk_gets_feedback_never_an_exception(check, answer):
     assert result.message
 
 
-@pytest.mark.parametrize("answer", ["7.4", [7.4], np.array([7.4]), True, float("nan"), float("inf"),
+@pytest.mark.parametrize("answer", ["7.4", [7.4], True, float("nan"), float("inf"),
                                     1e308, -7.4, {"f": 1}, object()])
 def test_factor_junk(answer):
     assert check_voxel_factor(answer).correct is False
+
+
+def test_factor_as_a_one_element_array_is_read_as_its_number():
+    # like every checker of the course: np.array([x]) and np.array(x) count as x
+    factor = 1 / (DZ * DY * DX)
+    assert check_voxel_factor(np.array([factor])).correct == check_voxel_factor(factor).correct
 
 
 @pytest.mark.parametrize("check, right", [(check_volumes, TABLE["volume"]),

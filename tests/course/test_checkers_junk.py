@@ -43,6 +43,10 @@ CHECKERS = {
     "check_failure_level": (checkers.check_failure_level, [0.05]),
     "check_global_count": (checkers.check_global_count, [3]),
     "check_adaptive_labels": (checkers.check_adaptive_labels, [_UNEVEN > 0]),
+    "check_volumes": (checkers.check_volumes, [[100.0]]),
+    "check_surface_areas": (checkers.check_surface_areas, [[100.0]]),
+    "check_voxel_factor": (checkers.check_voxel_factor, [10.0]),
+    "check_beat_the_baseline": (checkers.check_beat_the_baseline, [lambda image: image > 0]),
 }
 
 JUNK = [

@@ -88,6 +88,7 @@ def test_the_notebooks_extra_covers_what_the_notebooks_import(root):
     imported = set()
     for md in sorted(p for d in ("lessons", "solutions") for p in (root / d).glob("*.md")):
         for code in re.findall(r"```\{code-cell\} ipython3\n(.*?)\n```", md.read_text(), re.S):
+            code = re.sub(r"\A---\n.*?\n---\n", "", code, flags=re.S)  # a cell's YAML options block
             code = "\n".join(line for line in code.splitlines() if not line.startswith((":", "%")))
             for node in ast.walk(ast.parse(code)):
                 if isinstance(node, ast.Import):
