@@ -5,6 +5,7 @@ which a practitioner can use on its own. This package holds the course machinery
 
 - :func:`glue`: store a computed value for the book's prose;
 - :func:`show_quiz`: multiple-choice quizzes, with numbers filled in from code;
+- :mod:`cellseg_course.explorers`: sliders, live in Jupyter and precomputed for the HTML book;
 - :mod:`cellseg_course.checkers`: the checkers of the exercises.
 """
 
