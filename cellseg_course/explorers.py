@@ -242,7 +242,7 @@ class StaticExplorer:
 
 
 def static_explorer(update, grid, *, name, prompts=(), start=None, labels=None, formats=None,
-                    alt="{params}: {text}", caption=None, width=384, colors=None, max_bytes=MAX_BYTES):
+                    alt="{params}: {text}", caption=None, width=384, region=None, colors=None, max_bytes=MAX_BYTES):
     """Precompute an explorer over a grid of slider values, for a page without a kernel.
 
     Parameters
@@ -268,6 +268,10 @@ def static_explorer(update, grid, *, name, prompts=(), start=None, labels=None, 
         A line above the sliders.
     width : int, optional
         Displayed width of the picture in pixels.
+    region : tuple of slice, optional
+        Show only this part of each picture, e.g. ``np.s_[:160, :160]``: a detail
+        of a large image keeps the frames small (the readout still describes
+        the whole picture).
     colors : int, optional
         Quantise frames with more than 256 colours to this many (smaller PNGs).
     max_bytes : int, optional
@@ -302,6 +306,8 @@ def static_explorer(update, grid, *, name, prompts=(), start=None, labels=None, 
     for combo in itertools.product(*grid.values()):
         params = dict(zip(grid, combo))
         picture, text = update(**params)
+        if region is not None:
+            picture = _to_uint8(picture)[region]
         png = encode_frame(picture, colors=colors)
         digest = hashlib.sha1(png).hexdigest()
         if digest not in seen:

@@ -50,6 +50,14 @@ def test_grid_holds_every_prompted_value_in_order():
             assert value in explorer.grid[key]
 
 
+def test_region_shows_a_detail_of_each_frame():
+    explorer = static_explorer(update, GRID, name="t", region=np.s_[:4, 2:10])
+    frame, _ = update(brightness=0.5, size=8, name="corner")
+    flat = explorer.position(brightness=0.5, size=8, name="corner")
+    expected = np.round(frame[:4, 2:10] * 255).astype(np.uint8)
+    np.testing.assert_array_equal(decode(explorer.frames[explorer.index[flat]]), expected)
+
+
 def test_identical_frames_are_stored_once():
     explorer = static_explorer(lambda level: (np.zeros((4, 4, 3)), f"{level}"), {"level": [1, 2, 3]}, name="t")
     assert len(explorer.frames) == 1 and explorer.index == [0, 0, 0]
