@@ -85,7 +85,7 @@ def explorers():
     noise = cellseg.make_pure_noise(shape=SIZE).image
     pipeline_ns = {"cellseg": cellseg, "scenes": {"cells": image, "pure noise": noise},
                    "true_counts": {"cells": len(centers), "pure noise": 0}}
-    yield ("pipeline (smooth, threshold, label, size filter, overlay)",
+    yield ("pipeline (smooth, threshold, label, filter, overlay)",
            lesson_function("pipeline", "explorer_update", pipeline_ns),
            {"scene": widgets.Dropdown(options=["cells", "pure noise"]),
             "smooth_sigma": widgets.FloatSlider(value=cellseg.SMOOTH_SIGMA, min=0, max=6, step=0.5),

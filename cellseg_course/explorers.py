@@ -219,7 +219,7 @@ class StaticExplorer:
         prompt_list = f'<p>Try it:</p><ul class="cellseg-explorer-prompts">{tries}</ul>' if tries else ""
         payload = json.dumps(data).replace("</", "<\\/")  # never close the script element early
         caption = f'<p class="cellseg-explorer-caption">{html.escape(self.caption)}</p>' if self.caption else ""
-        return f"""<div class="cellseg-explorer" id="{uid}" style="max-width:{self.width + 40}px">
+        return f"""<div class="cellseg-explorer" id="{uid}" style="max-width:{max(self.width, 560) + 40}px">
 {caption}{"".join(sliders)}
 <img src="data:image/png;base64,{data['frames'][self.index[first]]}" alt="{html.escape(self.alts[first])}" width="{self.width}" style="image-rendering:pixelated;max-width:100%;height:auto;display:block">
 <p class="cellseg-explorer-readout" aria-live="polite">{html.escape(self.texts[first])}</p>
