@@ -66,3 +66,17 @@ def test_log_mode_records_every_figure(restore_show, tmp_path):
 def test_bad_mode_is_explained():
     with pytest.raises(ValueError, match="'error' or 'log:PATH'"):
         figures.watch_figures("loud")
+
+
+def test_every_figure_cell_has_alt_text(root):
+    """A cell that shows a figure carries alt text for the HTML (mystnb: image: alt:)."""
+    import jupytext
+
+    missing = []
+    for path in sorted((root / "lessons").glob("*.md")) + sorted((root / "solutions").glob("*.md")):
+        for cell in jupytext.read(path).cells:
+            if cell.cell_type == "code" and ("plt.show()" in cell.source or "show_comparison(" in cell.source):
+                alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt", "")
+                if len(alt.split()) < 5:  # a sentence, not a file name
+                    missing.append(f"{path.relative_to(root)}: {cell.source.splitlines()[0]}")
+    assert not missing, "figure cells without alt text:\n" + "\n".join(missing)
