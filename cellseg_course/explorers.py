@@ -163,12 +163,14 @@ class StaticExplorer:
     (``_repr_html_``). Attributes: ``grid`` (dict of the values of each
     slider), ``frames`` (list of distinct PNGs), ``index`` (frame of each grid
     point, in ``itertools.product`` order over the grid), ``texts`` and
-    ``alts`` (readout and alt text of each grid point), ``nbytes``.
+    ``alts`` (the update's text and the alt text of each grid point),
+    ``readouts`` (what the page shows under the picture), ``nbytes``.
     """
 
-    def __init__(self, name, grid, frames, index, texts, alts, *, labels, start, prompts, width, formats, caption):
+    def __init__(self, name, grid, frames, index, texts, alts, readouts, *, labels, start, prompts, width, formats, caption):
         self.name, self.grid, self.frames, self.index = name, grid, frames, index
-        self.texts, self.alts, self.labels, self.start = texts, alts, labels, start
+        self.texts, self.alts, self.readouts = texts, alts, readouts
+        self.labels, self.start = labels, start
         self.prompts, self.width, self.formats, self.caption = prompts, width, formats, caption
 
     @property
@@ -213,7 +215,7 @@ class StaticExplorer:
         )
         data = {
             "frames": [base64.b64encode(f).decode("ascii") for f in self.frames],
-            "index": self.index, "texts": self.texts, "alts": self.alts,
+            "index": self.index, "readouts": self.readouts, "alts": self.alts,
             "sizes": [len(v) for v in self.grid.values()],
         }
         prompt_list = f'<p>Try it:</p><ul class="cellseg-explorer-prompts">{tries}</ul>' if tries else ""
@@ -222,7 +224,7 @@ class StaticExplorer:
         return f"""<div class="cellseg-explorer" id="{uid}" style="max-width:{max(self.width, 560) + 40}px">
 {caption}{"".join(sliders)}
 <img src="data:image/png;base64,{data['frames'][self.index[first]]}" alt="{html.escape(self.alts[first])}" width="{self.width}" style="image-rendering:pixelated;max-width:100%;height:auto;display:block">
-<p class="cellseg-explorer-readout" aria-live="polite">{html.escape(self.texts[first])}</p>
+<p class="cellseg-explorer-readout" aria-live="polite">{html.escape(self.readouts[first])}</p>
 {prompt_list}
 <script type="application/json">{payload}</script>
 <script>(function () {{
@@ -232,7 +234,7 @@ class StaticExplorer:
     var i = 0;
     inputs.forEach(function (s, k) {{ var v = JSON.parse(s.dataset.values)[+s.value]; i = i * d.sizes[k] + (+s.value);
       s.nextElementSibling.textContent = v; s.setAttribute("aria-valuetext", v); }});
-    img.src = "data:image/png;base64," + d.frames[d.index[i]]; img.alt = d.alts[i]; out.textContent = d.texts[i];
+    img.src = "data:image/png;base64," + d.frames[d.index[i]]; img.alt = d.alts[i]; out.textContent = d.readouts[i];
   }}
   inputs.forEach(function (s) {{ s.addEventListener("input", show); }});
   root.querySelectorAll("button[data-set]").forEach(function (b) {{ b.addEventListener("click", function () {{
@@ -242,7 +244,7 @@ class StaticExplorer:
 
 
 def static_explorer(update, grid, *, name, prompts=(), start=None, labels=None, formats=None,
-                    alt="{params}: {text}", caption=None, width=384, region=None, colors=None, max_bytes=MAX_BYTES):
+                    alt="{params}: {text}", readout="{params}: {text}", caption=None, width=384, region=None, colors=None, max_bytes=MAX_BYTES):
     """Precompute an explorer over a grid of slider values, for a page without a kernel.
 
     Parameters
@@ -263,7 +265,11 @@ def static_explorer(update, grid, *, name, prompts=(), start=None, labels=None, 
         The label shown before a slider, and a format spec for its values.
     alt : str, optional
         Alt text of each frame; ``{params}`` is replaced by "name = value, ..."
-        and ``{text}`` by the readout, ``{NAME}`` by the value of slider NAME.
+        and ``{text}`` by the update's text, ``{NAME}`` by the value of slider NAME.
+    readout : str, optional
+        What the page shows under the picture, with the same replacements; by
+        default the sliders' values and the text, so that it changes with
+        every slider (and a screen reader announces the whole state).
     caption : str, optional
         A line above the sliders.
     width : int, optional
@@ -302,7 +308,7 @@ def static_explorer(update, grid, *, name, prompts=(), start=None, labels=None, 
             raise ValueError(f"start value {key}={value!r} is not in the grid {grid.get(key)}.")
     start = {key: grid[key].index(start[key]) if key in start else 0 for key in grid}
     labels, formats = dict(labels or {}), dict(formats or {})
-    frames, seen, index, texts, alts = [], {}, [], [], []
+    frames, seen, index, texts, alts, readouts = [], {}, [], [], [], []
     for combo in itertools.product(*grid.values()):
         params = dict(zip(grid, combo))
         picture, text = update(**params)
@@ -316,7 +322,9 @@ def static_explorer(update, grid, *, name, prompts=(), start=None, labels=None, 
         index.append(seen[digest])
         texts.append(str(text))
         shown = {k: _label(v, formats.get(k)) for k, v in params.items()}
-        alts.append(alt.format(params=", ".join(f"{labels.get(k, k)} = {v}" for k, v in shown.items()), text=text, **shown))
+        described = ", ".join(f"{labels.get(k, k)} = {v}" for k, v in shown.items())
+        alts.append(alt.format(params=described, text=text, **shown))
+        readouts.append(readout.format(params=described, text=text, **shown))
         total = sum(len(f) for f in frames)
         if total > max_bytes:
             raise ValueError(
@@ -324,7 +332,7 @@ def static_explorer(update, grid, *, name, prompts=(), start=None, labels=None, 
                 f"for {len(texts)} of {int(np.prod([len(v) for v in grid.values()]))} grid points): "
                 "use fewer grid values, smaller frames, colors=256, or raise max_bytes."
             )
-    return StaticExplorer(name, grid, frames, index, texts, alts, labels=labels, start=start,
+    return StaticExplorer(name, grid, frames, index, texts, alts, readouts, labels=labels, start=start,
                           prompts=prompts, width=width, formats=formats, caption=caption)
 
 

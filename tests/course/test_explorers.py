@@ -82,7 +82,10 @@ def test_html_is_self_contained_and_keeps_the_contract():
     assert base64.b64decode(src[1]) == explorer.frames[explorer.index[first]]
     assert src[2] == "a square of 8 pixels: square: 64 pixels at 0.25"
     data = json.loads(re.search(r'<script type="application/json">(.*?)</script>', page, re.S)[1])
-    assert data["texts"] == explorer.texts and data["sizes"] == [2, 2, 2]
+    assert data["sizes"] == [2, 2, 2]
+    assert data["readouts"][first] == "brightness = 0.25, size = 8, name = square: square: 64 pixels at 0.25"
+    # every slider move changes the readout, even where the update's text stays the same
+    assert len(set(data["readouts"])) == len(data["readouts"])
     assert len(data["frames"]) == len(explorer.frames)
     # every slider is labelled
     for k in range(len(GRID)):
