@@ -5,10 +5,14 @@ which a practitioner can use on its own. This package holds the course machinery
 
 - :func:`glue`: store a computed value for the book's prose;
 - :func:`show_quiz`: multiple-choice quizzes, with numbers filled in from code;
+- :mod:`cellseg_course.explorers`: sliders, live in Jupyter and precomputed for the HTML book;
 - :mod:`cellseg_course.checkers`: the checkers of the exercises.
 """
 
 from .book import glue
+from .figures import watch_figures
 from .quiz import load_quiz, show_quiz
+
+watch_figures()  # measures figures only when CELLSEG_FIGURE_CHECK is set (tools/figure_text.py)
 
 __all__ = ["glue", "load_quiz", "show_quiz"]

@@ -14,9 +14,10 @@ values it computed: ``show_quiz("pipeline", saddle=0.30, ...)``.
 import json
 import random
 import re
+import zlib
 from importlib import resources
 
-__all__ = ["load_quiz", "quiz_slots", "show_quiz"]
+__all__ = ["arrange_answers", "load_quiz", "quiz_slots", "show_quiz"]
 
 SLOT = re.compile(r"\[\[(?P<name>[A-Za-z_]\w*)(?::(?P<spec>[^\]]*))?\]\]")
 
@@ -75,6 +76,31 @@ def load_quiz(name, **values):
     return questions
 
 
+def arrange_answers(questions, name):
+    """Move each question's right answer to a position that varies from question to question.
+
+    The files are written with the answers in any order; a reader must not
+    learn that the first (or last) answer tends to be right. Question ``i`` of
+    quiz ``name`` gets its right answer at position ``(i + offset) % n`` (``n``
+    answers, ``offset`` fixed per quiz from its name), the wrong answers keep
+    their order around it. The result is the same on every build.
+
+    Examples
+    --------
+    >>> qs = [{"answers": [{"answer": a, "correct": a == "yes"} for a in ("yes", "no", "maybe")]}] * 3
+    >>> [[a["answer"] for a in q["answers"]].index("yes") for q in arrange_answers(qs, "demo")]
+    [0, 1, 2]
+    """
+    offset = zlib.crc32(name.encode("utf-8"))
+    arranged = []
+    for i, q in enumerate(questions):
+        right = [a for a in q["answers"] if a["correct"]]
+        wrong = [a for a in q["answers"] if not a["correct"]]
+        position = (i + offset) % len(q["answers"])
+        arranged.append({**q, "answers": wrong[:position] + right + wrong[position:]})
+    return arranged
+
+
 def show_quiz(name, **values):
     """Display quiz ``name`` in the notebook, its slots filled from ``values``.
 
@@ -86,6 +112,7 @@ def show_quiz(name, **values):
     questions = load_quiz(name, **values)
     if not values and quiz_slots(questions):
         raise ValueError(f"quiz {name!r} has slots {quiz_slots(questions)}: pass their values.")
+    questions = arrange_answers(questions, name)
     state = random.getstate()
     random.seed(f"cellseg-quiz-{name}")  # jupyterquiz draws the element id from `random`
     try:
