@@ -107,11 +107,27 @@ def build(args):
     say(f"done. Open this page in your web browser:\n\n    {index.as_uri()}\n")
 
 
+def find_chromium():
+    """The system's Chromium for the browser tests (tests/browser/), or None."""
+    given = os.environ.get("CELLSEG_CHROMIUM")
+    if given:
+        return given if Path(given).exists() else None
+    names = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+    return next((path for path in map(shutil.which, names) if path), None)
+
+
 def test(args):
     python = ensure_environment()
     workers = ["-n", "auto", "--dist", "loadfile"]
+    chromium = find_chromium()
+    if chromium:
+        os.environ["CELLSEG_CHROMIUM"] = chromium
+        browser = []
+    else:
+        say("no Chromium found: skipping the browser tests of the book (install Chromium to run them)")
+        browser = ["-m", "not browser"]
     code = run(
-        [python, "-m", "pytest", *workers,
+        [python, "-m", "pytest", *workers, *browser,
          "--doctest-modules", "cellseg", "cellseg_course", "tests",
          "--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=600",
          "lessons", "exercises", "solutions", *args.pytest_args]

@@ -1,34 +1,22 @@
-"""The whole book builds, every notebook executed afresh, with warnings as errors."""
+"""The whole book builds, every notebook executed afresh, with warnings as errors.
 
-import os
-import subprocess
-import sys
-from pathlib import Path
+The build itself is the session fixture ``book_build`` (tests/conftest.py), shared with the
+browser tests in tests/browser/, so a test run builds the book once.
+"""
 
 import notebooks  # tools/notebooks.py
 import pytest
 
 
-def _jupyter_book():
-    exe = Path(sys.executable).with_name("jupyter-book.exe" if os.name == "nt" else "jupyter-book")
-    return str(exe) if exe.exists() else "jupyter-book"
-
-
 @pytest.mark.book
-def test_book_builds_cleanly(root, tmp_path):
+def test_book_builds_cleanly(root, book_build):
     # A fresh output directory has an empty execution cache, so every notebook runs now,
     # with the cellseg that is installed now.
-    result = subprocess.run(
-        [_jupyter_book(), "build", str(root), "--builder", "html",
-         "-W", "-n", "--keep-going", "--path-output", str(tmp_path)],
-        capture_output=True, text=True, cwd=root,
-        env={k: v for k, v in os.environ.items() if k != "MPLBACKEND"},
-    )
-    log = result.stdout + result.stderr
-    assert result.returncode == 0, log[-6000:]
+    log = book_build["log"]
+    assert book_build["returncode"] == 0, log[-6000:]
     # -W turns every Sphinx warning into a failure; also make sure none slipped through.
     assert "build succeeded" in log and ": WARNING:" not in log, log[-6000:]
-    html = tmp_path / "_build" / "html"
+    html = book_build["html"]
     for page in notebooks.toc_entries(root):
         assert (html / f"{page}.html").exists(), page
     # the .ipynb twins are not built as pages of their own

@@ -1,0 +1,68 @@
+"""Every page of the built book in a real browser (Chromium), as a reader gets it.
+
+One walk through the book (the ``walk`` fixture, tests/browser/book_browser.py) opens each
+page on a desktop and on a phone screen, with the network refused; each test below asserts
+one promise on every page and lists the pages that break it.
+"""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def _failures(walk, attribute):
+    return {name: getattr(r, attribute) for name, r in walk.items() if getattr(r, attribute)}
+
+
+def test_no_console_errors(walk):
+    assert not _failures(walk, "console_errors")
+
+
+def test_no_request_leaves_the_machine(walk):
+    assert not _failures(walk, "external_requests")
+
+
+def test_every_formula_is_typeset(walk):
+    assert not _failures(walk, "untypeset"), "formulas MathJax did not typeset"
+    assert not _failures(walk, "raw_tex"), "TeX shown as text"
+    missing = {n: r.math_elements for n, r in walk.items() if r.formulas < r.math_elements}
+    assert not missing, "pages with fewer typeset formulas than formulas"
+    assert sum(r.formulas for r in walk.values()) > 0, "no formula typeset anywhere"
+
+
+def test_every_figure_has_loaded_and_has_alt_text(walk):
+    assert not _failures(walk, "figure_problems")
+    lessons = {n: r.figures for n, r in walk.items() if n.startswith("lessons/")}
+    assert all(lessons.values()), f"lessons without a figure: {lessons}"
+
+
+def test_quizzes_give_the_right_feedback(walk, root):
+    # the pages that show a quiz, from the sources: a cell calling show_quiz(...)
+    expected = {
+        str(path.relative_to(root).with_suffix("")).replace("\\", "/")
+        for folder in ("lessons", "solutions", "exercises", "book")
+        for path in (root / folder).glob("*.md")
+        if re.search(r"^\s*show_quiz\(", path.read_text(encoding="utf-8"), re.M)
+    } & set(walk)
+    assert expected, "no page of the book shows a quiz"
+    without = sorted(n for n in expected if walk[n].quiz_questions == 0)
+    assert not without, f"pages whose quiz does not appear: {without}"
+    assert not _failures(walk, "quiz_problems")
+
+
+def test_explorers_move_without_a_kernel(walk):
+    # The contract (CONTRIBUTING.md): an element with class `cellseg-explorer` holding
+    # <input type="range"> sliders, an <img> picture and `.cellseg-explorer-readout` numbers.
+    explorers = {n: r.explorers for n, r in walk.items() if r.explorers}
+    assert explorers, "no page of the book has an explorer (.cellseg-explorer)"
+    assert not _failures(walk, "explorer_problems")
+
+
+def test_menus_open_on_a_phone(walk):
+    assert not _failures(walk, "phone_menu_problems")
+
+
+def test_sidebar_collapses_on_a_desktop(walk):
+    assert not _failures(walk, "desktop_sidebar_problems")
