@@ -56,21 +56,19 @@ def book_build(tmp_path_factory, worker_id):
         out = (base.parent if worker_id != "master" else base) / "book"
     out.mkdir(parents=True, exist_ok=True)
     result_file = out / "build-result.json"
-    try:
-        (out / "building").mkdir()  # atomic: exactly one worker gets to build
-    except FileExistsError:
-        deadline = time.monotonic() + BUILD_TIMEOUT
-        while not result_file.exists():
-            if time.monotonic() > deadline:
-                pytest.fail(f"waited {BUILD_TIMEOUT} s for the book build in {out}")
-            time.sleep(2)
-        result = json.loads(result_file.read_text())
-    else:
-        if result_file.exists():
-            result = json.loads(result_file.read_text())
+    if not result_file.exists():
+        try:
+            (out / "building").mkdir()  # atomic: exactly one worker gets to build
+        except FileExistsError:
+            deadline = time.monotonic() + BUILD_TIMEOUT
+            while not result_file.exists():
+                if time.monotonic() > deadline:
+                    pytest.fail(f"waited {BUILD_TIMEOUT} s for the book build in {out} "
+                                "(delete that folder if an earlier build was interrupted)")
+                time.sleep(2)
         else:
-            result = _build_book(out)
             tmp = out / "build-result.json.tmp"
-            tmp.write_text(json.dumps(result))
+            tmp.write_text(json.dumps(_build_book(out)))
             tmp.replace(result_file)
+    result = json.loads(result_file.read_text())
     return {"html": out / "_build" / "html", **result}

@@ -1,19 +1,34 @@
 """Open every page of the built book in Chromium, as a reader would, and record what happens.
 
-One browser, a few pages at a time (asyncio). Each page is opened twice from the built files
-(``file://``, as ``python3 course.py build`` tells readers to open it): on a desktop screen
-(1280 x 900), where it is read, typeset, clicked through (quizzes, explorers) and its
-sidebar collapsed; and on a phone screen (390 x 844), where its menus are opened. Every
-request that would leave the machine is refused and recorded. ``walk_book`` returns one
-:class:`PageResult` per page; the tests in ``test_pages.py`` assert on them.
-"""
+One browser, a few pages at a time (asyncio), each page in a fresh context (a first-time
+reader: empty storage and cache). Each page is opened from the built files (``file://``, as
+``python3 course.py build`` tells readers to open it) on a desktop screen (1280 x 900), where
+its figures are loaded, its quizzes and explorers clicked through, its formulas checked and
+its sidebar collapsed and restored; then the window is narrowed to a phone's (390 x 844) and
+its menus are opened and closed. Every request that would leave the machine is refused and
+recorded. ``walk_book`` returns one :class:`PageResult` per page; the tests in
+``test_pages.py`` assert on them."""
 
 import asyncio
+import os
 import re
+import shutil
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from playwright.async_api import async_playwright
+#: Where to find a Chromium. `python3 course.py test` looks for the same names and passes
+#: the one it found in CELLSEG_CHROMIUM; Playwright never downloads a browser here.
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def find_chromium():
+    """The Chromium to use (CELLSEG_CHROMIUM, else the first of CHROMIUM_NAMES), or None."""
+    given = os.environ.get("CELLSEG_CHROMIUM")
+    if given:
+        return given if os.path.exists(given) else None
+    return next((path for path in map(shutil.which, CHROMIUM_NAMES) if path), None)
+
 
 #: Debian's chromium, no sandbox (CI runs as root), nothing that talks to the network
 #: on its own (updates, sync, field trials), no GPU.
@@ -53,6 +68,7 @@ class PageResult:
     explorer_problems: list = field(default_factory=list)
     phone_menu_problems: list = field(default_factory=list)
     desktop_sidebar_problems: list = field(default_factory=list)
+    seconds: float = 0.0  # time the visit took
 
 
 # --------------------------------------------------------------------- in-page scripts
@@ -214,8 +230,8 @@ async def _check_desktop_sidebar(page, result):
     visibility = "() => getComputedStyle(document.getElementById('pst-primary-sidebar')).visibility"
     for want in ("hidden", "visible"):
         await toggle.first.click()
-        try:
-            await page.wait_for_function(f"() => ({visibility})() === '{want}'", timeout=3000)
+        try:  # the sidebar slides away (or back) in a quarter of a second
+            await page.wait_for_function(f"() => ({visibility})() === '{want}'", timeout=5000)
         except Exception:
             result.desktop_sidebar_problems.append(
                 f"a click on the contents button leaves the sidebar {await page.evaluate(visibility)}"
@@ -223,58 +239,62 @@ async def _check_desktop_sidebar(page, result):
             return
 
 
-async def visit_desktop(context, name, url, result):
+async def _check_figures(page, result):
+    figures = await page.evaluate(FIGURES_JS)
+    result.figures = len(figures)
+    for fig in figures:
+        if fig["width"] == 0:
+            result.figure_problems.append(f"{fig['src']}: not loaded")
+        problem = _alt_problem(fig["src"], fig["alt"])
+        if problem:
+            result.figure_problems.append(f"{fig['src']}: {problem}")
+
+
+async def _check_math(page, result):
+    # jupyterquiz typesets its questions 500 ms after the page starts: look after that
+    await page.wait_for_function("() => performance.now() > 800")
+    math = await page.evaluate(MATH_JS)
+    result.math_elements, result.formulas = math["math"], math["formulas"]
+    result.untypeset, result.raw_tex = math["untypeset"], math["raw"]
+
+
+async def _check_phone_menus(page, result):
+    problems = result.phone_menu_problems
+    for selector, dialog, what in (
+        ("button.primary-toggle:visible", "#pst-primary-sidebar-modal", "contents menu"),
+        ("button.secondary-toggle:visible", "#pst-secondary-sidebar-modal", "'on this page' menu"),
+    ):
+        button = page.locator(selector)
+        if await button.count() == 0:
+            if what == "contents menu":
+                problems.append("no visible contents (hamburger) button")
+            continue
+        await button.first.click()
+        try:
+            await page.wait_for_selector(f"{dialog}[open]", timeout=5000)
+        except Exception:
+            problems.append(f"a tap on the button does not open the {what}")
+            continue
+        if await page.locator(f"{dialog} a:visible").count() == 0:
+            problems.append(f"the {what} opens empty")
+        await page.keyboard.press("Escape")
+        try:
+            await page.wait_for_selector(f"{dialog}:not([open])", state="attached", timeout=5000)
+        except Exception:
+            problems.append(f"Escape does not close the {what}")
+
+
+async def visit(context, url, result):
+    """Read one page on a desktop screen, click through it, then narrow it to a phone's."""
     page = await _open(context, url, result)
     try:
-        if await page.locator(".Quiz").count():
-            await page.wait_for_timeout(700)  # jupyterquiz typesets its questions after 500 ms
-        math = await page.evaluate(MATH_JS)
-        result.math_elements, result.formulas = math["math"], math["formulas"]
-        result.untypeset, result.raw_tex = math["untypeset"], math["raw"]
-        figures = await page.evaluate(FIGURES_JS)
-        result.figures = len(figures)
-        for fig in figures:
-            if fig["width"] == 0:
-                result.figure_problems.append(f"{fig['src']}: not loaded")
-            problem = _alt_problem(fig["src"], fig["alt"])
-            if problem:
-                result.figure_problems.append(f"{fig['src']}: {problem}")
+        await _check_figures(page, result)
         await _check_quizzes(page, result)
         await _check_explorers(page, result)
-        after = await page.evaluate(MATH_JS)  # feedback shown by the quizzes is typeset too
-        result.raw_tex += [t for t in after["raw"] if t not in result.raw_tex]
+        await _check_math(page, result)  # after the clicks: the feedback shown is typeset too
         await _check_desktop_sidebar(page, result)
-    finally:
-        await page.close()
-
-
-async def visit_phone(context, name, url, result):
-    page = await _open(context, url, result)
-    problems = result.phone_menu_problems
-    try:
-        for selector, dialog, what in (
-            ("button.primary-toggle:visible", "#pst-primary-sidebar-modal", "contents menu"),
-            ("button.secondary-toggle:visible", "#pst-secondary-sidebar-modal", "'on this page' menu"),
-        ):
-            button = page.locator(selector)
-            if await button.count() == 0:
-                if what == "contents menu":
-                    problems.append("no visible contents (hamburger) button")
-                continue
-            await button.first.click()
-            try:
-                await page.wait_for_selector(f"{dialog}[open]", timeout=3000)
-            except Exception:
-                problems.append(f"a tap on the button does not open the {what}")
-                continue
-            links = await page.locator(f"{dialog} a:visible").count()
-            if links == 0:
-                problems.append(f"the {what} opens empty")
-            await page.keyboard.press("Escape")
-            try:
-                await page.wait_for_selector(f"{dialog}:not([open])", state="attached", timeout=3000)
-            except Exception:
-                problems.append(f"Escape does not close the {what}")
+        await page.set_viewport_size(PHONE)
+        await _check_phone_menus(page, result)
     finally:
         await page.close()
 
@@ -282,6 +302,8 @@ async def visit_phone(context, name, url, result):
 # --------------------------------------------------------------------- the whole book
 
 async def _walk(chromium, pages):
+    from playwright.async_api import async_playwright  # a course dependency (pyproject.toml)
+
     results = {name: PageResult(name) for name in pages}
     gate = asyncio.Semaphore(PARALLEL_PAGES)
 
@@ -295,25 +317,22 @@ async def _walk(chromium, pages):
         # launch() starts Chromium with a fresh, empty profile (user-data-dir) of its own
         browser = await p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
-            contexts = {}
-            for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-                ctx = await browser.new_context(viewport=viewport, service_workers="block")
-                ctx.set_default_timeout(TIMEOUT_MS)
-                await ctx.route("**/*", refuse_the_network)
-                contexts[label] = ctx
-
-            async def one(visit, label, name, url):
+            async def one(name, url):
                 async with gate:
+                    start = time.perf_counter()
+                    # a fresh context per page: a first-time reader (empty storage, no cache)
+                    context = await browser.new_context(viewport=DESKTOP, service_workers="block")
+                    context.set_default_timeout(TIMEOUT_MS)
+                    await context.route("**/*", refuse_the_network)
                     try:
-                        await visit(contexts[label], name, url, results[name])
+                        await visit(context, url, results[name])
                     except Exception as error:  # a page that cannot be read is a failure
-                        results[name].console_errors.append(f"[{label}] {type(error).__name__}: {error}")
+                        results[name].console_errors.append(f"{type(error).__name__}: {error}")
+                    finally:
+                        await context.close()
+                    results[name].seconds = round(time.perf_counter() - start, 2)
 
-            await asyncio.gather(*(
-                one(visit, label, name, url)
-                for name, url in pages.items()
-                for visit, label in ((visit_desktop, "desktop"), (visit_phone, "phone"))
-            ))
+            await asyncio.gather(*(one(name, url) for name, url in pages.items()))
         finally:
             await browser.close()
     return results
@@ -327,9 +346,9 @@ def walk_book(chromium, pages):
 def summary(results):
     """A table, one line per page: what the walk found."""
     lines = [f"{'page':38} {'formulas':>8} {'external':>8} {'figures':>7} {'quiz Qs':>7} "
-             f"{'explorers':>9} {'sliders':>7} {'errors':>6}"]
+             f"{'explorers':>9} {'sliders':>7} {'errors':>6} {'seconds':>7}"]
     for r in results.values():
         lines.append(
             f"{r.name:38} {r.formulas:>3}/{r.math_elements:<4} {len(r.external_requests):>8} "
-            f"{r.figures:>7} {r.quiz_questions:>7} {r.explorers:>9} {r.sliders:>7} {len(r.console_errors):>6}")
+            f"{r.figures:>7} {r.quiz_questions:>7} {r.explorers:>9} {r.sliders:>7} {len(r.console_errors):>6} {r.seconds:>7.1f}")
     return "\n".join(lines)
