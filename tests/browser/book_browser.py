@@ -81,6 +81,9 @@ async () => {
   const math = Array.from(document.querySelectorAll('.math'));
   const untypeset = math.filter(el => !el.querySelector('mjx-container'))
                         .map(el => el.textContent.trim().slice(0, 80));
+  await document.fonts.ready;  // MathJax's own web fonts, served with the book
+  Array.from(document.fonts).filter(f => f.status === 'error')
+       .forEach(f => untypeset.push(`font ${f.family} did not load`));
   // TeX left as text where a reader sees it (code is allowed to show TeX)
   const skip = 'pre, code, kbd, samp, script, style, textarea, mjx-container, .highlight';
   const tex = /\\[A-Za-z]{2,}|\\\(|\\\)|\\\[|\\\]|\$\$/;
