@@ -68,6 +68,7 @@ class PageResult:
     explorer_problems: list = field(default_factory=list)
     phone_menu_problems: list = field(default_factory=list)
     desktop_sidebar_problems: list = field(default_factory=list)
+    search_results: int = -1  # results the search page lists (-1: not a search page)
     seconds: float = 0.0  # time the visit took
 
 
@@ -287,10 +288,23 @@ async def _check_phone_menus(page, result):
             problems.append(f"Escape does not close the {what}")
 
 
+async def _check_search(page, result):
+    if await page.locator("#search-results").count() == 0:
+        return
+    try:
+        await page.wait_for_function(
+            "() => /finished|did not match/.test(document.querySelector('#search-results').innerText)",
+            timeout=10_000)
+    except Exception:
+        result.console_errors.append("the search did not finish in 10 s")
+    result.search_results = await page.locator("#search-results li").count()
+
+
 async def visit(context, url, result):
     """Read one page on a desktop screen, click through it, then narrow it to a phone's."""
     page = await _open(context, url, result)
     try:
+        await _check_search(page, result)
         await _check_figures(page, result)
         await _check_quizzes(page, result)
         await _check_explorers(page, result)

@@ -24,7 +24,8 @@ def _is_resource_link(tag):
 
 @pytest.fixture(scope="module")
 def built(book_build):
-    assert book_build["returncode"] == 0, "the book did not build: see test_book_builds_cleanly"
+    # a build that only warned (see test_book_builds_cleanly) still wrote every page: check them
+    assert (book_build["html"] / "index.html").exists(), "the book was not written: see test_book_builds_cleanly"
     return book_build["html"]
 
 

@@ -66,3 +66,7 @@ def test_menus_open_on_a_phone(walk):
 
 def test_sidebar_collapses_on_a_desktop(walk):
     assert not _failures(walk, "desktop_sidebar_problems")
+
+
+def test_search_works_offline(walk):
+    assert walk["search"].search_results > 0, "searching the book for 'threshold' finds nothing"
