@@ -117,22 +117,35 @@ def find_chromium():
 
 
 def test(args):
+    """Every test, each notebook run once: nbval runs the notebooks and keeps their outputs,
+    then the book is built from those outputs (and checked)."""
     python = ensure_environment()
+    out = ROOT / "_build" / "test"
+    if out.exists():
+        shutil.rmtree(out)  # nothing is reused from an earlier run
+    os.environ["CELLSEG_NB_CACHE"] = str(out / "executions")
+    os.environ["CELLSEG_BOOK_DIR"] = str(out / "book")
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(ROOT / "tools"), os.environ.get("PYTHONPATH")) if p
+    )
     workers = ["-n", "auto", "--dist", "loadfile"]
     chromium = find_chromium()
     if chromium:
         os.environ["CELLSEG_CHROMIUM"] = chromium
-        browser = []
+        browser = ""
     else:
         say("no Chromium found: skipping the browser tests of the book (install Chromium to run them)")
-        browser = ["-m", "not browser"]
+        browser = " and not browser"
+    say("1/2: unit tests, doctests and every notebook (lessons, exercises, solutions)")
     code = run(
-        [python, "-m", "pytest", *workers, *browser,
+        [python, "-m", "pytest", *workers, "-p", "nbcache", "-m", "not book" + browser,
          "--doctest-modules", "cellseg", "cellseg_course", "tests",
          "--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=600",
          "lessons", "exercises", "solutions", *args.pytest_args]
     )
-    sys.exit(code)
+    say("2/2: the book, built from those runs, with warnings as errors")
+    book = run([python, "-m", "pytest", "-m", "book" + browser, "tests", *args.pytest_args])
+    sys.exit(code or book)
 
 
 def lab(args):

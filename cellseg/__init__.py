@@ -11,7 +11,16 @@ Small functions on NumPy arrays, in the style of scikit-image:
 - :mod:`cellseg.labels`: checking, storing and loading label images;
 - :mod:`cellseg.drawing`: overlays and error maps, to check a segmentation by eye;
 - :mod:`cellseg.metrics`: pixel- and object-level quality measures;
-- :mod:`cellseg.errors`: the errors of a segmentation, object by object, and injected errors.
+- :mod:`cellseg.errors`: the errors of a segmentation, object by object, and injected errors;
+- :mod:`cellseg.scoring`: scores by region (tuning and test parts, tiles), bootstrap
+  intervals, sparse scores and a simulated second annotator;
+- :mod:`cellseg.tuning`: classical baselines for nuclei and a parameter sweep;
+- :mod:`cellseg.data`: real images with their annotations (:func:`nuclei_2d`);
+- :mod:`cellseg.measure`: volume, surface area and sphericity of 3-D objects, in micrometres;
+- :mod:`cellseg.synthetic3d`, :mod:`cellseg.theory3d`, :mod:`cellseg.pipeline3d`: the image
+  model, its theory and the pipeline for z-stacks, with lengths in micrometres (their
+  ``smooth``/``segment``/``smoothed_*`` share names with the 2-D ones, so they are reached
+  through their modules, e.g. ``cellseg.pipeline3d.smooth``).
 
 Coordinates are ``(row, col)``; label images are integer arrays with 0 as background.
 Every public function is reachable as ``cellseg.NAME`` and as ``cellseg.MODULE.NAME``.
@@ -21,21 +30,39 @@ checkers); this one never imports it.
 
 from . import (
     acquisition,
+    data,
     drawing,
     errors,
     image_qc,
     labels,
+    measure,
     metrics,
     pipeline,
+    scoring,
+    pipeline3d,
     splitting,
     synthetic,
+    synthetic3d,
     theory,
+    tuning,
+    theory3d,
 )
 from .labels import check_label_image, describe_labels, load_labels, save_labels
+from .measure import measure_objects, sphericity, surface_area, surface_mesh, volume
 from .metrics import average_precision, dice, jaccard, jaccard_index_sparse, matching
-from .drawing import error_map, overlay_boundaries, overlay_comparison, overlay_labels, show_comparison
+from .data import nuclei_2d
+from .drawing import (
+    error_map,
+    object_error_map,
+    overlay_boundaries,
+    overlay_comparison,
+    overlay_labels,
+    show_comparison,
+)
 from .errors import classify_errors, inject_error
 from .image_qc import batch_report, image_report
+from .scoring import bootstrap_scores, count_by_region, percentile_interval, simulate_annotator
+from .tuning import BASELINES, sweep
 from .pipeline import (
     MIN_CELL_SIZE,
     SMOOTH_SIGMA,
@@ -46,6 +73,7 @@ from .pipeline import (
     segment,
     smooth,
 )
+from .pipeline3d import filter_by_volume, resample_isotropic
 from .splitting import erode_labels, seeded_watershed, split_touching, voronoi_otsu_labeling
 from .synthetic import (
     CELL_BRIGHTNESS,
@@ -75,6 +103,8 @@ from .theory import (
     smoothed_peak,
     smoothed_sigma,
 )
+from .synthetic3d import draw_nuclei, ellipsoid_mask, make_volume
+from .theory3d import ellipsoid_surface_area, ellipsoid_volume, volume_at_threshold
 
 __version__ = "0.1.0"
 
@@ -101,6 +131,11 @@ __all__ = [
     "make_pair",
     "make_pure_noise",
     "make_uneven_illumination",
+    # real images
+    "nuclei_2d",
+    "draw_nuclei",
+    "ellipsoid_mask",
+    "make_volume",
     # segmentation
     "cell_sizes",
     "erode_labels",
@@ -111,6 +146,16 @@ __all__ = [
     "smooth",
     "split_touching",
     "voronoi_otsu_labeling",
+    "BASELINES",
+    "sweep",
+    "filter_by_volume",
+    "resample_isotropic",
+    # measuring in 3-D
+    "measure_objects",
+    "sphericity",
+    "surface_area",
+    "surface_mesh",
+    "volume",
     # theory
     "area_at_threshold",
     "midpoint_intensity",
@@ -119,6 +164,9 @@ __all__ = [
     "smoothed_noise_std",
     "smoothed_peak",
     "smoothed_sigma",
+    "ellipsoid_surface_area",
+    "ellipsoid_volume",
+    "volume_at_threshold",
     # label images
     "check_label_image",
     "describe_labels",
@@ -139,4 +187,9 @@ __all__ = [
     "overlay_comparison",
     "overlay_labels",
     "show_comparison",
+    "object_error_map",
+    "count_by_region",
+    "bootstrap_scores",
+    "percentile_interval",
+    "simulate_annotator",
 ]

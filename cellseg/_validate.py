@@ -73,9 +73,21 @@ def real_number(value, name, *, minimum=None, strict=False, allow_none=False):
     return value
 
 
-def sigma(value, name="sigma"):
-    """A Gaussian width in pixels: finite and >= 0 (0 means no smoothing)."""
-    return real_number(value, name, minimum=0.0)
+def sigma(value, name="sigma", *, image=None):
+    """A Gaussian width in pixels: finite and >= 0 (0 means no smoothing).
+
+    With ``image``, also at most its largest side: a wider Gaussian flattens the
+    image to about its mean, and its kernel (8 sigma wide) would take minutes.
+    """
+    value = real_number(value, name, minimum=0.0)
+    if image is not None and value > max(np.shape(image)):
+        raise ValueError(
+            f"{name}={value:g} is wider than the image ({np.shape(image)}); a Gaussian that "
+            "wide flattens it to its mean. Pass a width in pixels about the size of the "
+            "detail to keep (1 to 3 against pixel noise, below the cell radius), or use "
+            "image.mean() if the mean is what you want."
+        )
+    return value
 
 
 def whole_number(value, name, *, minimum=0):

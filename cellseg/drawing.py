@@ -7,6 +7,8 @@ labels) and fast enough for an interactive slider on a 512x512 image.
 - :func:`overlay_labels`, :func:`overlay_boundaries`: one segmentation over its image;
 - :func:`overlay_comparison`: the outlines of a reference and a prediction together;
 - :func:`error_map`: every pixel coloured as true positive, false positive or false negative;
+- :func:`object_error_map`: every object coloured by the kind of error it takes part in
+  (correct, boundary, split, merge, spurious, missed), with :func:`add_object_error_legend`;
 - :func:`show_comparison`: image, reference, prediction and error map side by side
   (needs matplotlib, imported only when called).
 
@@ -27,11 +29,15 @@ __all__ = [
     "TRUTH_COLOR",
     "PRED_COLOR",
     "label_colors",
+    "label_rgb",
     "overlay_labels",
     "overlay_boundaries",
     "overlay_comparison",
     "error_map",
     "add_error_legend",
+    "OBJECT_ERROR_COLORS",
+    "object_error_map",
+    "add_object_error_legend",
     "show_comparison",
 ]
 
@@ -65,8 +71,17 @@ TRUTH_COLOR = OKABE_ITO[1]  # sky blue
 PRED_COLOR = OKABE_ITO[0]  # orange
 
 
+#: Largest ``n_labels`` for which :func:`label_colors` builds a table (about 0.4 GB of colours).
+MAX_COLOR_TABLE = 2**24
+
+
 def label_colors(n_labels):
     """Return an ``(n_labels + 1, 3)`` colour table: black for 0, then the Okabe-Ito colours in turn.
+
+    Label ``k`` gets ``OKABE_ITO[(k - 1) % 7]``. The table has one row per
+    possible id, so it is meant for a few labels (a legend, a colour map); to
+    colour a label image whatever its ids, use :func:`label_rgb`, which works on
+    the ids present.
 
     Examples
     --------
@@ -74,10 +89,45 @@ def label_colors(n_labels):
     (3, 3)
     """
     n_labels = _validate.whole_number(n_labels, "n_labels")
+    if n_labels > MAX_COLOR_TABLE:
+        raise ValueError(
+            f"label_colors({n_labels}) would build a table of {n_labels + 1} colours "
+            f"({(n_labels + 1) * 24 / 1e9:.1f} GB); to colour a label image with large ids, "
+            "use cellseg.drawing.label_rgb(labels), which works on the ids present."
+        )
     table = np.zeros((n_labels + 1, 3))
     if n_labels:
         table[1:] = OKABE_ITO[np.arange(n_labels) % len(OKABE_ITO)]
     return table
+
+
+def label_rgb(labels):
+    """Colour every pixel of a label image: black for 0, ``OKABE_ITO[(k - 1) % 7]`` for label ``k``.
+
+    The same colours as ``label_colors(labels.max())[labels]``, computed on the
+    ids present (one :func:`numpy.unique`), so the memory follows the image,
+    never the largest id: an object labelled 2**63 costs no more than one
+    labelled 1.
+
+    Parameters
+    ----------
+    labels : array_like of int
+        Label image (any shape, any integer dtype).
+
+    Returns
+    -------
+    rgb : ndarray of float, shape ``labels.shape + (3,)``
+
+    Examples
+    --------
+    >>> label_rgb([[0, 1, 8]]).tolist() == [label_colors(8)[[0, 1, 8]].tolist()]
+    True
+    """
+    labels = check_label_image(labels)
+    present, inverse = np.unique(labels, return_inverse=True)
+    palette = OKABE_ITO[(present % len(OKABE_ITO) + len(OKABE_ITO) - 1) % len(OKABE_ITO)]
+    palette[present == 0] = 0.0
+    return palette[inverse.reshape(labels.shape)]
 
 
 def _gray_rgb(image, name="image"):
@@ -132,7 +182,7 @@ def overlay_labels(image, labels, *, alpha=0.4):
     """
     rgb, labels = _image_and_labels(image, labels)
     alpha = _alpha(alpha)
-    colors = label_colors(int(labels.max()))[labels]
+    colors = label_rgb(labels)
     weight = np.where(labels > 0, alpha, 0.0)[..., None]
     return (1 - weight) * rgb + weight * colors
 
@@ -302,3 +352,82 @@ def show_comparison(image, y_true, y_pred, *, titles=("image", "reference", "pre
     add_error_legend(axes[-1], fontsize="small")
     fig.tight_layout()
     return fig
+
+
+#: Colours of :func:`object_error_map`, one per kind of :func:`cellseg.errors.classify_errors` row.
+OBJECT_ERROR_COLORS = {
+    "correct": OKABE_ITO[2],  # bluish green
+    "boundary": OKABE_ITO[3],  # yellow
+    "split": OKABE_ITO[0],  # orange
+    "merge": OKABE_ITO[6],  # reddish purple
+    "spurious": OKABE_ITO[5],  # vermillion
+    "missed": OKABE_ITO[1],  # sky blue
+}
+
+
+def object_error_map(image, y_true, y_pred, *, threshold=0.5, alpha=0.6):
+    """Colour every object by the kind of error it takes part in, over the grey image.
+
+    Predicted objects are filled with the colour of their row in
+    :func:`cellseg.errors.classify_errors` (correct, boundary, split, merge,
+    spurious); reference objects that no prediction found (missed) are filled
+    with the "missed" colour where no predicted object covers them. The colours
+    are :data:`OBJECT_ERROR_COLORS`; :func:`add_object_error_legend` draws
+    their legend.
+
+    Parameters
+    ----------
+    image : 2-D array_like or None
+        Intensities shown in grey underneath (``None``: black).
+    y_true, y_pred : 2-D array_like of int
+        Reference and prediction, same shape as ``image``.
+    threshold : float, optional
+        IoU for a correct match.
+    alpha : float, optional
+        Opacity of the colours, in [0, 1].
+
+    Returns
+    -------
+    rgb : (rows, cols, 3) ndarray of float in [0, 1]
+
+    Examples
+    --------
+    >>> truth = np.zeros((4, 9), int); truth[:, :4] = 1; truth[:, 5:] = 2
+    >>> pred = np.zeros((4, 9), int); pred[:, :4] = 3                # 2 missed
+    >>> rgb = object_error_map(None, truth, pred)
+    >>> rgb[0, 0].tolist() == OBJECT_ERROR_COLORS["correct"].tolist()
+    True
+    >>> rgb[0, 6].tolist() == OBJECT_ERROR_COLORS["missed"].tolist()
+    True
+    """
+    from .errors import classify_errors
+
+    rgb, a, b = _image_and_labels(image, y_true, y_pred)
+    alpha = 1.0 if image is None else _alpha(alpha)
+    kinds = list(OBJECT_ERROR_COLORS)
+    pred_kind = np.full(int(b.max()) + 1, -1)
+    true_missed = np.zeros(int(a.max()) + 1, bool)
+    for row in classify_errors(a, b, threshold=threshold, topology=False):  # one row per object or group
+        if row.kind == "missed":
+            true_missed[list(row.true_ids)] = True
+        else:
+            pred_kind[list(row.pred_ids)] = kinds.index(row.kind)
+    code = pred_kind[b]
+    code = np.where((code < 0) & true_missed[a], kinds.index("missed"), code)
+    table = np.stack([OBJECT_ERROR_COLORS[k] for k in kinds])
+    weight = np.where(code >= 0, alpha, 0.0)[..., None]
+    return (1 - weight) * rgb + weight * table[np.maximum(code, 0)]
+
+
+def add_object_error_legend(fig_or_ax, **kwargs):
+    """Add the legend of :func:`object_error_map` (one coloured square per kind) to a figure or axes.
+
+    Keyword arguments go to ``legend`` (by default one row of six entries).
+    """
+    from matplotlib.patches import Patch
+
+    handles = [Patch(color=color, label=kind) for kind, color in OBJECT_ERROR_COLORS.items()]
+    kwargs.setdefault("ncol", len(handles))
+    kwargs.setdefault("handlelength", 1.2)
+    kwargs.setdefault("columnspacing", 1.0)
+    return fig_or_ax.legend(handles=handles, **kwargs)

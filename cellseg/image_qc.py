@@ -374,66 +374,87 @@ def image_report(
     max_trend = _validate.real_number(max_trend, "max_trend", minimum=0)
     n_tiles = _validate.whole_number(n_tiles, "n_tiles", minimum=3)
     top = _scale(arr, bit_depth)
+    found = {"dtype": str(arr.dtype), "shape": tuple(arr.shape), "full_scale": top}
+    warnings = []
+    for check in (
+        lambda: _check_clipping(values, top, clip_fraction),
+        lambda: _check_exposure(values, arr.dtype, top, bit_depth, min_range),
+        lambda: _check_snr(values, n_tiles, min_snr, judged=not (found["blank"] or found["clipped_high"])),
+        lambda: _check_background(found, max_trend),
+    ):
+        numbers, found_warnings = check()
+        found.update(numbers)
+        warnings += found_warnings
+    found.pop("_surface")
+    return ImageReport(**found, warnings=tuple(warnings))
+
+
+def _check_clipping(values, top, clip_fraction):
+    """Blank image, and values piled up at the lowest or highest value."""
     n = values.size
     lo, hi = float(values.min()), float(values.max())
-    warnings = []
-
     n_min, n_below_next = _pile_up(values, lo, "above")
     n_max, n_above_next = _pile_up(values, hi, "below")
     frac_min, frac_max = n_min / n, n_max / n
     constant = lo == hi
-    clipped_high = (
-        not constant
-        and frac_max >= clip_fraction
-        and ((top is not None and hi >= top) or n_max > 2 * n_above_next)
-    )
-    clipped_low = (
-        not constant
-        and frac_min >= clip_fraction
-        and ((top is not None and lo <= 0) or n_min > 2 * n_below_next)
-    )
+    high = not constant and frac_max >= clip_fraction and (
+        (top is not None and hi >= top) or n_max > 2 * n_above_next)
+    low = not constant and frac_min >= clip_fraction and (
+        (top is not None and lo <= 0) or n_min > 2 * n_below_next)
+    numbers = {"minimum": lo, "maximum": hi, "fraction_at_min": frac_min, "fraction_at_max": frac_max,
+               "blank": bool(constant), "clipped_low": bool(low), "clipped_high": bool(high)}
+    warnings = []
     if constant:
         warnings.append(f"every pixel has the value {lo:g}: the image is empty or blank.")
-    if clipped_high:
+    if high:
         warnings.append(
             f"{frac_max:.1%} of the pixels sit at the highest value {hi:g}: the image is clipped "
             "(saturated) at the top. The brightest parts of the objects are flattened, so their "
             "intensities and any area measured above a threshold are wrong. Re-acquire with a "
             "shorter exposure or less light."
         )
-    if clipped_low:
+    if low:
         warnings.append(
             f"{frac_min:.1%} of the pixels sit at the lowest value {lo:g}: the image is clipped "
             "at the bottom, so the dark background and its noise are cut off and the background "
             "level is biased. Raise the camera offset, or check any background subtraction."
         )
+    return numbers, warnings
 
+
+def _check_exposure(values, dtype, top, bit_depth, min_range):
+    """How much of the available range the image uses (not judged for float images)."""
     p_lo, p_hi = np.percentile(values, [0.1, 99.9])
     used = None if top is None else float((p_hi - p_lo) / top)
     underexposed = used is not None and used < min_range
     n_levels = int(np.unique(values).size)
-    if underexposed:
-        hint = ""
-        if np.issubdtype(arr.dtype, np.integer) and bit_depth is None and arr.itemsize > 1:
-            hint = (
-                f" If the camera records fewer bits than {arr.dtype} holds (e.g. a 12-bit "
-                "camera), pass bit_depth=12 or the right number."
-            )
-        warnings.append(
-            f"the image spans only {used:.1%} of the available range 0..{top:g} "
-            f"(values {p_lo:.4g}..{p_hi:.4g}, {n_levels} distinct values): it is under-exposed. "
-            "The grey levels are coarse compared with the signal and, with real light, the "
-            "signal-to-noise ratio is lower than it could be. Increase the exposure if the "
-            "sample allows it." + hint
+    numbers = {"used_range": used, "n_levels": n_levels, "underexposed": bool(underexposed)}
+    if not underexposed:
+        return numbers, []
+    hint = ""
+    if np.issubdtype(dtype, np.integer) and bit_depth is None and np.dtype(dtype).itemsize > 1:
+        hint = (
+            f" If the camera records fewer bits than {dtype} holds (e.g. a 12-bit "
+            "camera), pass bit_depth=12 or the right number."
         )
+    return numbers, [
+        f"the image spans only {used:.1%} of the available range 0..{top:g} "
+        f"(values {p_lo:.4g}..{p_hi:.4g}, {n_levels} distinct values): it is under-exposed. "
+        "The grey levels are coarse compared with the signal and, with real light, the "
+        "signal-to-noise ratio is lower than it could be. Increase the exposure if the "
+        "sample allows it." + hint
+    ]
 
+
+def _check_snr(values, n_tiles, min_snr, judged):
+    """Background, noise and signal; the SNR is judged unless the image is blank or clipped high."""
     noise = _noise_std(values)
     smoothed = ndi.gaussian_filter(values, TREND_SMOOTH)
     surface, objects = _background_model(values, noise, n_tiles, smoothed)
     if objects is not None:  # again, on the background only (bright objects have steep sides)
         noise = _noise_std(values, ~objects)
         surface, objects = _background_model(values, noise, n_tiles, smoothed)
-    if objects is not None and (~objects).sum() >= 0.1 * n:
+    if objects is not None and (~objects).sum() >= 0.1 * values.size:
         background = float(np.median(values[~objects]))
     else:  # tiny or crowded image
         background = float(np.median(values))
@@ -442,50 +463,35 @@ def image_report(
         snr = signal / noise
     else:
         snr = math.inf if signal > 0 else 0.0
-    # A clipped top truncates the signal: the SNR and the relative trend are then not judged.
-    low_snr = not constant and not clipped_high and snr < min_snr
-    if low_snr:
-        warnings.append(
-            f"the estimated signal-to-noise ratio is {snr:.2g}, below {min_snr:g}: the brightest "
-            "pixels hardly stand out from the noise (pure noise gives about 2.3). Objects will be "
-            "hard to separate from the background; check focus, staining and exposure."
-        )
+    low_snr = judged and snr < min_snr
+    numbers = {"background": background, "noise": noise, "signal": signal, "snr": float(snr),
+               "low_snr": bool(low_snr), "_surface": surface}
+    if not low_snr:
+        return numbers, []
+    return numbers, [
+        f"the estimated signal-to-noise ratio is {snr:.2g}, below {min_snr:g}: the brightest "
+        "pixels hardly stand out from the noise (pure noise gives about 2.3). Objects will be "
+        "hard to separate from the background; check focus, staining and exposure."
+    ]
 
+
+def _check_background(found, max_trend):
+    """How much the fitted background varies, relative to the signal (needs _check_snr first)."""
+    surface, signal = found["_surface"], found["signal"]
     trend = math.nan if surface is None else float(surface.max() - surface.min())
     relative = trend / signal if signal > 0 and math.isfinite(trend) else math.nan
-    uneven = not constant and not clipped_high and math.isfinite(relative) and relative > max_trend
-    if uneven:
-        warnings.append(
-            f"the background varies by {trend:.3g} across the image, {relative:.0%} of the "
-            "signal: the illumination is uneven. One global threshold will treat the bright and "
-            "dark sides differently. Correct it with a flat-field image, or subtract a fitted "
-            "background, or use a local threshold."
-        )
-
-    return ImageReport(
-        dtype=str(arr.dtype),
-        shape=tuple(arr.shape),
-        minimum=lo,
-        maximum=hi,
-        full_scale=top,
-        fraction_at_min=frac_min,
-        fraction_at_max=frac_max,
-        used_range=used,
-        n_levels=n_levels,
-        background=background,
-        noise=noise,
-        signal=signal,
-        snr=float(snr),
-        trend=trend,
-        relative_trend=float(relative),
-        blank=bool(constant),
-        clipped_low=bool(clipped_low),
-        clipped_high=bool(clipped_high),
-        underexposed=bool(underexposed),
-        low_snr=bool(low_snr),
-        uneven=bool(uneven),
-        warnings=tuple(warnings),
-    )
+    # A clipped top truncates the signal: the relative trend is then not judged.
+    uneven = (not found["blank"] and not found["clipped_high"] and math.isfinite(relative)
+              and relative > max_trend)
+    numbers = {"trend": trend, "relative_trend": float(relative), "uneven": bool(uneven)}
+    if not uneven:
+        return numbers, []
+    return numbers, [
+        f"the background varies by {trend:.3g} across the image, {relative:.0%} of the "
+        "signal: the illumination is uneven. One global threshold will treat the bright and "
+        "dark sides differently. Correct it with a flat-field image, or subtract a fitted "
+        "background, or use a local threshold."
+    ]
 
 
 class BatchReport:

@@ -48,7 +48,8 @@ def smooth(image, *, sigma=SMOOTH_SIGMA):
     image : 2-D array_like
         Intensities.
     sigma : float, optional
-        Standard deviation of the Gaussian in pixels (>= 0; 0 returns a copy).
+        Standard deviation of the Gaussian in pixels (>= 0; 0 returns a copy;
+        at most the image's largest side).
 
     Returns
     -------
@@ -63,7 +64,7 @@ def smooth(image, *, sigma=SMOOTH_SIGMA):
     ((5, 5), 1.0)
     """
     image = _validate.image_2d(image)
-    sigma = _validate.sigma(sigma)
+    sigma = _validate.sigma(sigma, image=image)
     return ndi.gaussian_filter(image, sigma=sigma)
 
 
@@ -142,9 +143,8 @@ def cell_sizes(labels):
     array([2, 3])
     """
     labels = check_label_image(labels)
-    counts = np.bincount(labels.ravel())
-    present = np.flatnonzero(counts)
-    return counts[present[present > 0]]
+    present, counts = np.unique(labels, return_counts=True)  # the ids present, whatever their size
+    return counts[present != 0]
 
 
 def count_cells(images, *, sigma=SMOOTH_SIGMA, threshold=THRESHOLD, min_size=MIN_CELL_SIZE):
@@ -191,9 +191,13 @@ def local_threshold(image, *, size=51, offset=0.44):
     there.
 
     The default ``offset`` of 0.44 is the course's global threshold 0.5 minus
-    the background level of about 0.06 that the clipped noise leaves in a
-    smoothed image (:func:`cellseg.theory.smoothed_noise_mean`), so on an
-    evenly lit image the local threshold behaves like the global one.
+    the mean background of about 0.06 that the clipped noise leaves in a
+    smoothed image (:func:`cellseg.theory.smoothed_noise_mean`). The opening,
+    though, follows the *lower envelope* of a noisy background, not its mean
+    (its minimum filter picks the lowest noise value in each square), so on an
+    evenly lit image the local threshold sits a little below the global one and
+    objects come out slightly larger: on the course's standard image it lies
+    between 0.46 and 0.49 (see the last example).
 
     Why an opening and not a local percentile: a percentile filter
     (:func:`scipy.ndimage.percentile_filter`, or
@@ -234,6 +238,13 @@ def local_threshold(image, *, size=51, offset=0.44):
     True
     >>> int((image > t).sum())
     25
+
+    On the evenly lit standard image: below the global 0.5, everywhere.
+
+    >>> from cellseg.synthetic import make_image
+    >>> t = local_threshold(smooth(make_image().image))
+    >>> round(float(t.min()), 2), round(float(t.max()), 2)
+    (0.46, 0.49)
     """
     image = _validate.image_2d(image)
     size = _validate.whole_number(size, "size", minimum=1)
@@ -276,9 +287,10 @@ def filter_by_size(labels, *, min_size=0, max_size=None):
             raise ValueError(
                 f"max_size ({max_size}) must be at least min_size ({min_size})."
             )
-    sizes = np.bincount(labels.ravel())
+    # Work on the ids present (one sort), so that memory follows the image, not the largest id.
+    present, inverse, sizes = np.unique(labels, return_inverse=True, return_counts=True)
     keep = sizes >= min_size
     if max_size is not None:
         keep &= sizes <= max_size
-    keep[0] = True  # background stays background
-    return np.where(keep[labels], labels, 0).astype(labels.dtype)
+    keep[present == 0] = True  # background stays background
+    return np.where(keep[inverse.reshape(labels.shape)], labels, 0).astype(labels.dtype)

@@ -68,7 +68,8 @@ def split_touching(mask, *, min_distance=7):
     min_distance : int, optional
         Smallest distance in pixels between two markers, about the radius of
         the smallest cell (>= 1). Smaller values split more, and over-split
-        elongated or irregular single cells.
+        elongated or irregular single cells. Values beyond the image's
+        diagonal act as the diagonal (one marker per component).
 
     Returns
     -------
@@ -89,6 +90,9 @@ def split_touching(mask, *, min_distance=7):
     """
     mask = _mask_2d(mask)
     min_distance = _validate.whole_number(min_distance, "min_distance", minimum=1)
+    # No two pixels are farther apart than the diagonal: a larger min_distance means the same
+    # (one marker per component) and would only make peak_local_max's filter huge.
+    min_distance = min(min_distance, int(np.ceil(np.hypot(*mask.shape))))
     labels = np.zeros(mask.shape, dtype=np.int32)
     components, n = ndi.label(mask)
     if n == 0:
@@ -138,7 +142,9 @@ def seeded_watershed(image, seeds, *, mask=None, bright_objects=True):
 
     Returns
     -------
-    labels : 2-D ndarray of int32
+    labels : 2-D ndarray
+        With seed points, int32 labels ``1..n``; with a seed label image, its
+        own labels in its own dtype (any id, e.g. 2**40 in int64, is kept).
 
     Examples
     --------
@@ -154,8 +160,16 @@ def seeded_watershed(image, seeds, *, mask=None, bright_objects=True):
     if not isinstance(bright_objects, (bool, np.bool_)):
         raise TypeError(f"bright_objects must be True or False, got {bright_objects!r}.")
     seeds_arr = np.asarray(seeds)
+    ids = None
     if seeds_arr.shape == image.shape and seeds_arr.ndim == 2 and seeds_arr.dtype != object:
-        markers = check_label_image(seeds_arr, "seeds").astype(np.int32)
+        # Flood the ids present, numbered 0, 1, ... (0 stays background), then put the ids
+        # back: seeds labelled 2**32 or 2**63 keep their label, whatever the dtype.
+        seeds_arr = check_label_image(seeds_arr, "seeds")
+        ids, markers = np.unique(seeds_arr, return_inverse=True)
+        markers = markers.reshape(image.shape)
+        if ids[0] != 0:
+            ids = np.concatenate([np.zeros(1, ids.dtype), ids])
+            markers = markers + 1
     elif seeds_arr.ndim == 2 and seeds_arr.shape[1] == 2 or seeds_arr.size == 0:
         points = seeds_arr.reshape(-1, 2)
         if not np.issubdtype(points.dtype, np.number) or not np.isfinite(points).all():
@@ -176,13 +190,10 @@ def seeded_watershed(image, seeds, *, mask=None, bright_objects=True):
         )
     if mask is not None:
         mask = _mask_2d(mask)
-        if mask.shape != image.shape:
-            raise ValueError(
-                f"mask has shape {mask.shape} but image has shape {image.shape}; "
-                "pass a mask of the same image."
-            )
+        _validate.same_shape(mask, image, ("mask", "image"), hint="pass a mask of the same image")
     landscape = -image if bright_objects else image
-    return watershed(landscape, markers, mask=mask).astype(np.int32)
+    flooded = watershed(landscape, markers, mask=mask)
+    return flooded.astype(np.int32) if ids is None else ids[flooded]
 
 
 def voronoi_otsu_labeling(image, *, spot_sigma=2.0, outline_sigma=2.0):
@@ -241,8 +252,8 @@ def voronoi_otsu_labeling(image, *, spot_sigma=2.0, outline_sigma=2.0):
     8
     """
     image = _validate.image_2d(image)
-    spot_sigma = _validate.sigma(spot_sigma, "spot_sigma")
-    outline_sigma = _validate.sigma(outline_sigma, "outline_sigma")
+    spot_sigma = _validate.sigma(spot_sigma, "spot_sigma", image=image)
+    outline_sigma = _validate.sigma(outline_sigma, "outline_sigma", image=image)
     outline = ndi.gaussian_filter(image, outline_sigma)
     if outline.min() == outline.max():
         return np.zeros(image.shape, dtype=np.int32)
@@ -291,6 +302,12 @@ def erode_labels(labels, *, radius=1):
     """
     labels = check_label_image(labels, ndim=2)
     radius = _validate.whole_number(radius, "radius")
+    if radius > max(labels.shape):
+        raise ValueError(
+            f"radius={radius} is larger than the image ({labels.shape}): every object would "
+            "vanish. Pass a radius in pixels smaller than half the width of the objects "
+            "(1 to 3 removes a rim; objects thinner than 2 * radius + 1 disappear)."
+        )
     if radius == 0:
         return labels.copy()
     footprint = disk(radius).astype(bool)

@@ -22,10 +22,10 @@ The matching ground truth comes from :func:`ground_truth_labels`.
 
 Scenes
 ------
-Besides the default image (:func:`make_image`) and pure noise
-(:func:`make_pure_noise`), each of these returns ``(image, labels, centers)``
-(plus the class of every cell for :func:`make_bright_dim`), where ``labels`` is
-the ground truth:
+Every scene maker returns a :class:`Scene`: the ``image``, its ground truth
+``labels`` and the cell ``centers`` (plus the ``classes`` of the cells for
+:func:`make_bright_dim`). Besides the default image (:func:`make_image`) and
+pure noise (:func:`make_pure_noise`):
 
 - :func:`make_pair`: two cells at a chosen distance (e.g. closer than
   :data:`MIN_SEPARATION`, so that a threshold merges them);
@@ -145,6 +145,19 @@ def _centers(centers):
     return arr
 
 
+def _most_cells(rows, cols, separation):
+    """An upper bound on how many points ``separation`` apart fit on a ``rows x cols`` pixel grid.
+
+    Oler's inequality for a convex region of area A and perimeter P (points at
+    least 1 apart): n <= 2 A / sqrt(3) + P / 2 + 1, scaled to ``separation``;
+    never more than the number of pixels. Checked before any dart is thrown.
+    """
+    if separation <= 1:
+        return rows * cols
+    a, b = (rows - 1) / separation, (cols - 1) / separation
+    return min(rows * cols, int(2 * a * b / np.sqrt(3) + (a + b) + 1))
+
+
 def place_cells(n_cells, *, shape, min_separation, rng, margin=EDGE_MARGIN):
     """Draw ``n_cells`` random integer centres at least ``min_separation`` apart.
 
@@ -192,6 +205,13 @@ def place_cells(n_cells, *, shape, min_separation, rng, margin=EDGE_MARGIN):
         raise ValueError(
             f"an image of shape {(rows, cols)} has no pixel {margin} px from every edge; "
             "use a larger image or a smaller margin."
+        )
+    most = _most_cells(rows - 2 * margin, cols - 2 * margin, min_separation)
+    if n_cells and n_cells > most:
+        raise ValueError(
+            f"no room for {n_cells} cells {min_separation:g} px apart in a {rows}x{cols} image "
+            f"with a {margin} px margin: at most {most} fit. Ask for at most {most} cells, a "
+            "smaller min_separation or a larger image."
         )
     centers = np.empty((n_cells, 2), dtype=np.int64)
     placed, tries, max_tries = 0, 0, 1000 + 1000 * n_cells
@@ -376,11 +396,8 @@ def make_image(
 
     Returns
     -------
-    image : 2-D ndarray of float
-        Non-negative intensities.
-    centers : (n_cells, 2) ndarray of int
-        ``(row, col)`` of each cell; cell ``k`` is label ``k + 1`` in
-        ``ground_truth_labels(centers, shape=image.shape, sigma=sigma)``.
+    Scene
+        ``image``, ``labels`` (ground truth: cell ``k`` is label ``k + 1``) and ``centers``.
 
     Examples
     --------
@@ -395,7 +412,7 @@ def make_image(
 
 
 def make_pure_noise(*, noise_scale=NOISE_SCALE, shape=IMAGE_SIZE, seed=SEED):
-    """Make a cell-free image: clipped Gaussian noise only.
+    """Return a :class:`Scene` without cells: clipped Gaussian noise only (and empty labels).
 
     Each pixel is ``max(0, n)`` with ``n`` drawn from a normal distribution of
     mean 0 and standard deviation ``noise_scale``, exactly the background of
@@ -462,11 +479,8 @@ def make_pair(
 
     Returns
     -------
-    image : 2-D ndarray of float
-    labels : 2-D ndarray of int32
-        Ground truth (:func:`ground_truth_labels`): cell ``k`` is label ``k + 1``.
-    centers : (2, 2) ndarray of float
-        ``(row, col)`` of the two cells, left one first for ``angle=0``.
+    Scene
+        ``image``, ``labels`` (ground truth: cell ``k`` is label ``k + 1``) and ``centers``.
 
     Examples
     --------
@@ -522,10 +536,8 @@ def make_cluster(
 
     Returns
     -------
-    image : 2-D ndarray of float
-    labels : 2-D ndarray of int32
-        Ground truth; cell ``k`` is label ``k + 1``.
-    centers : (n_cells, 2) ndarray of float
+    Scene
+        ``image``, ``labels`` (ground truth: cell ``k`` is label ``k + 1``) and ``centers``.
 
     Raises
     ------
@@ -592,12 +604,8 @@ def make_bright_dim(
 
     Returns
     -------
-    image : 2-D ndarray of float
-    labels : 2-D ndarray of int32
-        Ground truth; cell ``k`` is label ``k + 1``.
-    centers : (n, 2) ndarray of int
-    classes : (n,) ndarray of str
-        ``"bright"`` or ``"dim"``: ``classes[k]`` is the class of label ``k + 1``.
+    Scene
+        ``image``, ``labels`` (ground truth: cell ``k`` is label ``k + 1``) and ``centers``, ``classes``.
 
     Examples
     --------
@@ -652,10 +660,8 @@ def make_uneven_illumination(
 
     Returns
     -------
-    image : 2-D ndarray of float
-    labels : 2-D ndarray of int32
-        Ground truth (the background does not change which pixels are cell).
-    centers : (n_cells, 2) ndarray of int
+    Scene
+        ``image``, ``labels`` (ground truth: cell ``k`` is label ``k + 1``) and ``centers``.
 
     Examples
     --------
@@ -703,10 +709,8 @@ def make_crowded_field(
 
     Returns
     -------
-    image : 2-D ndarray of float
-    labels : 2-D ndarray of int32
-        Ground truth; cell ``k`` is label ``k + 1``.
-    centers : (n_cells, 2) ndarray of int
+    Scene
+        ``image``, ``labels`` (ground truth: cell ``k`` is label ``k + 1``) and ``centers``.
 
     Examples
     --------

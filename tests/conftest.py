@@ -1,22 +1,15 @@
 """Shared fixtures for the test suite."""
 
-import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
-
-#: Where the one build of the book of a test run goes. `python3 course.py test` leaves it
-#: unset (a fresh directory per run, so every notebook executes anew). A developer may set
-#: it to reuse a finished build while working on tests/browser/ (see CONTRIBUTING.md).
-BOOK_BUILD_ENV = "CELLSEG_BOOK_BUILD"
-BUILD_TIMEOUT = 60 * 60  # seconds a worker waits for another worker's build
 
 
 @pytest.fixture(scope="session")
@@ -29,46 +22,33 @@ def _jupyter_book():
     return str(exe) if exe.exists() else "jupyter-book"
 
 
-def _build_book(out):
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory):
+    """Build the whole book once per test session; return ``(html folder, build log)``.
+
+    The test command (``course.py test``) first runs every notebook under nbval, which stores
+    each successful execution in the jupyter-cache named by ``CELLSEG_NB_CACHE``; the build
+    then takes the outputs from there instead of running the notebooks again. Without that
+    variable (a plain ``pytest``), the build starts from an empty cache and runs them itself.
+    ``CELLSEG_BOOK_DIR`` names the output folder (a temporary one by default).
+    """
+    out = Path(os.environ.get("CELLSEG_BOOK_DIR") or tmp_path_factory.mktemp("book"))
+    cache = os.environ.get("CELLSEG_NB_CACHE") or str(out / ".jupyter_cache")
+    config = out / "_config.yml"
+    out.mkdir(parents=True, exist_ok=True)
+    settings = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    settings["execute"]["cache"] = str(Path(cache).resolve())  # the tests' executions
+    # local Sphinx extensions are found relative to the config file: point at the repository's
+    extensions = settings.get("sphinx", {}).get("local_extensions") or {}
+    for name, folder in extensions.items():
+        extensions[name] = str((ROOT / folder).resolve())
+    config.write_text(yaml.safe_dump(settings), encoding="utf-8")
     result = subprocess.run(
-        [_jupyter_book(), "build", str(ROOT), "--builder", "html",
+        [_jupyter_book(), "build", str(ROOT), "--builder", "html", "--config", str(config),
          "-W", "-n", "--keep-going", "--path-output", str(out)],
         capture_output=True, text=True, cwd=ROOT,
         env={k: v for k, v in os.environ.items() if k != "MPLBACKEND"},
     )
-    return {"returncode": result.returncode, "log": result.stdout + result.stderr}
-
-
-@pytest.fixture(scope="session")
-def book_build(tmp_path_factory, worker_id):
-    """The book, built once per test run with warnings as errors, whichever tests need it.
-
-    Returns a dict: ``html`` (the built HTML folder), ``returncode`` and ``log`` of
-    ``jupyter-book build``. Under pytest-xdist the first worker that needs the book builds
-    it and the others wait for that build (a directory shared by the run's workers), so the
-    book build tests (tests/course/test_book.py) and the browser tests (tests/browser/)
-    look at the same build.
-    """
-    if os.environ.get(BOOK_BUILD_ENV):
-        out = Path(os.environ[BOOK_BUILD_ENV]).resolve()
-    else:
-        base = tmp_path_factory.getbasetemp()
-        out = (base.parent if worker_id != "master" else base) / "book"
-    out.mkdir(parents=True, exist_ok=True)
-    result_file = out / "build-result.json"
-    if not result_file.exists():
-        try:
-            (out / "building").mkdir()  # atomic: exactly one worker gets to build
-        except FileExistsError:
-            deadline = time.monotonic() + BUILD_TIMEOUT
-            while not result_file.exists():
-                if time.monotonic() > deadline:
-                    pytest.fail(f"waited {BUILD_TIMEOUT} s for the book build in {out} "
-                                "(delete that folder if an earlier build was interrupted)")
-                time.sleep(2)
-        else:
-            tmp = out / "build-result.json.tmp"
-            tmp.write_text(json.dumps(_build_book(out)))
-            tmp.replace(result_file)
-    result = json.loads(result_file.read_text())
-    return {"html": out / "_build" / "html", **result}
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log[-6000:]
+    return out / "_build" / "html", log

@@ -68,3 +68,45 @@ def test_show_comparison_draws_four_panels():
         assert fig.axes[3].get_legend() is not None
     finally:
         plt.close(fig)
+
+
+def test_overlay_boundaries_refuses_an_unknown_mode():
+    with pytest.raises(ValueError, match="mode must be"):
+        overlay_boundaries(np.zeros((4, 4)), np.eye(4, dtype=int), mode="bogus")
+
+
+def test_label_rgb_gives_the_colour_table_of_each_id_for_any_dtype():
+    from hypothesis import given, settings
+
+    from label_strategies import label_images
+
+    @settings(max_examples=60, deadline=None)
+    @given(label_images())
+    def check(labels):
+        rgb = cellseg.drawing.label_rgb(labels)
+        ids = labels.astype(object)
+        expected = [[[0.0] * 3 if i == 0 else cellseg.drawing.OKABE_ITO[(i - 1) % 7].tolist()
+                     for i in row] for row in ids]
+        np.testing.assert_array_equal(rgb, np.array(expected))
+        assert overlay_labels(None, labels).shape == labels.shape + (3,)
+
+    check()
+
+
+@pytest.mark.parametrize("big", [10**8, 2**31 - 1, 2**63 + 5])
+def test_overlay_labels_memory_follows_the_image_not_the_largest_id(big):
+    import tracemalloc
+
+    labels = np.zeros((8, 8), np.uint64)
+    labels[2:5, 2:5] = big
+    tracemalloc.start()
+    rgb = overlay_labels(np.zeros((8, 8)), labels, alpha=1.0)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 100_000  # bytes; a colour table up to the id would be 24 * big
+    assert rgb[3, 3].tolist() == cellseg.drawing.OKABE_ITO[(big - 1) % 7].tolist()
+
+
+def test_label_colors_refuses_a_table_too_big_to_build():
+    with pytest.raises(ValueError, match="label_rgb"):
+        cellseg.drawing.label_colors(2**31 - 1)

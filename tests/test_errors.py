@@ -167,3 +167,43 @@ def test_inject_error_checks_its_arguments():
         cellseg.errors.inject_error(truth, "spurious")
     with pytest.raises(ValueError, match="second object"):
         cellseg.errors.inject_error(truth, "merge", label=1, other=1)
+
+
+# --------------------------------------------------------------------------- any dtype, any id
+
+from hypothesis import given, settings  # noqa: E402
+
+from label_strategies import label_images, ranks  # noqa: E402
+
+
+def _kinds(table):
+    return sorted((r.kind, len(r.true_ids), len(r.pred_ids)) for r in table)
+
+
+@settings(max_examples=60, deadline=None)
+@given(label_images(shape=(6, 6)), label_images(shape=(6, 6)))
+def test_classify_errors_with_ids_up_to_the_dtype_maximum(y_true, y_pred):
+    # the same verdicts as for the same objects numbered 1, 2, ..., with or without background
+    assert _kinds(classify_errors(y_true, y_pred)) == _kinds(classify_errors(ranks(y_true), ranks(y_pred)))
+    ids = {int(i) for r in classify_errors(y_true, y_pred) for i in r.true_ids}
+    assert ids <= {int(i) for i in np.unique(y_true) if i}
+
+
+def test_classify_errors_without_background_keeps_the_smallest_huge_id():
+    truth = np.array([[2**62, 2**62 + 1]], np.uint64)
+    table = classify_errors(truth, truth)
+    assert table.counts()["correct"] == 2
+
+
+@pytest.mark.parametrize("at", [(np.nan, np.nan), (200, 5), (-3, 4)])
+def test_inject_error_refuses_a_point_outside_the_image(at):
+    truth = ground_truth_labels(CENTERS, shape=128, sigma=6)
+    with pytest.raises(ValueError, match="at="):
+        cellseg.errors.inject_error(truth, "spurious", at=at)
+
+
+def test_inject_error_refuses_a_dtype_without_a_free_id():
+    labels = np.zeros((8, 8), np.uint8)
+    labels[1:5, 1:5] = 255
+    with pytest.raises(ValueError, match="largest id 255.*astype"):
+        cellseg.errors.inject_error(labels, "split", label=255)

@@ -208,3 +208,9 @@ def test_load_rejects_a_float_tiff(tmp_path):
     tifffile.imwrite(path, np.array([[0.0, 1.0]], dtype=np.float32))
     with pytest.raises(ValueError, match="float.tif has floating-point dtype"):
         load_labels(path)
+
+
+@pytest.mark.parametrize("value", [np.array(3), np.uint64(2**63), 0])
+def test_check_label_image_refuses_a_single_number(value):
+    with pytest.raises(ValueError, match="single number.*not an image"):
+        check_label_image(value)

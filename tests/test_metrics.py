@@ -450,3 +450,109 @@ def test_distances_in_3d_with_anisotropic_voxels():
     assert mean_contour_distance(a, a, spacing=(3.0, 0.5, 0.5)) == 0.0
     with pytest.raises(ValueError, match="spacing"):
         hausdorff_distance(a, b, spacing=(1.0, 1.0))
+
+
+# --------------------------------------------------------------------------- any dtype, any id
+
+from label_strategies import label_images, ranks  # noqa: E402
+
+
+def brute_centroid(labels, i):
+    return np.argwhere(labels == i).mean(axis=0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(label_images(), label_images(), st.sampled_from([0.1, 0.3, 0.5, 0.7]))
+def test_matching_with_ids_up_to_the_dtype_maximum(y_true, y_pred, thresh):
+    t_ids, p_ids, iou = brute_iou(y_true, y_pred)
+    m = matching(y_true, y_pred, threshold=thresh)
+    assert (m.n_true, m.n_pred) == (len(t_ids), len(p_ids))
+    assert m.tp == brute_tp(y_true, y_pred, thresh)
+    assert (m.tp, m.fp, m.fn) == tuple(
+        getattr(matching(ranks(y_true), ranks(y_pred), threshold=thresh), k) for k in ("tp", "fp", "fn")
+    )
+    for (i, j), score in zip(m.matched_pairs.tolist(), m.matched_scores):
+        assert i in t_ids and j in p_ids  # the ids themselves, never wrapped
+        assert score == pytest.approx(iou[t_ids.index(i), p_ids.index(j)])
+    d = centroid_distances(y_true, y_pred, threshold=thresh)
+    expected = [np.hypot(*(brute_centroid(y_true, i) - brute_centroid(y_pred, j)))
+                for i, j in m.matched_pairs.tolist()]
+    np.testing.assert_allclose(d, expected)
+    ap = average_precision(y_true, y_pred)
+    brute_ap = np.mean([brute_tp(y_true, y_pred, x) / max(len(t_ids) + len(p_ids) - brute_tp(y_true, y_pred, x), 1)
+                        if (t_ids or p_ids) else 1.0 for x in metrics.DSB_THRESHOLDS])
+    assert ap == pytest.approx(brute_ap)
+    value = jaccard_index_sparse(y_true, y_pred)
+    if t_ids:
+        assert value == pytest.approx(iou.max(axis=1).mean() if iou.shape[1] else 0.0)
+    else:
+        assert np.isnan(value)
+
+
+def test_the_reviews_huge_id_examples():
+    m = matching(np.array([[0]]), np.array([[2**63 - 1]]))
+    assert (m.tp, m.fp, m.fn, m.precision) == (0, 1, 0, 0.0)  # one false positive
+    assert matching(np.array([[2**62, 2**62 + 1]]), np.array([[1, 2]])).n_true == 2
+    a = np.array([[7, 7]], np.uint64)
+    b = np.array([[2**63, 2**63]], np.uint64)
+    assert jaccard_index_sparse(a, b) == 1.0
+    m = matching(a, b)
+    assert m.matched_pairs.dtype == np.uint64 and m.matched_pairs.tolist() == [[7, 2**63]]
+    assert centroid_distances(a, b).tolist() == [0.0]
+    assert average_precision(a, b) == 1.0
+
+
+def test_centroid_distances_takes_one_threshold():
+    a = np.array([[1, 1, 0]])
+    with pytest.raises(TypeError, match="one number.*once per threshold"):
+        centroid_distances(a, a, threshold=[0.5])
+
+
+@pytest.mark.parametrize("bad, error", [(True, TypeError), (["0.5"], TypeError), ([], ValueError),
+                                         ([1.5], ValueError), ([float("nan")], ValueError)])
+def test_average_precision_refuses_meaningless_thresholds(bad, error):
+    a = np.array([[1, 1, 0]])
+    with pytest.raises(error):
+        average_precision(a, a, thresholds=bad)
+
+
+@pytest.mark.parametrize("bad", ["no", 1, None, "False"])
+def test_strict_must_be_a_bool(bad):
+    a = np.array([[1, 1, 0]])
+    with pytest.raises(TypeError, match="strict must be True or False"):
+        matching(a, a, strict=bad)
+
+
+def tiling(n, size=8):
+    """An n x n tiling of square objects and the same tiling shifted by half an object."""
+    truth = np.kron(np.arange(1, n * n + 1).reshape(n, n), np.ones((size, size), int))
+    return truth, np.roll(truth, (size // 2, size // 2), axis=(0, 1))
+
+
+def test_crowded_low_threshold_memory_follows_the_candidate_pairs():
+    import tracemalloc
+
+    truth, pred = tiling(80)  # 6,400 objects, each with 4 candidates of IoU 1/7
+    tracemalloc.start()
+    m = matching(truth, pred, threshold=0.1)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert m.tp == 6400
+    assert m.mean_matched_score == pytest.approx(1 / 7)
+    # a dense 6400 x 6400 float64 gain matrix alone is 328 MB
+    assert peak < 6400**2 * 8 / 10
+
+
+def test_sparse_assignment_agrees_with_a_dense_one_on_crowded_scenes():
+    rng = np.random.default_rng(11)
+    for _ in range(20):
+        truth = rng.integers(0, 6, (12, 12))
+        pred = rng.integers(0, 6, (12, 12))
+        for thresh in (0.05, 0.1, 0.2):
+            m = matching(truth, pred, threshold=thresh)
+            assert m.tp == brute_tp(truth, pred, thresh)
+            _, _, iou = brute_iou(truth, pred)
+            ok = iou >= thresh
+            r, c = linear_sum_assignment(-(ok + iou * ok / (min(iou.shape) + 1)))
+            best = iou[r, c][ok[r, c]].sum()
+            assert m.matched_scores.sum() == pytest.approx(best)  # largest total IoU among maximal

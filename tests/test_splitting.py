@@ -226,3 +226,49 @@ def test_opening_of_labels_removes_thin_parts():
 def test_post_processing_refuses_bad_input(call, error):
     with pytest.raises(error):
         call()
+
+
+# --------------------------------------------------------------------------- any dtype, any id, sizes
+
+from hypothesis import given, settings  # noqa: E402
+
+from label_strategies import label_images, ranks  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(label_images(shape=(5, 6), background=True))
+def test_seeded_watershed_keeps_every_seed_id_of_any_dtype(seeds):
+    image = np.random.default_rng(0).random(seeds.shape)
+    out = splitting.seeded_watershed(image, seeds)
+    twin = splitting.seeded_watershed(image, ranks(seeds))
+    # the same partition as with ids 1, 2, ..., each region carrying its own seed's id
+    np.testing.assert_array_equal(ranks(out), twin)
+    assert set(np.unique(out).tolist()) <= set(np.unique(seeds).tolist())
+    np.testing.assert_array_equal(out[seeds != 0], seeds[seeds != 0])
+
+
+def test_seeded_watershed_keeps_a_seed_labelled_two_to_the_32():
+    image = np.array([[5, 4, 1, 4, 5]], float)
+    seeds = np.array([[2**32, 0, 0, 0, 3]], np.int64)
+    assert splitting.seeded_watershed(image, seeds).tolist() == [[2**32, 2**32, 2**32, 3, 3]]
+
+
+def test_voronoi_otsu_refuses_a_blur_wider_than_the_image():
+    image = synthetic.make_image().image
+    with pytest.raises(ValueError, match="spot_sigma=1e\\+07 is wider than the image"):
+        splitting.voronoi_otsu_labeling(image, spot_sigma=1e7)
+
+
+def test_erode_labels_refuses_a_radius_beyond_the_image():
+    labels = np.ones((20, 30), int)
+    with pytest.raises(ValueError, match="radius=2000 is larger than the image"):
+        splitting.erode_labels(labels, radius=2000)
+
+
+def test_split_touching_with_a_huge_min_distance_keeps_one_marker_per_component():
+    rr, cc = np.mgrid[:20, :34]
+    mask = ((rr - 10) ** 2 + (cc - 10) ** 2 < 49) | ((rr - 10) ** 2 + (cc - 22) ** 2 < 49)
+    mask[0, 0] = True
+    huge = splitting.split_touching(mask, min_distance=10**6)
+    np.testing.assert_array_equal(huge, splitting.split_touching(mask, min_distance=40))
+    assert huge.max() == 2  # the two components, each whole

@@ -105,7 +105,8 @@ def test_ground_truth_is_vectorised_on_a_large_scene():
         ({"sigma": -1}, "sigma must be > 0"),
         ({"noise_scale": float("nan")}, "noise_scale must be a finite number"),
         ({"shape": (3, 4, 5)}, "rows, cols"),
-        ({"n_cells": 50}, "could place only"),
+        ({"n_cells": 50}, "no room for 50 cells.*at most 30 fit"),
+        ({"n_cells": 30}, "could place only"),  # within the bound, beyond dart throwing
     ],
 )
 def test_make_image_rejects_bad_parameters(kwargs, message):

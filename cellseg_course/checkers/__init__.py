@@ -12,6 +12,7 @@ One module per lesson holds its checkers; they compute the expected answer
 with :mod:`cellseg`, never from a typed-in number.
 """
 
+from .cells_in_3d import EXERCISE_STACK, check_surface_areas, check_voxel_factor, check_volumes
 from .feedback import Feedback, check_number, is_placeholder
 from .images import check_clipped, check_label_capacity, check_label_dtype, check_underexposed
 from .metrics import (
@@ -23,6 +24,7 @@ from .metrics import (
     check_shift_limit,
 )
 from .model import check_smoothed_peak
+from .real_nuclei import check_beat_the_baseline
 from .splitting import (
     check_adaptive_labels,
     check_count_statistics,
@@ -53,4 +55,9 @@ __all__ = [
     "check_failure_level",
     "check_global_count",
     "check_adaptive_labels",
+    "check_beat_the_baseline",
+    "EXERCISE_STACK",
+    "check_volumes",
+    "check_surface_areas",
+    "check_voxel_factor",
 ]

@@ -9,7 +9,8 @@ import re
 
 import pytest
 
-pytestmark = pytest.mark.browser
+# the second step of course.py test (with the book build), and only where a Chromium is
+pytestmark = [pytest.mark.book, pytest.mark.browser]
 
 
 def _failures(walk, attribute):
