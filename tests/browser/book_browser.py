@@ -142,7 +142,7 @@ def _alt_problem(src, alt):
     alt = alt.strip()
     name = src.rsplit("/", 1)[-1]
     if alt in (src, name) or re.fullmatch(r"\S+\.(png|jpe?g|gif|svg|webp)", alt, re.I):
-        return f"alt text is a file name ({alt!r})"
+        return "alt text is the file name"
     return None
 
 
@@ -247,11 +247,12 @@ async def _check_figures(page, result):
     figures = await page.evaluate(FIGURES_JS)
     result.figures = len(figures)
     for fig in figures:
+        name = fig["src"].rsplit("/", 1)[-1][:40]
         if fig["width"] == 0:
-            result.figure_problems.append(f"{fig['src']}: not loaded")
+            result.figure_problems.append(f"{name}: not loaded")
         problem = _alt_problem(fig["src"], fig["alt"])
         if problem:
-            result.figure_problems.append(f"{fig['src']}: {problem}")
+            result.figure_problems.append(f"{name}: {problem}")
 
 
 async def _check_math(page, result):

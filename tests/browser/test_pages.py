@@ -17,24 +17,34 @@ def _failures(walk, attribute):
     return {name: getattr(r, attribute) for name, r in walk.items() if getattr(r, attribute)}
 
 
+def _listing(failures):
+    """One line per page: how many problems, and the first few."""
+    return "\n" + "\n".join(f"{page} ({len(found)}): {found[:3]}" for page, found in failures.items())
+
+
 def test_no_console_errors(walk):
-    assert not _failures(walk, "console_errors")
+    bad = _failures(walk, "console_errors")
+    assert not bad, _listing(bad)
 
 
 def test_no_request_leaves_the_machine(walk):
-    assert not _failures(walk, "external_requests")
+    bad = _failures(walk, "external_requests")
+    assert not bad, _listing(bad)
 
 
 def test_every_formula_is_typeset(walk):
-    assert not _failures(walk, "untypeset"), "formulas MathJax did not typeset"
-    assert not _failures(walk, "raw_tex"), "TeX shown as text"
+    bad = _failures(walk, "untypeset")
+    assert not bad, "formulas MathJax did not typeset:" + _listing(bad)
+    bad = _failures(walk, "raw_tex")
+    assert not bad, "TeX shown as text:" + _listing(bad)
     missing = {n: r.math_elements for n, r in walk.items() if r.formulas < r.math_elements}
     assert not missing, "pages with fewer typeset formulas than formulas"
     assert sum(r.formulas for r in walk.values()) > 0, "no formula typeset anywhere"
 
 
 def test_every_figure_has_loaded_and_has_alt_text(walk):
-    assert not _failures(walk, "figure_problems")
+    bad = _failures(walk, "figure_problems")
+    assert not bad, _listing(bad)
     lessons = {n: r.figures for n, r in walk.items() if n.startswith("lessons/")}
     assert all(lessons.values()), f"lessons without a figure: {lessons}"
 
@@ -50,7 +60,8 @@ def test_quizzes_give_the_right_feedback(walk, root):
     assert expected, "no page of the book shows a quiz"
     without = sorted(n for n in expected if walk[n].quiz_questions == 0)
     assert not without, f"pages whose quiz does not appear: {without}"
-    assert not _failures(walk, "quiz_problems")
+    bad = _failures(walk, "quiz_problems")
+    assert not bad, _listing(bad)
 
 
 def test_explorers_move_without_a_kernel(walk):
@@ -58,15 +69,18 @@ def test_explorers_move_without_a_kernel(walk):
     # <input type="range"> sliders, an <img> picture and `.cellseg-explorer-readout` numbers.
     explorers = {n: r.explorers for n, r in walk.items() if r.explorers}
     assert explorers, "no page of the book has an explorer (.cellseg-explorer)"
-    assert not _failures(walk, "explorer_problems")
+    bad = _failures(walk, "explorer_problems")
+    assert not bad, _listing(bad)
 
 
 def test_menus_open_on_a_phone(walk):
-    assert not _failures(walk, "phone_menu_problems")
+    bad = _failures(walk, "phone_menu_problems")
+    assert not bad, _listing(bad)
 
 
 def test_sidebar_collapses_on_a_desktop(walk):
-    assert not _failures(walk, "desktop_sidebar_problems")
+    bad = _failures(walk, "desktop_sidebar_problems")
+    assert not bad, _listing(bad)
 
 
 def test_search_works_offline(walk):
