@@ -219,6 +219,15 @@ def build(args):
     say(f"done. Open this page in your web browser:\n\n    {index.as_uri()}\n")
 
 
+def find_chromium():
+    """The system's Chromium for the browser tests (tests/browser/), or None."""
+    given = os.environ.get("CELLSEG_CHROMIUM")
+    if given:
+        return given if Path(given).exists() else None
+    names = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+    return next((path for path in map(shutil.which, names) if path), None)
+
+
 def test(args):
     """Every test, each notebook run once: nbval runs the notebooks and keeps their outputs,
     then the book is built from those outputs (and checked)."""
@@ -232,15 +241,22 @@ def test(args):
         p for p in (str(ROOT / "tools"), os.environ.get("PYTHONPATH")) if p
     )
     workers = ["-n", "auto", "--dist", "loadfile"]
+    chromium = find_chromium()
+    if chromium:
+        os.environ["CELLSEG_CHROMIUM"] = chromium
+        browser = ""
+    else:
+        say("no Chromium found: skipping the browser tests of the book (install Chromium to run them)")
+        browser = " and not browser"
     say("1/2: unit tests, doctests and every notebook (lessons, exercises, solutions)")
     code = run(
-        [python, "-m", "pytest", *workers, "-p", "nbcache", "-m", "not book",
+        [python, "-m", "pytest", *workers, "-p", "nbcache", "-m", "not book" + browser,
          "--doctest-modules", "cellseg", "cellseg_course", "tests",
          "--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=600",
          "lessons", "exercises", "solutions", *args.pytest_args]
     )
     say("2/2: the book, built from those runs, with warnings as errors")
-    book = run([python, "-m", "pytest", "-m", "book", "tests", *args.pytest_args])
+    book = run([python, "-m", "pytest", "-m", "book" + browser, "tests", *args.pytest_args])
     sys.exit(code or book)
 
 

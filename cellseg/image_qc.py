@@ -563,8 +563,9 @@ def batch_report(images, names=None, *, progress=None, **options):
     names : sequence of str, optional
         One name per image; ``0, 1, 2, ...`` by default.
     progress : bool, optional
-        Show a progress bar (:mod:`tqdm.auto`). By default only for batches of
-        at least :data:`PROGRESS_MIN` images.
+        Show a progress line (:mod:`tqdm`, plain text on standard error, so it
+        needs no widget in Jupyter nor in the HTML book). By default only for
+        batches of at least :data:`PROGRESS_MIN` images.
     **options
         Passed to :func:`image_report` (``bit_depth``, thresholds).
 
@@ -600,7 +601,7 @@ def batch_report(images, names=None, *, progress=None, **options):
     show = progress if progress is not None else (total is not None and total >= PROGRESS_MIN)
     iterator = iter(images)
     if show:
-        from tqdm.auto import tqdm
+        from tqdm import tqdm  # plain text; tqdm.auto would draw an ipywidget in Jupyter
 
         iterator = tqdm(iterator, total=total, desc="image QC", unit="image")
     reports = [image_report(img, **options) for img in iterator]

@@ -38,6 +38,10 @@ def built_book(tmp_path_factory):
     out.mkdir(parents=True, exist_ok=True)
     settings = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     settings["execute"]["cache"] = str(Path(cache).resolve())  # the tests' executions
+    # local Sphinx extensions are found relative to the config file: point at the repository's
+    extensions = settings.get("sphinx", {}).get("local_extensions") or {}
+    for name, folder in extensions.items():
+        extensions[name] = str((ROOT / folder).resolve())
     config.write_text(yaml.safe_dump(settings), encoding="utf-8")
     result = subprocess.run(
         [_jupyter_book(), "build", str(ROOT), "--builder", "html", "--config", str(config),
