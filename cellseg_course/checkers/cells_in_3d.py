@@ -13,7 +13,7 @@ import functools
 import numpy as np
 
 import cellseg
-from .feedback import Feedback, _NOT_ANSWERED, is_placeholder, never_raises, number_problem, scalar
+from .feedback import Feedback, _NOT_ANSWERED, is_placeholder, never_raises, number_problem, scalar, too_long
 
 __all__ = ["EXERCISE_STACK", "check_volumes", "check_surface_areas", "check_voxel_factor"]
 
@@ -49,6 +49,8 @@ def _per_nucleus(answer, what, unit):
     want = f"{what} should be {n} numbers, one per nucleus in label order (1 to {n}), in {unit}"
     if isinstance(answer, (str, bytes, dict, set)):
         return None, Feedback(False, f"{want}; it is a {type(answer).__name__}.")
+    if too_long(answer):
+        return None, Feedback(False, f"{want}; it has {len(answer):,} values.")
     try:
         raw = np.asarray(answer)
     except (TypeError, ValueError, OverflowError) as error:

@@ -84,7 +84,8 @@ def test_the_notebooks_extra_covers_what_the_notebooks_import(root):
     project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
     installed = {_name(r) for r in project["dependencies"] + project["optional-dependencies"]["notebooks"]}
     distribution = {"skimage": "scikit-image", "imageio": "scikit-image",  # imageio comes with scikit-image
-                    "IPython": "ipykernel", "cellseg": "cellseg", "cellseg_course": "cellseg"}
+                    "IPython": "ipykernel", "cellseg": "cellseg", "cellseg_course": "cellseg",
+                    "mpl_toolkits": "matplotlib"}
     imported = set()
     for md in sorted(p for d in ("lessons", "solutions") for p in (root / d).glob("*.md")):
         for code in re.findall(r"```\{code-cell\} ipython3\n(.*?)\n```", md.read_text(), re.S):
