@@ -10,6 +10,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "tests" / "browser"))  # book_browser, for the browser fixtures below
 
 
 @pytest.fixture(scope="session")
@@ -38,10 +39,6 @@ def built_book(tmp_path_factory):
     out.mkdir(parents=True, exist_ok=True)
     settings = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     settings["execute"]["cache"] = str(Path(cache).resolve())  # the tests' executions
-    # local Sphinx extensions are found relative to the config file: point at the repository's
-    extensions = settings.get("sphinx", {}).get("local_extensions") or {}
-    for name, folder in extensions.items():
-        extensions[name] = str((ROOT / folder).resolve())
     config.write_text(yaml.safe_dump(settings), encoding="utf-8")
     result = subprocess.run(
         [_jupyter_book(), "build", str(ROOT), "--builder", "html", "--config", str(config),
@@ -52,3 +49,33 @@ def built_book(tmp_path_factory):
     log = result.stdout + result.stderr
     assert result.returncode == 0, log[-6000:]
     return out / "_build" / "html", log
+
+
+# --- the browser tests' fixtures (tests/browser/); one conftest.py for the whole suite, so that
+# --- --doctest-modules never meets two modules named conftest
+
+
+@pytest.fixture(scope="session")
+def book_pages(root, built_book):
+    """Every page of the table of contents, and the search page: name -> file:// URL."""
+    import notebooks  # tools/notebooks.py
+
+    html, _ = built_book  # the one build of the test run
+    pages = {name: (html / f"{name}.html").as_uri() for name in notebooks.toc_entries(root)}
+    pages["search"] = (html / "search.html").as_uri() + "?q=threshold"  # a word every lesson uses
+    return pages
+
+
+@pytest.fixture(scope="session")
+def walk(book_pages, built_book):
+    """Every page opened in Chromium (desktop and phone): name -> book_browser.PageResult."""
+    import book_browser
+
+    chromium = book_browser.find_chromium()
+    if chromium is None:
+        pytest.fail("no Chromium found: install one (Debian: apt-get install chromium), set "
+                    "CELLSEG_CHROMIUM to its path, or deselect these tests with -m 'not browser'")
+    results = book_browser.walk_book(chromium, book_pages)
+    report = built_book[0].parent.parent / "browser-report.txt"
+    report.write_text(book_browser.summary(results) + "\n")
+    return results
