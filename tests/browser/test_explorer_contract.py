@@ -44,5 +44,5 @@ def test_the_explorer_check_tells_a_working_explorer_from_a_broken_one(tmp_path)
     assert results["working"].explorers == 1 and results["working"].sliders == 1
     assert results["working"].explorer_problems == []
     assert results["broken"].explorer_problems == [
-        "explorer 1, threshold: moving it does not change the picture"]
+        "explorer 1, threshold: no position of it changes the picture"]
     assert results["working"].figure_problems == results["working"].console_errors == []
