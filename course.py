@@ -237,6 +237,7 @@ def test(args):
         shutil.rmtree(out)  # nothing is reused from an earlier run
     os.environ["CELLSEG_NB_CACHE"] = str(out / "executions")
     os.environ["CELLSEG_BOOK_DIR"] = str(out / "book")
+    os.environ["CELLSEG_FIGURE_CHECK"] = "error"  # a figure with text under 9 px in the book fails its notebook
     os.environ["PYTHONPATH"] = os.pathsep.join(
         p for p in (str(ROOT / "tools"), os.environ.get("PYTHONPATH")) if p
     )

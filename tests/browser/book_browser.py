@@ -197,9 +197,15 @@ async def _check_explorers(page, result):
             result.explorer_problems.append(f"explorer {b + 1}: no picture (img)")
         if await box.locator(".cellseg-explorer-readout").count() == 0:
             result.explorer_problems.append(f"explorer {b + 1}: no number shown (.cellseg-explorer-readout)")
+        start = [await sliders.nth(s).input_value() for s in range(n)]
         for s in range(n):
             slider = sliders.nth(s)
             name = await slider.get_attribute("name") or await slider.get_attribute("id") or f"slider {s + 1}"
+            for other in range(n):  # every slider from where the page starts it, the others there too
+                await sliders.nth(other).evaluate(
+                    "(el, v) => { if (el.value !== v) { el.value = v;"
+                    " el.dispatchEvent(new Event('input', {bubbles: true})); } }", start[other])
+            await _settle(page, box, await box.evaluate(EXPLORER_STATE_JS), timeout=0.3)
             before = await box.evaluate(EXPLORER_STATE_JS)
             after = await _move_until_the_picture_changes(page, box, slider, before)
             where = f"explorer {b + 1}, {name}"
@@ -215,14 +221,13 @@ async def _check_explorers(page, result):
 async def _move_until_the_picture_changes(page, box, slider, before):
     """Move a slider to its far end, then step back along it, until the picture changes.
 
-    Other sliders stay where they are, and at some settings a slider legitimately changes
-    nothing (every threshold finds nothing in pure noise), so each slider gets every position
-    before the test says it is dead.
+    At some settings a slider legitimately changes nothing (a size filter on an empty mask),
+    so each slider gets every position before the test says it is dead.
     """
     at_max = await slider.evaluate("el => Number(el.value) >= Number(el.max || 100)")
     positions = await slider.evaluate("el => Math.round((Number(el.max) - Number(el.min)) / Number(el.step || 1))")
     await slider.focus()
-    keys = ["Home" if at_max else "End"] + ["ArrowRight" if at_max else "ArrowLeft"] * max(int(positions) - 1, 0)
+    keys = ["Home" if at_max else "End"] + ["ArrowRight" if at_max else "ArrowLeft"] * max(int(positions), 0)
     after = before
     for key in keys:
         await page.keyboard.press(key)
