@@ -103,4 +103,5 @@ def watch_figures(mode=None):
         return real_show(*args, **kwargs)
 
     show._cellseg_watched = True
+    show._cellseg_real_show = real_show  # to undo the watch (tests)
     plt.show = show

@@ -14,6 +14,7 @@ from cellseg_course import figures  # noqa: E402
 @pytest.fixture
 def restore_show():
     show = plt.show
+    plt.show = getattr(show, "_cellseg_real_show", show)  # unwatched, whatever the environment set up
     yield
     plt.show = show
     plt.close("all")
