@@ -20,20 +20,12 @@ Run::
 import time
 
 import numpy as np
+from bench_metrics import best_time as best_ms  # same folder: best of several runs, in ms
 
 from cellseg import drawing, errors, scoring, tuning
 from cellseg.data import nuclei_2d
 
 TILE = 64
-
-
-def best_ms(func, repeat=7):
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return best * 1000
 
 
 def main():
