@@ -213,18 +213,35 @@ def place_cells(n_cells, *, shape, min_separation, rng, margin=EDGE_MARGIN):
             f"with a {margin} px margin: at most {most} fit. Ask for at most {most} cells, a "
             "smaller min_separation or a larger image."
         )
-    centers = np.empty((n_cells, 2), dtype=np.int64)
-    placed, tries, max_tries = 0, 0, 1000 + 1000 * n_cells
-    while placed < n_cells:
+    return _place(
+        n_cells,
+        lambda: (rng.integers(margin, rows - margin), rng.integers(margin, cols - margin)),
+        min_separation,
+        scale=np.ones(2),
+        what=lambda placed: (
+            f"could place only {placed} of {n_cells} cells {min_separation:g} px apart in "
+            f"a {rows}x{cols} image; ask for fewer cells, a smaller min_separation or a "
+            "larger image."
+        ),
+    )
+
+
+def _place(n, draw, min_separation, *, scale, what):
+    """Rejection sampling: draw candidate centres until ``n`` lie ``min_separation`` apart.
+
+    ``draw()`` gives one integer candidate; distances are measured after multiplying
+    by ``scale`` (the pixel size per axis). After ``1000 + 1000 n`` tries it gives up
+    with ``ValueError(what(placed))``. A loop over candidates, not pixels: each test
+    is one vectorised distance to every centre kept so far.
+    """
+    centers = np.empty((n, len(scale)), dtype=np.int64)
+    placed, tries, max_tries = 0, 0, 1000 + 1000 * n
+    while placed < n:
         tries += 1
         if tries > max_tries:
-            raise ValueError(
-                f"could place only {placed} of {n_cells} cells {min_separation:g} px apart in "
-                f"a {rows}x{cols} image; ask for fewer cells, a smaller min_separation or a "
-                "larger image."
-            )
-        candidate = (rng.integers(margin, rows - margin), rng.integers(margin, cols - margin))
-        d2 = ((centers[:placed] - candidate) ** 2).sum(axis=1)
+            raise ValueError(what(placed))
+        candidate = draw()
+        d2 = (((centers[:placed] - candidate) * scale) ** 2).sum(axis=1)
         if placed == 0 or d2.min() >= min_separation**2:
             centers[placed] = candidate
             placed += 1

@@ -53,7 +53,7 @@ import numpy as np
 
 from . import _validate
 from .measure import check_spacing
-from .synthetic import NOISE_SCALE, Scene
+from .synthetic import NOISE_SCALE, Scene, _place
 
 __all__ = [
     "VOLUME_SHAPE",
@@ -215,21 +215,17 @@ def _draw(rng, n_nuclei, shape, spacing, radius, height, min_separation):
             f"nuclei of semi-axes up to {h_high:g} um (z) and {r_high:g} um (plane); use a "
             "larger shape or smaller nuclei."
         )
-    centers = np.empty((n_nuclei, 3), dtype=np.int64)
-    placed, tries, max_tries = 0, 0, 1000 + 1000 * n_nuclei
-    while placed < n_nuclei:
-        tries += 1
-        if tries > max_tries:
-            raise ValueError(
-                f"could place only {placed} of {n_nuclei} nuclei {min_separation:g} um apart "
-                f"in a stack of shape {shape}; ask for fewer nuclei, a smaller "
-                "min_separation or a larger stack."
-            )
-        candidate = rng.integers(low, high)
-        d2 = ((((centers[:placed] - candidate) * spacing) ** 2).sum(axis=1))
-        if placed == 0 or d2.min() >= min_separation**2:
-            centers[placed] = candidate
-            placed += 1
+    centers = _place(
+        n_nuclei,
+        lambda: rng.integers(low, high),
+        min_separation,
+        scale=np.asarray(spacing, dtype=float),
+        what=lambda placed: (
+            f"could place only {placed} of {n_nuclei} nuclei {min_separation:g} um apart "
+            f"in a stack of shape {shape}; ask for fewer nuclei, a smaller "
+            "min_separation or a larger stack."
+        ),
+    )
     semi_axes = np.column_stack([
         rng.uniform(h_low, h_high, n_nuclei),
         rng.uniform(r_low, r_high, n_nuclei),
