@@ -19,31 +19,40 @@ def image_2d(image, name="image"):
     Booleans and integers are converted to float. NaN or infinite pixels are
     rejected because every filter would spread them over their neighbours.
     """
+    return image_nd(image, name, ndim=2)
+
+
+def image_nd(image, name="image", *, ndim, keep_float32=False):
+    """Return ``image`` as an ``ndim``-D float array (float32 kept if asked), or raise a clear error."""
     arr = np.asarray(image)
     if arr.dtype == object or not (
         np.issubdtype(arr.dtype, np.number) or arr.dtype == bool
     ):
         raise TypeError(
             f"{name} must be a numeric array, got dtype {arr.dtype}. "
-            "Pass a 2-D NumPy array of intensities, e.g. skimage.io.imread(path)."
+            f"Pass a {ndim}-D NumPy array of intensities, e.g. skimage.io.imread(path)."
         )
     if np.iscomplexobj(arr):
         raise TypeError(f"{name} must be real-valued, got dtype {arr.dtype}.")
-    if arr.ndim != 2:
+    if arr.ndim != ndim:
+        axes = "(rows, cols)" if ndim == 2 else "(z, y, x)"
         hint = ""
-        if arr.ndim == 3 and arr.shape[-1] in (3, 4):
+        if ndim == 2 and arr.ndim == 3 and arr.shape[-1] in (3, 4):
             hint = (
                 " It looks like an RGB(A) image: pass one channel, "
                 f"e.g. {name}[..., 0], or skimage.color.rgb2gray({name})."
             )
-        elif arr.ndim == 3:
-            hint = f" For a stack, pass one plane at a time, e.g. {name}[0]."
+        elif ndim == 2 and arr.ndim == 3:
+            hint = f" For a stack, pass one plane at a time, e.g. {name}[0], or use cellseg.pipeline3d."
+        elif ndim == 3 and arr.ndim == 2:
+            hint = " For a single plane use the 2-D functions of cellseg.pipeline."
         raise ValueError(
-            f"{name} must be a 2-D array (rows, cols); got shape {arr.shape}.{hint}"
+            f"{name} must be a {ndim}-D array {axes}; got shape {arr.shape}.{hint}"
         )
     if arr.size == 0:
         raise ValueError(f"{name} is empty (shape {arr.shape}); pass a non-empty image.")
-    arr = arr.astype(float, copy=False)
+    if not (keep_float32 and arr.dtype == np.float32):
+        arr = arr.astype(float, copy=False)
     if not np.isfinite(arr).all():
         raise ValueError(
             f"{name} contains NaN or infinite values; replace them first, "

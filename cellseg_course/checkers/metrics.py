@@ -102,10 +102,11 @@ def _check_scores(names, answers, expected, hint, slips=()):
     """Scores to three decimals; ``slips`` maps a tuple of values to what went wrong."""
     if not _all_answered(*answers):
         return Feedback(None, _NOT_ANSWERED)
+    for n, a in zip(names, answers):
+        problem = number_problem(a, n)
+        if problem is not None:
+            return problem  # not a number at all: say so first
     results = [check_number(a, e, decimals=3, what=n) for n, a, e in zip(names, answers, expected)]
-    for r in results:
-        if r.correct is not True and "is not right" not in r.message:
-            return r  # not a number at all: say so first
     wrong = [n for n, r in zip(names, results) if not r]
     if not wrong:
         return Feedback(True, ", ".join(f"{n} = {e:.3f}" for n, e in zip(names, expected)) + ".")

@@ -79,3 +79,13 @@ def test_threshold_checkers():
     assert "union" in check_last_threshold(inter / np.sum(y_true == 1)).message
     assert "percentage" in check_last_threshold(100 * inter / union).message
     assert check_shift_limit(None).correct is None
+
+
+def test_a_text_that_reads_like_feedback_is_still_a_text():
+    # the checkers once told "not a number" from "wrong number" by the words of the message
+    from cellseg_course.checkers import check_object_scores, check_pixel_scores
+
+    for check in (check_object_scores, check_pixel_scores):
+        feedback = check(0.5, "is not right", 0.5)
+        assert feedback.correct is False and not feedback.unexpected
+        assert "remove the quotes" in feedback.message
