@@ -4,8 +4,9 @@ One browser, a few pages at a time (asyncio), each page in a fresh context (a fi
 reader: empty storage and cache). Each page is opened from the built files (``file://``, as
 ``python3 course.py build`` tells readers to open it) on a desktop screen (1280 x 900), where
 its figures are loaded, its quizzes and explorers clicked through, its formulas checked and
-its sidebar collapsed and restored; then the window is narrowed to a phone's (390 x 844) and
-its menus are opened and closed. Every request that would leave the machine is refused and
+on the first page of each part of the book (and the landing page), its sidebar collapsed and
+restored; then the window is narrowed to a phone's (390 x 844) and its menus are opened and
+closed. Every request that would leave the machine is refused and
 recorded. ``walk_book`` returns one :class:`PageResult` per page; the tests in
 ``test_pages.py`` assert on them."""
 
@@ -31,10 +32,13 @@ def find_chromium():
 
 
 #: Debian's chromium, no sandbox (CI runs as root), nothing that talks to the network
-#: on its own (updates, sync, field trials), no GPU.
+#: on its own (updates, sync, field trials), no GPU. Headless Chromium also starts a hidden
+#: address-bar popup (a WebUI page in a renderer process of its own) for every browser
+#: context: about a third of the walk's CPU time for nothing a page shows, so it is off.
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup",
 ]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -68,6 +72,7 @@ class PageResult:
     explorer_problems: list = field(default_factory=list)
     phone_menu_problems: list = field(default_factory=list)
     desktop_sidebar_problems: list = field(default_factory=list)
+    sidebar_checked: bool = False  # the sidebar is collapsed on one page of each part
     search_results: int = -1  # results the search page lists (-1: not a search page)
     seconds: float = 0.0  # time the visit took
 
@@ -324,8 +329,12 @@ async def _check_search(page, result):
     result.search_results = await page.locator("#search-results li").count()
 
 
-async def visit(context, url, result):
-    """Read one page on a desktop screen, click through it, then narrow it to a phone's."""
+async def visit(context, url, result, *, sidebar=True):
+    """Read one page on a desktop screen, click through it, then narrow it to a phone's.
+
+    With ``sidebar`` the desktop sidebar is also collapsed and restored (the same theme and
+    script on every page: ``walk_book`` does it on the first page of each part).
+    """
     page = await _open(context, url, result)
     try:
         await _check_search(page, result)
@@ -333,7 +342,9 @@ async def visit(context, url, result):
         await _check_quizzes(page, result)
         await _check_explorers(page, result)
         await _check_math(page, result)  # after the clicks: the feedback shown is typeset too
-        await _check_desktop_sidebar(page, result)
+        if sidebar:
+            await _check_desktop_sidebar(page, result)
+            result.sidebar_checked = True
         await page.set_viewport_size(PHONE)
         await _check_phone_menus(page, result)
     finally:
@@ -347,6 +358,9 @@ async def _walk(chromium, pages):
 
     results = {name: PageResult(name) for name in pages}
     gate = asyncio.Semaphore(PARALLEL_PAGES)
+    firsts = {}  # part (the folder: book, lessons, ...) -> its first page
+    for name in pages:
+        firsts.setdefault(name.rsplit("/", 1)[0] if "/" in name else name, name)
 
     async def refuse_the_network(route):
         if is_local(route.request.url):
@@ -366,7 +380,7 @@ async def _walk(chromium, pages):
                     context.set_default_timeout(TIMEOUT_MS)
                     await context.route("**/*", refuse_the_network)
                     try:
-                        await visit(context, url, results[name])
+                        await visit(context, url, results[name], sidebar=name in firsts.values())
                     except Exception as error:  # a page that cannot be read is a failure
                         results[name].console_errors.append(f"{type(error).__name__}: {error}")
                     finally:

@@ -79,6 +79,9 @@ def test_menus_open_on_a_phone(walk):
 
 
 def test_sidebar_collapses_on_a_desktop(walk):
+    parts = {n.split("/")[0] for n in walk if "/" in n}
+    checked = {n.split("/")[0] for n, r in walk.items() if r.sidebar_checked and "/" in n}
+    assert checked == parts, f"parts where no page had its sidebar collapsed: {sorted(parts - checked)}"
     bad = _failures(walk, "desktop_sidebar_problems")
     assert not bad, _listing(bad)
 
