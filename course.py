@@ -256,8 +256,11 @@ def test(args):
          "--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=600",
          "lessons", "exercises", "solutions", *args.pytest_args]
     )
-    say("2/2: the book, built from those runs, with warnings as errors")
-    book = run([python, "-m", "pytest", "-m", "book" + browser, "tests", *args.pytest_args])
+    say("2/2: the book, built from those runs, with warnings as errors" + (", read in Chromium" if chromium else ""))
+    # two workers: while one builds the book (once: tests/conftest.py, built_book) and walks it
+    # in Chromium, the other builds the student edition and the page preview
+    book = run([python, "-m", "pytest", "-n", "2", "--dist", "loadfile", "-m", "book" + browser,
+                "tests", *args.pytest_args])
     sys.exit(code or book)
 
 
