@@ -1,10 +1,8 @@
 """Shared fixtures for the test suite."""
 
-import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -20,36 +18,6 @@ def root():
     return ROOT
 
 
-def _once_per_run(folder, build):
-    """``build()`` once per test run, even when pytest-xdist runs the tests in several workers.
-
-    A session fixture runs once per worker; when two workers need the book (``course.py test``
-    runs its second step in two), the first one builds it and the other waits for the result
-    it leaves in ``folder``. Without xdist, this is just ``build()``.
-    """
-    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
-    if not run:
-        return build()
-    result = folder / f"build-{run}.json"
-    try:
-        (folder / f"building-{run}").mkdir()  # atomic: exactly one worker gets here first
-    except FileExistsError:
-        deadline = time.monotonic() + 3600
-        while not result.exists():
-            if time.monotonic() > deadline:
-                pytest.fail(f"another worker started building the book and left no result in {folder}")
-            time.sleep(0.5)
-        return tuple(json.loads(result.read_text(encoding="utf-8")))
-    outcome = (1, "the build raised an exception (see the other worker's report)")
-    try:
-        outcome = build()
-    finally:
-        partial = result.with_suffix(".part")
-        partial.write_text(json.dumps(outcome), encoding="utf-8")
-        partial.replace(result)  # whole or not at all, for the workers waiting
-    return outcome
-
-
 def _jupyter_book():
     exe = Path(sys.executable).with_name("jupyter-book.exe" if os.name == "nt" else "jupyter-book")
     return str(exe) if exe.exists() else "jupyter-book"
@@ -57,7 +25,7 @@ def _jupyter_book():
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory):
-    """Build the whole book once per test run; return ``(html folder, build log)``.
+    """Build the whole book once per test session; return ``(html folder, build log)``.
 
     The test command (``course.py test``) first runs every notebook under nbval, which stores
     each successful execution in the jupyter-cache named by ``CELLSEG_NB_CACHE``; the build
@@ -82,7 +50,7 @@ def built_book(tmp_path_factory):
         )
         return result.returncode, result.stdout + result.stderr
 
-    returncode, log = _once_per_run(out, build)
+    returncode, log = build()
     assert returncode == 0, log[-6000:]
     return out / "_build" / "html", log
 

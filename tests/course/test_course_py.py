@@ -188,6 +188,7 @@ def student_html(root, course, tmp_path_factory):
 
 
 @pytest.mark.book
+@pytest.mark.own_build
 def test_student_edition_has_no_solution_page_link_or_text(root, student_html):
     pages = {p.relative_to(student_html).as_posix(): p.read_text(errors="replace") for p in student_html.rglob("*.html")}
     assert "exercises/watershed.html" in pages and "lessons/pipeline.html" in pages
@@ -242,6 +243,7 @@ def test_bundles_hold_the_notebooks_and_what_they_import(root, course, tmp_path)
 
 
 @pytest.mark.book
+@pytest.mark.own_build
 def test_page_prints_an_address_that_exists_with_links_terms_and_citations(root, course, tmp_path):
     if not course.venv_bin("jupyter-book").exists():
         pytest.skip("needs the course environment in .venv/ (python3 course.py build makes it)")
