@@ -38,7 +38,7 @@ def _as_dtype(answer):
     answer = scalar(answer)
     if isinstance(answer, (bool, np.bool_)):
         return None
-    if isinstance(answer, str) and answer.strip().isdigit():
+    if isinstance(answer, str) and answer.strip().isdecimal():  # not isdigit: int("²") fails
         answer = int(answer)
     if isinstance(answer, numbers.Integral) or (isinstance(answer, numbers.Real) and math.isfinite(answer)
                                                  and float(answer).is_integer()):
