@@ -35,23 +35,19 @@ def built_book(tmp_path_factory):
     """
     out = Path(os.environ.get("CELLSEG_BOOK_DIR") or tmp_path_factory.mktemp("book"))
     cache = os.environ.get("CELLSEG_NB_CACHE") or str(out / ".jupyter_cache")
+    config = out / "_config.yml"
     out.mkdir(parents=True, exist_ok=True)
-
-    def build():
-        config = out / "_config.yml"
-        settings = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-        settings["execute"]["cache"] = str(Path(cache).resolve())  # the tests' executions
-        config.write_text(yaml.safe_dump(settings), encoding="utf-8")
-        result = subprocess.run(
-            [_jupyter_book(), "build", str(ROOT), "--builder", "html", "--config", str(config),
-             "-W", "-n", "--keep-going", "--path-output", str(out)],
-            capture_output=True, text=True, cwd=ROOT,
-            env={k: v for k, v in os.environ.items() if k != "MPLBACKEND"},
-        )
-        return result.returncode, result.stdout + result.stderr
-
-    returncode, log = build()
-    assert returncode == 0, log[-6000:]
+    settings = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    settings["execute"]["cache"] = str(Path(cache).resolve())  # the tests' executions
+    config.write_text(yaml.safe_dump(settings), encoding="utf-8")
+    result = subprocess.run(
+        [_jupyter_book(), "build", str(ROOT), "--builder", "html", "--config", str(config),
+         "-W", "-n", "--keep-going", "--path-output", str(out)],
+        capture_output=True, text=True, cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k != "MPLBACKEND"},
+    )
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log[-6000:]
     return out / "_build" / "html", log
 
 

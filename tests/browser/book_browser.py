@@ -6,9 +6,8 @@ reader: empty storage and cache). Each page is opened from the built files (``fi
 its figures are loaded, its quizzes and explorers clicked through, its formulas checked and
 on the first page of each part of the book (and the landing page), its sidebar collapsed and
 restored; then the window is narrowed to a phone's (390 x 844) and its menus are opened and
-closed. Every request that would leave the machine is refused and
-recorded. ``walk_book`` returns one :class:`PageResult` per page; the tests in
-``test_pages.py`` assert on them."""
+closed. Every request that would leave the machine is refused and recorded. ``walk_book``
+returns one :class:`PageResult` per page; the tests in ``test_pages.py`` assert on them."""
 
 import asyncio
 import os
