@@ -108,6 +108,10 @@ def pick_baseline(results):
     >>> pick_baseline(tuning.sweep(image.astype(float), truth, regions=tiles, methods=few))
     ('Voronoi-Otsu', {'spot_sigma': 3.5, 'outline_sigma': 1.0})
     """
+    results = list(results) if isinstance(results, (list, tuple)) else results
+    if not isinstance(results, list) or not results or not all(isinstance(r, tuning.SweepResult) for r in results):
+        raise TypeError("results must be a non-empty list of cellseg.tuning.SweepResult, as "
+                        f"cellseg.tuning.sweep(image, truth, regions=tiles) returns; got {type(results).__name__}.")
     _, tuning_part, test_part = parts()
     tuned = {}
     for result in results:

@@ -11,7 +11,7 @@ from skimage.segmentation import watershed
 import cellseg
 from cellseg import tuning
 from cellseg_course.checkers import Feedback, check_beat_the_baseline
-from cellseg_course.checkers.real_nuclei import best_baseline, parts
+from cellseg_course.checkers.real_nuclei import BASELINE, best_baseline, parts, pick_baseline
 
 IMAGE, TRUTH = cellseg.nuclei_2d()
 
@@ -41,6 +41,23 @@ def test_the_baseline_is_a_tuned_classical_method():
     assert all(baseline.params[p] in values for p, values in grid.items())
     assert 0 < baseline.counts.pooled()["dsb"] < 1
     assert baseline.counts.n_regions == 32
+
+
+def test_the_written_baseline_is_scored_like_the_sweep_scores_it():
+    method, params = BASELINE
+    grid = {name: [value] for name, value in params.items()}
+    (result,) = tuning.sweep(IMAGE.astype(float), TRUTH, regions=parts()[0],
+                             methods={method: tuning.Baseline(tuning.BASELINES[method].function, {}, grid)})
+    baseline = best_baseline()
+    assert (baseline.method, baseline.params) == (result.method, result.params)
+    assert np.array_equal(baseline.counts.tp, result.counts.select(parts()[2]).tp)
+    assert pick_baseline([result]) == BASELINE
+
+
+@pytest.mark.parametrize("junk", [[], None, "sweep", [1, 2], {"a": 1}])
+def test_pick_baseline_says_what_to_pass(junk):
+    with pytest.raises(TypeError, match="list of cellseg.tuning.SweepResult"):
+        pick_baseline(junk)
 
 
 def test_a_better_method_beats_the_baseline():
