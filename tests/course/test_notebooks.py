@@ -218,3 +218,21 @@ def test_prerequisites_name_what_the_answers_use(root):
     assert features == ["dicts", "for loops", "list comprehensions"] and calls == ["f", "ndi.mean"]
     code = workshop.answer_code((root / "solutions" / "watershed.md").read_text())
     assert "peak_local_max(" in code and "import" not in code
+
+
+#: Words that would point a reader at material the course was written from and the reader
+#: never has ("the slide", "lecture notes", "seed 004"): a common mistake is taught as a
+#: common slip, never attributed.
+_OUTSIDE_MATERIAL = re.compile(
+    r"\b(?:the|a|this|that|our) slides?\b|\blecture|\bsource material|\bseeds?[ _-]?\d{3}\b|shared/seeds", re.I)
+
+
+def test_nothing_points_at_material_the_reader_does_not_have(root):
+    files = [p for folder in ("book", "lessons", "exercises", "solutions", "cellseg", "cellseg_course", "tools")
+             for p in (root / folder).rglob("*") if p.suffix in (".md", ".py", ".json", ".yml")]
+    files += [root / name for name in ("README.md", "CONTRIBUTING.md", "_config.yml", "_toc.yml")]
+    assert len(files) > 50
+    found = [f"{p.relative_to(root)}:{i}: {line.strip()[:80]}"
+             for p in files for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if _OUTSIDE_MATERIAL.search(line)]
+    assert not found, "\n".join(found)
