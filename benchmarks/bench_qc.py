@@ -18,10 +18,10 @@ SIZE = 512
 
 def main():
     rng = np.random.default_rng(512)
-    centers = place_cells(120, shape=SIZE, min_separation=30, rng=rng, margin=12)
-    image = add_noise(render_cells(centers, shape=SIZE, sigma=7.0), noise_scale=0.3, rng=rng)
-    truth = ground_truth_labels(centers, shape=SIZE, sigma=7.0)
-    pred, _ = segment(smooth(image))
+    centers = place_cells(120, shape=SIZE, min_separation=30, seed=rng, margin=12)
+    image = add_noise(render_cells(centers, shape=SIZE, cell_sigma=7.0), noise_scale=0.3, seed=rng)
+    truth = ground_truth_labels(centers, shape=SIZE, cell_sigma=7.0)
+    pred = segment(smooth(image))
     left = cellseg.drawing.overlay_labels(image, truth)
     right = cellseg.drawing.overlay_labels(image, pred)
 

@@ -62,7 +62,7 @@ def counts_vectorised(levels=NOISE_LEVELS, n_images=N_IMAGES):
             synthetic.N_CELLS,
             shape=synthetic.IMAGE_SIZE,
             min_separation=synthetic.MIN_SEPARATION,
-            rng=rng,
+            seed=rng,
         )
         signal = synthetic.render_cells(centers)
         z = rng.standard_normal(signal.shape)

@@ -86,17 +86,9 @@ def _ratio(num, den, perfect):
 
 
 def _spacing(spacing, ndim):
-    if spacing is None:
-        return np.ones(ndim)
-    arr = np.asarray(spacing, dtype=float)
-    if arr.ndim == 0:
-        arr = np.full(ndim, float(arr))
-    if arr.shape != (ndim,) or not np.isfinite(arr).all() or (arr <= 0).any():
-        raise ValueError(
-            f"spacing must be one positive number or one per axis ({ndim}), got {spacing!r}; "
-            "pass the pixel (voxel) size, e.g. spacing=(2.0, 0.5, 0.5) for (z, y, x) in um."
-        )
-    return arr
+    """The pixel size per axis (ones for pixel units): one rule, :func:`_validate.spacing`."""
+    arr = _validate.spacing(spacing, ndim)
+    return np.ones(ndim) if arr is None else arr
 
 
 # --------------------------------------------------------------------------- pixels

@@ -133,7 +133,7 @@ FEATURES = [
     ("variables and arithmetic", "`peak = 0.4 * 36 / 40`", (ast.BinOp,)),
     ("lists and indexing", "`[1, 6]`, `values[0]`", (ast.List,)),
     ("dicts", '`{"bright": (1.0, 0.5)}`', (ast.Dict, ast.DictComp)),
-    ("tuples and unpacking", "`labels, n = cellseg.segment(smoothed)`", (ast.Tuple,)),
+    ("tuples and unpacking", "`rows, cols = image.shape`", (ast.Tuple,)),
     ("for loops", "`for level in NOISE_LEVELS: ...`", (ast.For,)),
     ("list comprehensions", "`[f(i) for i in range(50)]`", (ast.ListComp, ast.GeneratorExp, ast.SetComp)),
     ("comparisons and conditions", "`np.mean(img == top) > 0.001`", (ast.Compare,)),
