@@ -8,6 +8,8 @@ several runs. Run::
 """
 
 import numpy as np
+
+import cellseg
 from bench_metrics import best_time  # same folder: best of several runs, in ms
 
 from cellseg.pipeline import segment, smooth

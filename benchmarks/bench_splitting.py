@@ -30,7 +30,7 @@ import timeit
 import numpy as np
 from scipy import ndimage as ndi
 
-from cellseg import drawing, pipeline, splitting, synthetic
+from cellseg import pipeline, splitting, synthetic
 
 NOISE_LEVELS = (0.05, 0.10, 0.15, 0.20, 0.25)  #: the levels of the noise-vs-count exercise
 N_IMAGES = 50  #: images per level; image i uses seed SEED + i

@@ -452,6 +452,18 @@ def make_pure_noise(*, noise_scale=NOISE_SCALE, shape=IMAGE_SIZE, seed=SEED):
     :func:`make_image`. Use it to see what a pipeline "finds" where there is
     nothing to find.
 
+    Parameters
+    ----------
+    noise_scale : float, optional
+        Standard deviation of the noise before clipping.
+    shape : int or (int, int), optional
+    seed : int or numpy.random.Generator, optional
+
+    Returns
+    -------
+    Scene
+        ``image`` (the noise) and ``labels`` (all 0); no ``centers``.
+
     Examples
     --------
     >>> noise = make_pure_noise().image

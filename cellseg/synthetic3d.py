@@ -265,7 +265,7 @@ def _boxes(centers, reach, spacing, shape):
     base = np.round(centers).astype(int)
     lo = np.clip(base - half, 0, np.array(shape))
     hi = np.clip(base + half + 1, 0, np.array(shape))
-    return [tuple(slice(a, b) for a, b in zip(l, h)) for l, h in zip(lo, hi)]
+    return [tuple(slice(a, b) for a, b in zip(low, high)) for low, high in zip(lo, hi)]
 
 
 def _offsets(box, center, spacing):

@@ -126,6 +126,11 @@ def smoothed_peak(*, brightness, cell_sigma, sigma, ndim=None):
     ndim : int, optional
         Number of axes when both widths are single numbers (2 by default).
 
+    Returns
+    -------
+    float
+        The peak after smoothing, in the units of ``brightness``.
+
     Examples
     --------
     >>> round(smoothed_peak(brightness=1.0, cell_sigma=6, sigma=2), 2)
@@ -149,6 +154,17 @@ def smoothed_noise_mean(*, noise_scale, clipped=False):
     Smoothing is an average, so it does not change the mean, in any number of
     dimensions. Clipping does: setting the negative half of the noise to zero
     leaves a positive offset, a background level of about ``0.4 sigma_n``.
+
+    Parameters
+    ----------
+    noise_scale : float
+        ``sigma_n``, standard deviation of the noise before clipping (>= 0).
+    clipped : bool, optional
+        Whether the noise was clipped at zero.
+
+    Returns
+    -------
+    float
 
     Examples
     --------
@@ -202,6 +218,14 @@ def smoothed_noise_std(*, noise_scale, sigma, spacing=None, clipped=False, ndim=
     ndim : int, optional
         Number of axes when neither ``sigma`` nor ``spacing`` is per axis (2 by default).
 
+    Returns
+    -------
+    float
+
+    See Also
+    --------
+    noise_exceedance : how often the smoothed noise crosses a threshold.
+
     Examples
     --------
     >>> round(smoothed_noise_std(noise_scale=0.15, sigma=2), 4)
@@ -238,6 +262,18 @@ def noise_exceedance(threshold, *, noise_scale, sigma, spacing=None, clipped=Fal
 
     ``threshold`` may be an array.
 
+    Parameters
+    ----------
+    threshold : float or array_like
+        Intensity threshold(s).
+    noise_scale, sigma, spacing, clipped, ndim
+        As in :func:`smoothed_noise_std`.
+
+    Returns
+    -------
+    float or ndarray
+        The fraction, the shape of ``threshold``.
+
     Examples
     --------
     >>> round(float(noise_exceedance(0.05, noise_scale=0.15, sigma=2)), 4)   # 2.4 sd
@@ -263,6 +299,19 @@ def midpoint_intensity(distance, *, brightness, cell_sigma):
     two peaks, so two cells form one component at threshold ``t`` exactly when
     this value exceeds ``t``. The same in 2-D and 3-D.
 
+    Parameters
+    ----------
+    distance : float
+        Centre-to-centre distance (>= 0).
+    brightness : float
+        Peak ``B`` of each cell.
+    cell_sigma : float
+        Width of the cells along the line joining them (> 0).
+
+    Returns
+    -------
+    float
+
     Examples
     --------
     >>> round(midpoint_intensity(24, cell_sigma=6, brightness=1.0), 4)   # 2 exp(-2)
@@ -284,6 +333,24 @@ def min_separation(threshold, *, brightness, cell_sigma):
 
     Pass the *smoothed* width and peak (:func:`smoothed_sigma`,
     :func:`smoothed_peak`) when the threshold is applied to a smoothed image.
+
+    Parameters
+    ----------
+    threshold : float
+        Intensity threshold (> 0).
+    brightness : float
+        Peak ``B`` of each cell (>= 0).
+    cell_sigma : float
+        Width of the cells (> 0).
+
+    Returns
+    -------
+    float
+        The distance, in the units of ``cell_sigma``.
+
+    See Also
+    --------
+    midpoint_intensity : the intensity this solves for.
 
     Examples
     --------
@@ -330,6 +397,10 @@ def area_at_threshold(threshold, *, peak, cell_sigma):
     cell_sigma : float or (float, float)
         Width(s) of the blob.
 
+    Returns
+    -------
+    float
+
     Examples
     --------
     >>> round(area_at_threshold(0.5, peak=0.9, cell_sigma=40**0.5), 1)
@@ -351,6 +422,10 @@ def volume_at_threshold(threshold, *, peak, cell_sigma):
     cell_sigma : float or sequence of 3 floats
         Widths of the blob, z first.
 
+    Returns
+    -------
+    float
+
     Examples
     --------
     >>> v = volume_at_threshold(0.5, peak=1.0, cell_sigma=(2.0, 3.0, 3.0))
@@ -362,6 +437,15 @@ def volume_at_threshold(threshold, *, peak, cell_sigma):
 
 def ellipsoid_volume(semi_axes):
     """Volume ``4/3 pi a b c`` of an ellipsoid with semi-axes ``(a, b, c)``.
+
+    Parameters
+    ----------
+    semi_axes : float or sequence of 3 floats
+        ``(a, b, c)``, each > 0.
+
+    Returns
+    -------
+    float
 
     Examples
     --------
@@ -379,6 +463,15 @@ def ellipsoid_surface_area(semi_axes):
     ``4 pi R_G(a^2 b^2, a^2 c^2, b^2 c^2)`` with Carlson's symmetric elliptic
     integral ``R_G`` (:func:`scipy.special.elliprg`), exact to machine
     precision. For a ball of radius ``r`` this is ``4 pi r^2``.
+
+    Parameters
+    ----------
+    semi_axes : float or sequence of 3 floats
+        ``(a, b, c)``, each > 0.
+
+    Returns
+    -------
+    float
 
     Examples
     --------

@@ -156,7 +156,7 @@ def test_local_threshold_of_a_ramp_is_the_ramp_plus_offset():
 
 def test_local_threshold_restores_the_count_under_the_gradient():
     scene = synthetic.make_uneven_illumination(gradient=0.6)
-    image, truth, centers = scene.image, scene.labels, scene.centers
+    image, _truth, centers = scene.image, scene.labels, scene.centers
     smoothed = pipeline.smooth(image)
     labels_global = pipeline.segment(smoothed)
     n_global = int(labels_global.max())

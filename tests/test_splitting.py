@@ -7,7 +7,7 @@ import pytest
 from scipy import ndimage as ndi
 from skimage.feature import peak_local_max
 
-from cellseg import pipeline, splitting, synthetic, theory
+from cellseg import pipeline, splitting, synthetic
 from cellseg.metrics import one_object_per_point
 
 
@@ -56,7 +56,7 @@ def test_split_touching_of_empty_mask_is_empty():
 @pytest.mark.parametrize("distance", [18, 19])
 def test_split_touching_separates_pairs_merged_by_the_threshold(distance):
     scene = synthetic.make_pair(distance=distance)
-    image, truth, centers = scene.image, scene.labels, scene.centers
+    image, _truth, centers = scene.image, scene.labels, scene.centers
     mask = pipeline.smooth(image) > pipeline.THRESHOLD
     assert ndi.label(mask)[1] == 1
     assert one_object_per_point(splitting.split_touching(mask), centers)
@@ -67,7 +67,7 @@ def test_split_touching_separates_pairs_merged_by_the_threshold(distance):
 
 def test_fourteen_pixel_pair_is_split_by_a_seeded_watershed():
     scene = synthetic.make_pair(distance=14)
-    image, truth, centers = scene.image, scene.labels, scene.centers
+    image, _truth, centers = scene.image, scene.labels, scene.centers
     smoothed = pipeline.smooth(image)
     mask = smoothed > pipeline.THRESHOLD
     assert ndi.label(mask)[1] == 1  # the threshold alone sees one cell

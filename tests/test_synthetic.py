@@ -219,7 +219,7 @@ def test_bright_dim_uses_the_centres_of_make_image():
 
 def test_uneven_illumination_adds_the_ramp_to_the_cells():
     scene = syn.make_uneven_illumination(gradient=0.3, n_cells=2, noise_scale=0, shape=(40, 80))
-    image, labels, centers = scene.image, scene.labels, scene.centers
+    image, _labels, centers = scene.image, scene.labels, scene.centers
     ramp = image - syn.render_cells(centers, shape=(40, 80))
     np.testing.assert_allclose(ramp[:, 0], 0, atol=1e-12)
     np.testing.assert_allclose(ramp[:, 40], 0.15, atol=1e-12)

@@ -187,7 +187,7 @@ def analyse(code):
     features = [name for name, _, types in FEATURES if any(isinstance(n, types) for n in ast.walk(tree))]
     local = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
     calls = {_dotted(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
-    return features, sorted(c for c in calls - {None} - local - _BUILTINS if not c.split(".")[0] in local)
+    return features, sorted(c for c in calls - {None} - local - _BUILTINS if c.split(".")[0] not in local)
 
 
 def _imported_names(text):

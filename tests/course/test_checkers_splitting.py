@@ -30,7 +30,7 @@ def test_placeholders_are_not_answered_yet(checker, placeholder):
 
 def test_pair_split_accepts_the_truth_and_a_cut_through_the_middle():
     scene = synthetic.make_pair(distance=ex.PAIR_DISTANCE)
-    image, truth, centers = scene.image, scene.labels, scene.centers
+    image, truth, _centers = scene.image, scene.labels, scene.centers
     assert ex.check_pair_split(truth)
     halves = (pipeline.smooth(image) > 0.5).astype(np.int32)
     halves[:, 32:] *= 2
@@ -39,7 +39,7 @@ def test_pair_split_accepts_the_truth_and_a_cut_through_the_middle():
 
 def test_pair_split_refuses_one_object_three_objects_and_a_wrong_cut():
     scene = synthetic.make_pair(distance=ex.PAIR_DISTANCE)
-    image, truth, centers = scene.image, scene.labels, scene.centers
+    image, _truth, _centers = scene.image, scene.labels, scene.centers
     merged = (pipeline.smooth(image) > 0.5).astype(np.int32)
     feedback = ex.check_pair_split(merged)
     assert feedback.correct is False and "1 object" in feedback.message
@@ -75,13 +75,13 @@ def test_class_scores_by_hand():
 
 def test_intensity_classes_right_answer():
     scene = synthetic.make_bright_dim()
-    image, truth, centers, classes = scene.image, scene.labels, scene.centers, scene.classes
+    _image, truth, _centers, classes = scene.image, scene.labels, scene.centers, scene.classes
     assert ex.check_intensity_classes(truth, classes, {"bright": (1.0, 1.0), "dim": (1, 1)})
 
 
 def test_intensity_classes_default_threshold_misses_the_dim_cells():
     scene = synthetic.make_bright_dim()
-    image, truth, centers, classes = scene.image, scene.labels, scene.centers, scene.classes
+    image, _truth, centers, classes = scene.image, scene.labels, scene.centers, scene.classes
     labels = pipeline.segment(pipeline.smooth(image))
     n = int(labels.max())
     predicted = ["bright"] * n
@@ -93,7 +93,7 @@ def test_intensity_classes_default_threshold_misses_the_dim_cells():
 
 def test_intensity_classes_wrong_scores_or_classes():
     scene = synthetic.make_bright_dim()
-    image, truth, centers, classes = scene.image, scene.labels, scene.centers, scene.classes
+    _image, truth, centers, classes = scene.image, scene.labels, scene.centers, scene.classes
     assert ex.check_intensity_classes(truth, classes, {"bright": (1, 0.5), "dim": (1, 1)}).correct is False
     assert ex.check_intensity_classes(truth, classes, {"bright": (1, 1)}).correct is False
     swapped = np.where(classes == "dim", "bright", "dim")
@@ -179,7 +179,7 @@ def test_global_count_under_the_gradient():
 
 def test_adaptive_labels():
     scene = synthetic.make_uneven_illumination()
-    image, truth, centers = scene.image, scene.labels, scene.centers
+    image, truth, _centers = scene.image, scene.labels, scene.centers
     smoothed = pipeline.smooth(image)
     assert ex.check_adaptive_labels(truth)
     local = pipeline.segment(smoothed - pipeline.local_threshold(smoothed), threshold=0)
