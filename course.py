@@ -541,6 +541,13 @@ def page(args):
     say(f"done. Open:\n\n    {out.as_uri()}\n")
 
 
+def new(args):
+    """Scaffold a lesson or an exercise (tools/scaffold.py) and regenerate what follows from it."""
+    python = ensure_environment()
+    extra = (["--lesson", args.lesson] if args.lesson else []) + (["--title", args.title] if args.title else [])
+    sys.exit(run([python, ROOT / "tools" / "scaffold.py", args.kind, args.name, *extra]))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -557,6 +564,12 @@ def main():
     p = sub.add_parser("bundle", help="write a zip of the exercises to hand out")
     p.add_argument("--solutions", action="store_true", help="the worked solutions instead")
     p.set_defaults(func=bundle)
+    p = sub.add_parser("new", help="scaffold a new lesson or exercise (then edit the files it names)")
+    p.add_argument("kind", choices=("lesson", "exercise"))
+    p.add_argument("name", help="lower-case words joined by hyphens, e.g. cell-tracking")
+    p.add_argument("--lesson", help="for an exercise: the lesson it practises")
+    p.add_argument("--title", help="the page title (default: from the name)")
+    p.set_defaults(func=new)
     p = sub.add_parser("page", help="rebuild the book and show one page")
     p.add_argument("file")
     p.add_argument("--no-execute", action="store_true", help="run no notebook: a quick preview of the prose")

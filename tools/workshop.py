@@ -202,6 +202,12 @@ def _imported_names(text):
     return names
 
 
+def _exercise_page(solution, name):
+    from notebooks import exercise_from_solution, md_text, read  # tools/notebooks.py
+
+    return md_text(exercise_from_solution(read(solution), name))
+
+
 def prerequisites(structure, root):
     """Markdown: the Python the exercises need, and per exercise the functions its answer calls.
 
@@ -213,7 +219,9 @@ def prerequisites(structure, root):
         taught = (root / "lessons" / f"{lesson['name']}.md").read_text(encoding="utf-8")
         for e in exercises:
             code = answer_code((root / "solutions" / f"{e['name']}.md").read_text(encoding="utf-8"))
-            page = (root / "exercises" / f"{e['name']}.md").read_text(encoding="utf-8")
+            # the exercise page as tools/notebooks.py makes it from the solution: a new
+            # exercise has no page yet when this first runs
+            page = _exercise_page(root / "solutions" / f"{e['name']}.md", e["name"])
             features, calls = analyse(code)
             calls = [c for c in calls if c.split(".")[0] in _imported_names(page)]  # not methods of arrays
             for f in features:

@@ -170,13 +170,17 @@ def whole_number(answer, what="your answer"):
     return int(value), None
 
 
-def never_raises(usage):
+def never_raises(usage, *, example=None):
     """Decorate a checker so that whatever it receives, it returns a :class:`Feedback`.
 
     The checkers handle every kind of input they can foresee with a precise
     message; this is the last line of defence. Should a checker still fail on
     some input, the learner reads ``usage`` (what to pass) and the reason,
     never a traceback. Such feedback has ``unexpected = True``.
+
+    ``example`` is a tuple of plausible answers, one per argument, kept on the
+    checker as ``checker.example``: the junk test (``tests/course/test_checkers_junk.py``)
+    puts junk into each slot in turn while the others hold these values.
     """
 
     def decorate(checker):
@@ -191,6 +195,7 @@ def never_raises(usage):
                 feedback.unexpected = True
                 return feedback
 
+        wrapper.example = example
         return wrapper
 
     return decorate

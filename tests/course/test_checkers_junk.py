@@ -21,7 +21,8 @@ _PAIR = synthetic.make_pair(distance=splitting.PAIR_DISTANCE).labels
 _BRIGHT_DIM = synthetic.make_bright_dim()
 _UNEVEN = synthetic.make_uneven_illumination().labels
 
-#: name -> (checker, plausible values of its answer slots)
+#: name -> (checker, plausible values of its answer slots). A checker that carries its own
+#: plausible values (``@never_raises(..., example=(...))``) needs no entry: it is added below.
 CHECKERS = {
     "check_smoothed_peak": (checkers.check_smoothed_peak, [0.5]),
     "check_label_dtype": (lambda a: checkers.check_label_dtype(a, 1000), [np.uint8]),
@@ -48,6 +49,12 @@ CHECKERS = {
     "check_voxel_factor": (checkers.check_voxel_factor, [10.0]),
     "check_beat_the_baseline": (checkers.check_beat_the_baseline, [lambda image: image > 0]),
 }
+
+CHECKERS.update({
+    name: (getattr(checkers, name), getattr(checkers, name).example)
+    for name in checkers.__all__
+    if name.startswith("check_") and getattr(getattr(checkers, name), "example", None) is not None
+})
 
 JUNK = [
     None, ..., "", "0.5", "uint16", "²", "[1, 2]", [], [1, 2], [[1, 2], [3, 4]], [None], ["a", "b"],
@@ -107,7 +114,8 @@ def test_every_checker_answers_invented_junk_with_feedback(checker, plausible, s
 
 def test_every_exported_checker_is_fed_junk():
     exported = {name for name in checkers.__all__ if name.startswith("check_") and name != "check_number"}
-    assert exported == set(CHECKERS)
+    assert exported == set(CHECKERS), "give the new checker example=(...) in its @never_raises"
+    assert len(checkers.__all__) == len(set(checkers.__all__)), "two checker modules export one name"
 
 
 def test_the_safety_net_catches_what_a_checker_did_not_foresee():
