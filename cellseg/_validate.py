@@ -145,3 +145,137 @@ def iou_threshold(value, *, strict=False, name="threshold"):
             "match, or a threshold above 0."
         )
     return value
+
+
+# --------------------------------------------------------------------------- shared rules, one per kind of value
+# (seeds, booleans, IoU thresholds, array-like input, output sizes): every helper
+# calls these, so one kind of value is judged by one rule everywhere.
+
+#: Largest result (in bytes) a helper builds; anything bigger is refused before it is allocated.
+OUTPUT_BUDGET = 2**30
+
+
+def seed(value, name="seed"):
+    """A random seed: a whole number >= 0 (Python or NumPy integer; not a bool, float or string).
+
+    NumPy would take ``seed=-1`` or ``seed=[1, 2]`` with its own error or, for
+    ``True`` and lists, silently; the course's images must be reproducible from
+    one number, so only that is taken.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(
+            f"{name} must be a whole number >= 0 (e.g. {name}=0), got {value!r} "
+            f"({type(value).__name__}); the same seed gives the same random draws."
+        )
+    value = int(value)
+    if value < 0:
+        raise ValueError(f"{name} must be a whole number >= 0 (e.g. {name}=0), got {value}.")
+    return value
+
+
+def boolean(value, name):
+    """``True`` or ``False`` (Python or NumPy bool) only: ``"False"`` is a truthy string, 1 a number."""
+    if not isinstance(value, (bool, np.bool_)):
+        hint = " (any non-empty string counts as true)" if isinstance(value, str) else ""
+        raise TypeError(f"{name} must be True or False, got {value!r}{hint}; pass {name}=True or {name}=False.")
+    return bool(value)
+
+
+def _unwrap_0d(value):
+    """A 0-d array or NumPy scalar as the Python number it holds (anything else unchanged)."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    if isinstance(value, np.generic) and not isinstance(value, np.bool_):
+        value = value.item()
+    return value
+
+
+def iou_cutoff(value, *, strict=False, name="threshold"):
+    """One IoU threshold: a number or a 0-d array, in [0, 1] (0 only with ``strict``).
+
+    The rule of every function that takes one IoU threshold, so that
+    ``np.array(0.5)`` and ``0.5`` are the same everywhere.
+    """
+    if isinstance(value, str):
+        raise TypeError(f"{name} must be a number between 0 and 1 (e.g. {name}=0.5), got the string {value!r}.")
+    value = _unwrap_0d(value)
+    if np.ndim(value) != 0:
+        raise TypeError(
+            f"{name} must be one number between 0 and 1 (e.g. {name}=0.5), got {value!r}; "
+            "to score several thresholds, call once per threshold."
+        )
+    return iou_threshold(value, strict=strict, name=name)
+
+
+def iou_cutoffs(values, *, strict=False, name="thresholds", need_half=False):
+    """A non-empty list of IoU thresholds (one number, a 0-d array or a 1-D sequence), each checked.
+
+    With ``need_half``, 0.5 must be among them (F1 and panoptic quality are reported there).
+    """
+    if isinstance(values, (str, bytes)):
+        raise TypeError(
+            f"{name} must be numbers between 0 and 1 (e.g. {name}=[0.5, 0.75]), got the string {values!r}."
+        )
+    arr = array_like(values, name, example=f"{name}=[0.5, 0.75]")
+    if arr.ndim > 1 or arr.size == 0:
+        raise ValueError(
+            f"{name} must be a non-empty list of IoU thresholds (e.g. {name}=[0.5, 0.75]), "
+            f"got shape {arr.shape}."
+        )
+    out = [iou_cutoff(v, strict=strict, name=name) for v in arr.reshape(-1).tolist()]
+    if need_half and not np.isclose(out, 0.5).any():
+        raise ValueError(
+            f"{name} must include 0.5: F1 and panoptic quality are reported at IoU 0.5 "
+            f"(got {out}); pass e.g. cellseg.metrics.DSB_THRESHOLDS."
+        )
+    return out
+
+
+def array_like(value, name, *, dtype=None, example=None):
+    """``np.asarray(value)``, with the course's message when NumPy cannot make one array of it.
+
+    Ragged nested lists (rows of different lengths), strings where numbers go
+    and other shapes NumPy refuses get a ``ValueError`` that names the argument
+    instead of NumPy's own wording.
+    """
+    try:
+        return np.asarray(value, dtype=dtype)
+    except (ValueError, TypeError, OverflowError):
+        pass
+    text = repr(value)
+    text = text if len(text) <= 60 else text[:57] + "..."
+    raise ValueError(
+        f"{name} must be one rectangular array of numbers (every row as long as the others), "
+        f"got {text}; pass a NumPy array"
+        + (f", e.g. {example}." if example else ", e.g. np.asarray(...) of a list of equal-length rows.")
+    )
+
+
+def image_array(image, name="image", *, ndim):
+    """:func:`image_nd` after :func:`array_like` (ragged input gets the course's message)."""
+    if isinstance(image, (str, bytes)) or image is None or isinstance(image, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a {ndim}-D NumPy array of intensities, got {image!r}; pass "
+                        "an image such as skimage.io.imread(path).")
+    return image_nd(array_like(image, name), name, ndim=ndim)
+
+
+def output_size(n_elements, *, what, itemsize=8, hint, budget=None):
+    """Refuse, before allocating, a result of ``n_elements`` items bigger than the budget.
+
+    ``what`` names the result and ``hint`` says what to pass instead.
+    """
+    budget = OUTPUT_BUDGET if budget is None else budget
+    nbytes = float(n_elements) * itemsize
+    if nbytes > budget:
+        raise ValueError(
+            f"{what} would need {nbytes / 2**30:.3g} GiB, more than the {budget / 2**30:g} GiB "
+            f"a helper may allocate; {hint}."
+        )
+    return int(n_elements)
+
+
+def has_method(value, method, name, *, what):
+    """Raise a ``TypeError`` unless ``value`` has a callable attribute ``method`` (e.g. an axes' ``legend``)."""
+    if not callable(getattr(value, method, None)):
+        raise TypeError(f"{name} must be {what}, got {value!r} ({type(value).__name__}).")
+    return value
