@@ -198,6 +198,8 @@ def iou_cutoff(value, *, strict=False, name="threshold"):
     """
     if isinstance(value, str):
         raise TypeError(f"{name} must be a number between 0 and 1 (e.g. {name}=0.5), got the string {value!r}.")
+    if isinstance(value, (list, tuple)):
+        value = array_like(value, name, example=f"{name}=0.5")
     value = _unwrap_0d(value)
     if np.ndim(value) != 0:
         raise TypeError(

@@ -394,7 +394,7 @@ def _merge(labels, mask, label, amount, other):
     other = _validate.whole_number(other, "other", minimum=1)
     second = labels == other
     if other == label or not second.any():
-        raise ValueError(f"other must be the id of a second object in the image, got {other}.")
+        raise ValueError(f"other must be the id of a second object in the image (not label), got {other}.")
     width = _amount(amount, 3, "merge", whole=True, minimum=1)
     (r0, c0), (r1, c1) = _centroid(mask), _centroid(second)
     path = np.zeros(labels.shape, bool)
@@ -536,5 +536,5 @@ def inject_error(labels, kind, *, label=None, other=None, amount=None, at=None):
     label = _validate.whole_number(label, "label", minimum=1)
     mask = labels == label
     if not mask.any():
-        raise ValueError(f"label {label} is not in the image; pass the id of an existing object.")
+        raise ValueError(f"label {label} is not in the image (labels); pass the id of an existing object.")
     return _INJECTORS[kind](labels, mask, label, amount, other)

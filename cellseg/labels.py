@@ -130,12 +130,15 @@ def _allowed_ndim(ndim):
     """``ndim`` (a whole number or a tuple of them, each >= 1) as a tuple of ints."""
     values = ndim if isinstance(ndim, (tuple, list)) else (ndim,)
     try:
-        return tuple(_validate.whole_number(d, "ndim", minimum=1) for d in values) or _no_ndim()
+        out = tuple(_validate.whole_number(d, "ndim", minimum=1) for d in values) or _no_ndim()
     except (TypeError, ValueError) as err:
         raise type(err)(
             f"ndim must be a whole number of dimensions >= 1 or a tuple of them (e.g. ndim=(2, 3)), "
             f"got {ndim!r}."
         ) from None
+    if max(out) > 64:
+        raise ValueError(f"ndim must be at most 64 (NumPy's limit), got {ndim!r}; pass e.g. ndim=(2, 3).")
+    return out
 
 
 def _no_ndim():
@@ -367,8 +370,8 @@ def _tiff_path(path):
         raise TypeError(f"path must be a file name (str or pathlib.Path) ending in .tif, got {path!r}.")
     if not path.lower().endswith(_TIFF_SUFFIXES):
         raise ValueError(
-            f"label images are saved as TIFF, which stores integers of every size exactly; "
-            f"got {path!r}. Use a name ending in .tif (never .jpg: JPEG is lossy and "
+            f"path must name a TIFF file: label images are saved as TIFF, which stores integers "
+            f"of every size exactly; got {path!r}. Use a name ending in .tif (never .jpg: JPEG is lossy and "
             "blends neighbouring labels into ids that belong to no object)."
         )
     return path
@@ -409,6 +412,9 @@ def save_labels(path, labels, *, compact=False):
     """
     path = _tiff_path(path)
     arr = check_label_image(labels)
+    if arr.ndim < 2:
+        raise ValueError(f"labels must be an image (2-D or more) to be saved as TIFF, got shape {arr.shape}; "
+                         "pass e.g. labels[None] for one row.")
     if _validate.boolean(compact, "compact"):
         arr = cast_labels(arr)
     import tifffile

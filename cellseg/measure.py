@@ -41,6 +41,7 @@ import numpy as np
 from scipy import ndimage as ndi
 from skimage.measure import marching_cubes, mesh_surface_area
 
+from . import _validate
 from .labels import check_label_image
 
 __all__ = [
@@ -109,7 +110,9 @@ def check_spacing(spacing, ndim, name="spacing"):
 
 def _mask_3d(mask, name="mask"):
     """Return ``mask`` as a 3-D boolean array with at least one voxel set, or raise."""
-    arr = np.asarray(mask)
+    if mask is None or isinstance(mask, (str, bytes)):
+        raise TypeError(f"{name} must be a 3-D boolean array such as labels == 3, got {mask!r}.")
+    arr = _validate.array_like(mask, name, example="labels == 3")
     if arr.dtype == object or not (arr.dtype == bool or np.issubdtype(arr.dtype, np.integer)):
         raise TypeError(
             f"{name} must be a boolean array (or integers 0 and 1), got dtype {arr.dtype}. "
@@ -137,6 +140,13 @@ def _mask_3d(mask, name="mask"):
             "threshold or the label you selected."
         )
     return arr
+
+
+def _spacing(spacing, ndim):
+    """:func:`check_spacing`, after the course's message for a ragged list."""
+    if isinstance(spacing, (list, tuple)):
+        _validate.array_like(spacing, "spacing", example="spacing=(2.0, 0.5, 0.5)")
+    return check_spacing(spacing, ndim)
 
 
 def _crop(mask):
@@ -179,7 +189,7 @@ def volume(mask, *, spacing):
     72.0
     """
     mask = _mask_3d(mask)
-    spacing = check_spacing(spacing, mask.ndim)
+    spacing = _spacing(spacing, mask.ndim)
     return float(np.count_nonzero(mask) * np.prod(spacing))
 
 
@@ -203,6 +213,12 @@ def _smooth_sigma(sigma, spacing, shape):
             f"sigma must be a finite number of micrometres greater than 0, got {sigma:g}; "
             "use method='binary' for no smoothing."
         )
+    extent = float((np.asarray(shape) * spacing).max())
+    if sigma > extent:
+        raise ValueError(
+            f"sigma must be at most the object's largest extent ({extent:g} um): a wider Gaussian "
+            f"blurs it away; got {sigma:g}. Pass about the deepest voxel side, or None for the default."
+        )
     return sigma
 
 
@@ -222,6 +238,10 @@ def _mesh(mask, spacing, method, sigma):
     for _ in range(8):
         voxels = sigma / spacing
         pad = np.ceil(4.0 * voxels).astype(int) + 1
+        _validate.output_size(
+            np.prod((np.asarray(mask.shape) + 2 * pad).astype(float)), itemsize=8,
+            what=f"smoothing the mask with sigma={sigma:g} um",
+            hint="pass a smaller sigma (about the deepest voxel side), or None for the default")
         padded = np.pad(mask, [(p, p) for p in pad]).astype(np.float32)
         smoothed = ndi.gaussian_filter(padded, voxels, mode="constant")
         if smoothed.max() > 0.5:
@@ -237,7 +257,7 @@ def _mesh(mask, spacing, method, sigma):
 
 
 def _check_method(method):
-    if method not in ("smooth", "binary"):
+    if not isinstance(method, str) or method not in ("smooth", "binary"):
         raise ValueError(
             f"method must be 'smooth' (the default, accurate) or 'binary' (plain marching "
             f"cubes on the voxels, which overestimates), got {method!r}."
@@ -311,7 +331,7 @@ def surface_area(mask, *, spacing, method="smooth", sigma=None):
     1.17
     """
     mask = _mask_3d(mask)
-    spacing = check_spacing(spacing, mask.ndim)
+    spacing = _spacing(spacing, mask.ndim)
     _check_method(method)
     verts, faces, scale = _mesh(_crop(mask), spacing, method, sigma)
     return float(mesh_surface_area(verts, faces) * scale**2)
@@ -341,7 +361,7 @@ def surface_mesh(mask, *, spacing, method="smooth", sigma=None):
     (3, 3)
     """
     mask = _mask_3d(mask)
-    spacing = check_spacing(spacing, mask.ndim)
+    spacing = _spacing(spacing, mask.ndim)
     _check_method(method)
     box = ndi.find_objects(mask.astype(np.uint8))[0]
     verts, faces, scale = _mesh(mask[box], spacing, method, sigma)

@@ -97,6 +97,7 @@ KIND_OVERRIDES = {
     ("synthetic.make_image", "sigma"): "real",
     ("pipeline.segment", "threshold"): "real",
     ("scoring.percentile_interval", "samples"): "object",
+    ("acquisition.digitize", "values"): "object",
 }
 OBJECT_NAMES = {
     "ax", "fig_or_ax", "counts", "table", "rng", "grid", "methods", "options", "centers",
@@ -224,10 +225,10 @@ NONE_VALID = {(f"drawing.{f}", "image") for f in (
 
 def verdict(kind, key, default, func_key=None, param=None):
     """Is the hostile value ``key`` bad, valid or either for a parameter of this kind?"""
-    if key == "None":
-        return "valid" if default is None else ("either" if kind in ("object", "seed") else "bad")
     if key == "None" and (func_key, param) in NONE_VALID:
         return "valid"
+    if key == "None":
+        return "valid" if default is None else ("either" if kind in ("object", "seed") else "bad")
     return VERDICTS[kind].get(key, "either")
 
 
@@ -611,6 +612,11 @@ class Worker:
         if self.proc is not None:
             self.proc.kill()
             self.proc.wait()
+            for pipe in (self.proc.stdin, self.proc.stdout):
+                try:
+                    pipe.close()
+                except OSError:  # a pipe to a dead worker may refuse its last flush
+                    pass
             self.proc = None
 
     def call(self, func_key, param, value_key, time_cap):
@@ -649,41 +655,46 @@ def judge(outcome, verdict_):
 
 
 def sweep(n_workers=2, time_cap=TIME_CAP, only=None):
-    """Run every task; return a list of dicts (the task, its outcome and its class)."""
+    """Run every task; return a list of dicts (the task, its outcome and its class).
+
+    The baseline of every function runs first; a function whose baseline fails gets
+    no hostile calls (its row says ``no-baseline``). The workers live for the whole sweep.
+    """
     everything = [t for t in tasks() if only is None or t[0].split(".")[0] in only or t[0] in only]
-    baselines = _run([t for t in everything if t[1] is None], n_workers, time_cap)
-    broken = {r["function"] for r in baselines if r["class"] != "ok-accepted"}
-    rest = [t for t in everything if t[1] is not None and t[0] not in broken]
-    return baselines + _run(rest, n_workers, time_cap)
+    workers = [Worker() for _ in range(n_workers)]
+    try:
+        baselines = _run([t for t in everything if t[1] is None], workers, time_cap)
+        broken = {r["function"] for r in baselines if r["class"] != "ok-accepted"}
+        rest = [t for t in everything if t[1] is not None and t[0] not in broken]
+        return baselines + _run(rest, workers, time_cap)
+    finally:
+        for worker in workers:
+            worker.stop()
 
 
-def _run(todo, n_workers, time_cap):
+def _run(todo, workers, time_cap):
     results = [None] * len(todo)
     lock = threading.Lock()
     position = [0]
 
-    def work():
-        worker = Worker()
-        try:
-            while True:
-                with lock:
-                    if position[0] >= len(todo):
-                        return
-                    i = position[0]
-                    position[0] += 1
-                func_key, param, value_key, kind, verdict_ = todo[i]
-                result = worker.call(func_key, param, value_key, time_cap)
-                result.update(function=func_key, param=param, value=value_key, kind=kind,
-                              verdict=verdict_)
-                if param is None and result["outcome"] != "accepted":
-                    result["class"] = "no-baseline"
-                else:
-                    result["class"] = judge(result["outcome"], verdict_)
-                results[i] = result
-        finally:
-            worker.stop()
+    def work(worker):
+        while True:
+            with lock:
+                if position[0] >= len(todo):
+                    return
+                i = position[0]
+                position[0] += 1
+            func_key, param, value_key, kind, verdict_ = todo[i]
+            result = worker.call(func_key, param, value_key, time_cap)
+            result.update(function=func_key, param=param, value=value_key, kind=kind,
+                          verdict=verdict_)
+            if param is None and result["outcome"] != "accepted":
+                result["class"] = "no-baseline"
+            else:
+                result["class"] = judge(result["outcome"], verdict_)
+            results[i] = result
 
-    threads = [threading.Thread(target=work) for _ in range(n_workers)]
+    threads = [threading.Thread(target=work, args=(w,)) for w in workers]
     for t in threads:
         t.start()
     for t in threads:

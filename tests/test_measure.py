@@ -221,3 +221,21 @@ def test_measure_objects_works_on_the_ids_present(big):
     assert table["label"].tolist() == [1, big]
     np.testing.assert_allclose(table["surface_area"], expected["surface_area"])
     np.testing.assert_allclose(table["volume"], expected["volume"])
+
+
+# --- reproducers of issue 18
+
+
+@pytest.mark.parametrize("sigma", [1e6, 2.0**62])
+def test_surface_area_refuses_a_sigma_wider_than_the_object(sigma):
+    ball = np.zeros((6, 10, 10), bool)
+    ball[2:4, 3:7, 3:7] = True
+    with pytest.raises(ValueError, match="sigma must be at most the object's largest extent"):
+        surface_area(ball, spacing=(1.0, 0.5, 0.5), sigma=sigma)
+
+
+def test_ragged_spacing_gets_the_course_message():
+    ball = np.zeros((6, 10, 10), bool)
+    ball[2:4, 3:7, 3:7] = True
+    with pytest.raises(ValueError, match="spacing must be one rectangular array"):
+        surface_area(ball, spacing=[[1.0], [0.5, 0.5]])
