@@ -640,7 +640,7 @@ class Worker:
             return {"outcome": "memory" if code in (-9, -6) else "crash", "type": "",
                     "message": f"worker died (exit {code})", "where": ""}
         result = json.loads(line)
-        if result["outcome"] == "memory":
+        if result.get("grew", 0) > RSS_GROWTH / 4:
             self.stop()  # start afresh: its peak memory would hide the next blow-up
         return result
 
