@@ -41,7 +41,6 @@ value accepted: a failure) and ``ok``, and ``clear`` into ``ok`` and
 import inspect
 import importlib
 import json
-import math
 import os
 import pkgutil
 import re
@@ -51,7 +50,6 @@ import subprocess
 import sys
 import threading
 import time
-import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -266,9 +264,7 @@ def tasks():
             if param.kind in (param.VAR_KEYWORD, param.VAR_POSITIONAL):
                 continue
             kind = kind_of(key, param)
-            default = None if param.default is param.empty else param.default
-            if param.default is param.empty:
-                default = param.empty
+            default = param.default  # param.empty when the argument is required
             for value in HOSTILE:
                 if value in ONLY_FOR and kind not in ONLY_FOR[value]:
                     continue
@@ -550,8 +546,6 @@ def run_one(func_key, param, value_key):
             raise
         outcome, where = classify_exception(err, param)
         etype, message = type(err).__name__, str(err)[:300]
-        if outcome == "no-baseline":
-            pass
     grew = _peak_rss() - peak
     if grew > RSS_GROWTH:
         outcome = "memory"
