@@ -45,6 +45,10 @@ def main():
             print(f"\n{title}:")
             for r in rows:
                 print(hostile_calls.describe(r))
+    refusals = sorted((r for r in results if r["outcome"] == "clear"), key=lambda r: -r.get("seconds", 0))
+    print("\nslowest clear refusals (each should take well under a second):")
+    for r in refusals[:5]:
+        print(f"{r.get('seconds', 0):8.3f} s  {r['function']}({r['param']}={r['value']})")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1, default=str))
 

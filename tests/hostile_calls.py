@@ -444,8 +444,11 @@ def _tmpdir():
     return _TMP[0]
 
 
-def baseline_kwargs(func_key, func):
-    """The valid call of ``func``: ``(args, kwargs)`` built from the overrides and the names."""
+def baseline_kwargs(func_key, func, skip=None):
+    """The valid call of ``func``: ``(args, kwargs)`` built from the overrides and the names.
+
+    The argument named ``skip`` (about to be replaced by a hostile value) is not built.
+    """
     ndim = _ndim_of(func_key)
     by_name = _baseline_values(ndim)
     overrides = BASELINE_OVERRIDES.get(func_key, {})
@@ -453,7 +456,9 @@ def baseline_kwargs(func_key, func):
     for param in inspect.signature(func).parameters.values():
         if param.kind in (param.VAR_KEYWORD, param.VAR_POSITIONAL):
             continue
-        if param.name in overrides:
+        if param.name == skip:
+            value = None
+        elif param.name in overrides:
             value = overrides[param.name]
             if isinstance(value, tuple) and len(value) == 2 and value[0] == "__call__":
                 value = _named_value(value[1], ndim)
@@ -525,7 +530,7 @@ def run_one(func_key, param, value_key):
     func = funcs[func_key]
     start = time.perf_counter()
     try:
-        args, kwargs = baseline_kwargs(func_key, func)
+        args, kwargs = baseline_kwargs(func_key, func, skip=param)
         if param is not None:
             value = make_value(value_key, _ndim_of(func_key))
             names = [n for n, _ in args]
