@@ -562,7 +562,8 @@ def worker_main():
     """Read one JSON task per line on stdin, answer one JSON line per task on stdout."""
     os.environ.setdefault("MPLBACKEND", "Agg")
     out = os.fdopen(os.dup(1), "w")
-    sys.stdout = sys.stderr  # nothing a function prints can break the protocol
+    os.dup2(2, 1)  # nothing a function (or a C library) prints can break the protocol
+    sys.stdout = sys.stderr
     import numpy  # noqa: F401
     import cellseg  # noqa: F401
 
