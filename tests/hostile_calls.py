@@ -456,11 +456,11 @@ def baseline_kwargs(func_key, func, skip=None):
     for param in inspect.signature(func).parameters.values():
         if param.kind in (param.VAR_KEYWORD, param.VAR_POSITIONAL):
             continue
-        if param.name == skip:
-            value = None
-        elif param.name in overrides:
+        if param.name in overrides:
             value = overrides[param.name]
-            if isinstance(value, tuple) and len(value) == 2 and value[0] == "__call__":
+            if param.name == skip:
+                value = None  # a placeholder: the hostile value takes its place
+            elif isinstance(value, tuple) and len(value) == 2 and value[0] == "__call__":
                 value = _named_value(value[1], ndim)
         elif param.default is not param.empty:
             continue
