@@ -29,8 +29,13 @@ def image_nd(image, name="image", *, ndim, keep_float32=False):
     helpers take ``(2, 3)``). float32 is kept when ``keep_float32`` (half the memory of
     a large stack); everything else becomes float64.
     """
-    arr = np.asarray(image)
     allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+    if isinstance(image, (str, bytes, dict, set)) or image is None:
+        raise TypeError(
+            f"{name} must be a {_dims(allowed)} NumPy array of intensities, got {image!r}; pass "
+            "an image such as cellseg.read_image(path) or skimage.io.imread(path)."
+        )
+    arr = array_like(image, name, example=f"{name}=np.zeros((64, 64))")
     if arr.dtype == object or not (
         np.issubdtype(arr.dtype, np.number) or arr.dtype == bool
     ):
@@ -144,13 +149,6 @@ def same_shape(first, second, names, *, hint):
         )
 
 
-def flag(value, name):
-    """Return ``value`` if it is a bool (Python or NumPy); raise a ``TypeError`` otherwise."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}.")
-    return bool(value)
-
-
 def iou_threshold(value, *, strict=False, name="threshold"):
     """An IoU threshold in [0, 1]; 0 only with ``strict`` (IoU > 0), else every pair would match."""
     value = real_number(value, name, minimum=0)
@@ -163,6 +161,13 @@ def iou_threshold(value, *, strict=False, name="threshold"):
             "match, or a threshold above 0."
         )
     return value
+
+
+def _sequence(value):
+    """A flat list, tuple or 1-D array (its items are checked one by one afterwards)."""
+    if isinstance(value, np.ndarray):
+        return value.ndim == 1
+    return isinstance(value, (list, tuple))
 
 
 def spacing(value, ndim, *, name="spacing", required=False):
@@ -181,9 +186,11 @@ def spacing(value, ndim, *, name="spacing", required=False):
             f"{name} is required: pass the pixel (voxel) size in micrometres, one value "
             f"per axis (z first), e.g. {name}={example}."
         )
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
     if isinstance(value, (bool, np.bool_)) or isinstance(value, numbers.Real):
         values = [value] * ndim
-    elif isinstance(value, (str, bytes, dict, set)) or np.ndim(value) != 1:
+    elif not _sequence(value):
         raise TypeError(
             f"{name} must be one number or one per axis (z first), e.g. {name}={example}; "
             f"got {value!r}."
@@ -213,9 +220,11 @@ def widths(value, name, *, ndim, strict=False):
     Returns a float array of length ``ndim``; each value finite and >= 0 (> 0 with
     ``strict``).
     """
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
     if isinstance(value, (bool, np.bool_)) or isinstance(value, numbers.Real):
         values = [value] * ndim
-    elif isinstance(value, (str, bytes, dict, set)) or np.ndim(value) != 1:
+    elif not _sequence(value):
         raise TypeError(
             f"{name} must be one number or one per axis ({ndim}, first axis first), "
             f"got {value!r}."
@@ -242,50 +251,169 @@ def image(value, name="image"):
     return image_nd(value, name, ndim=(2, 3), keep_float32=True)
 
 
-def finite_array(value, name):
-    """A real array (or number) with no NaN or infinity, as float."""
-    if isinstance(value, (str, bytes, dict, set)) or value is None:
-        raise TypeError(f"{name} must be a number or an array of numbers, got {value!r}.")
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"{name} must be a number or a rectangular array of numbers, got {value!r}."
-        ) from None
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} must be finite (no NaN or infinity).")
-    return arr
-
-
-#: most elements an array made by a helper may have (2**28: 2 GiB of float64).
-MAX_ELEMENTS = 2**28
-
-
-def pixel_budget(shape, name="shape", *, limit=MAX_ELEMENTS):
-    """Refuse, before anything is allocated, an output of more than ``limit`` elements."""
+def pixel_budget(shape, name="shape"):
+    """Refuse, before anything is allocated, an image of ``shape`` over the output budget."""
     total = math.prod(int(n) for n in shape)
-    if total > limit:
-        raise ValueError(
-            f"{name} {tuple(shape)} has {total:.3g} pixels, more than this helper makes "
-            f"({limit:.3g}, about {limit * 8 / 2**30:.0f} GiB of float64); pass a smaller "
-            f"{name}, or work on tiles (see the lesson on whole experiments)."
-        )
+    output_size(total, what=f"an image of {name} {tuple(shape)} ({total:.3g} pixels)",
+                hint=f"pass a smaller {name}, or work on tiles (see the lesson on whole experiments)")
     return shape
 
 
-def rng(seed, name="seed"):
-    """A NumPy random generator from a seed: a whole number >= 0, or a Generator to reuse.
+def rng(value, name="seed"):
+    """A NumPy random generator: from a seed (:func:`seed`'s rule), or a Generator to reuse."""
+    if isinstance(value, np.random.Generator):
+        return value
+    return np.random.default_rng(seed(value, name))
 
-    Booleans, floats, strings and negative numbers are refused with the course's own
-    message (NumPy would raise its own, or silently accept some of them).
+
+# --------------------------------------------------------------------------- shared rules, one per kind of value
+# (seeds, booleans, IoU thresholds, array-like input, output sizes): every helper
+# calls these, so one kind of value is judged by one rule everywhere.
+
+#: Largest result (in bytes) a helper builds; anything bigger is refused before it is allocated.
+OUTPUT_BUDGET = 2**30
+
+
+def seed(value, name="seed"):
+    """A random seed: a whole number >= 0 (Python or NumPy integer; not a bool, float or string).
+
+    NumPy would take ``seed=-1`` or ``seed=[1, 2]`` with its own error or, for
+    ``True`` and lists, silently; the course's images must be reproducible from
+    one number, so only that is taken.
     """
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise TypeError(
-            f"{name} must be a whole number >= 0 (or a numpy.random.Generator), got "
-            f"{seed!r}; e.g. {name}=0. The same seed always gives the same result."
+            f"{name} must be a whole number >= 0 (e.g. {name}=0), got {value!r} "
+            f"({type(value).__name__}); the same seed gives the same random draws."
         )
-    if seed < 0:
-        raise ValueError(f"{name} must be >= 0, got {seed}; e.g. {name}=0.")
-    return np.random.default_rng(int(seed))
+    value = int(value)
+    if value < 0:
+        raise ValueError(f"{name} must be a whole number >= 0 (e.g. {name}=0), got {value}.")
+    return value
+
+
+def boolean(value, name):
+    """``True`` or ``False`` (Python or NumPy bool) only: ``"False"`` is a truthy string, 1 a number."""
+    if not isinstance(value, (bool, np.bool_)):
+        hint = " (any non-empty string counts as true)" if isinstance(value, str) else ""
+        raise TypeError(f"{name} must be True or False, got {value!r}{hint}; pass {name}=True or {name}=False.")
+    return bool(value)
+
+
+def _unwrap_0d(value):
+    """A 0-d array or NumPy scalar as the Python number it holds (anything else unchanged)."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    if isinstance(value, np.generic) and not isinstance(value, np.bool_):
+        value = value.item()
+    return value
+
+
+def iou_cutoff(value, *, strict=False, name="threshold"):
+    """One IoU threshold: a number or a 0-d array, in [0, 1] (0 only with ``strict``).
+
+    The rule of every function that takes one IoU threshold, so that
+    ``np.array(0.5)`` and ``0.5`` are the same everywhere.
+    """
+    if isinstance(value, str):
+        raise TypeError(f"{name} must be a number between 0 and 1 (e.g. {name}=0.5), got the string {value!r}.")
+    if isinstance(value, (list, tuple)):
+        value = array_like(value, name, example=f"{name}=0.5")
+    value = _unwrap_0d(value)
+    if np.ndim(value) != 0:
+        raise TypeError(
+            f"{name} must be one number between 0 and 1 (e.g. {name}=0.5), got {value!r}; "
+            "to score several thresholds, call once per threshold."
+        )
+    return iou_threshold(value, strict=strict, name=name)
+
+
+def iou_cutoffs(values, *, strict=False, name="thresholds", need_half=False):
+    """A non-empty list of IoU thresholds (one number, a 0-d array or a 1-D sequence), each checked.
+
+    With ``need_half``, 0.5 must be among them (F1 and panoptic quality are reported there).
+    """
+    if isinstance(values, (str, bytes)):
+        raise TypeError(
+            f"{name} must be numbers between 0 and 1 (e.g. {name}=[0.5, 0.75]), got the string {values!r}."
+        )
+    arr = array_like(values, name, example=f"{name}=[0.5, 0.75]")
+    if arr.ndim > 1 or arr.size == 0:
+        raise ValueError(
+            f"{name} must be a non-empty list of IoU thresholds (e.g. {name}=[0.5, 0.75]), "
+            f"got shape {arr.shape}."
+        )
+    out = [iou_cutoff(v, strict=strict, name=name) for v in arr.reshape(-1).tolist()]
+    if need_half and not np.isclose(out, 0.5).any():
+        raise ValueError(
+            f"{name} must include 0.5: F1 and panoptic quality are reported at IoU 0.5 "
+            f"(got {out}); pass e.g. cellseg.metrics.DSB_THRESHOLDS."
+        )
+    return out
+
+
+def array_like(value, name, *, dtype=None, example=None):
+    """``np.asarray(value)``, with the course's message when NumPy cannot make one array of it.
+
+    Ragged nested lists (rows of different lengths), strings where numbers go
+    and other shapes NumPy refuses get a ``ValueError`` that names the argument
+    instead of NumPy's own wording.
+    """
+    try:
+        return np.asarray(value, dtype=dtype)
+    except (ValueError, TypeError, OverflowError):
+        pass
+    text = repr(value)
+    text = text if len(text) <= 60 else text[:57] + "..."
+    raise ValueError(
+        f"{name} must be one rectangular array of numbers (every row as long as the others), "
+        f"got {text}; pass a NumPy array"
+        + (f", e.g. {example}." if example else ", e.g. np.asarray(...) of a list of equal-length rows.")
+    )
+
+
+def image_array(image, name="image", *, ndim):
+    """:func:`image_nd` after :func:`array_like` (ragged input gets the course's message)."""
+    if isinstance(image, (str, bytes)) or image is None or isinstance(image, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a {ndim}-D NumPy array of intensities, got {image!r}; pass "
+                        "an image such as skimage.io.imread(path).")
+    return image_nd(array_like(image, name), name, ndim=ndim)
+
+
+def output_size(n_elements, *, what, itemsize=8, hint, budget=None):
+    """Refuse, before allocating, a result of ``n_elements`` items bigger than the budget.
+
+    ``what`` names the result and ``hint`` says what to pass instead.
+    """
+    budget = OUTPUT_BUDGET if budget is None else budget
+    nbytes = float(n_elements) * itemsize
+    if nbytes > budget:
+        raise ValueError(
+            f"{what} would need {nbytes / 2**30:.3g} GiB, more than the {budget / 2**30:g} GiB "
+            f"a helper may allocate; {hint}."
+        )
+    return int(n_elements)
+
+
+def has_method(value, method, name, *, what):
+    """Raise a ``TypeError`` unless ``value`` has a callable attribute ``method`` (e.g. an axes' ``legend``)."""
+    if not callable(getattr(value, method, None)):
+        raise TypeError(f"{name} must be {what}, got {value!r} ({type(value).__name__}).")
+    return value
+
+
+def real_array(value, name, *, example):
+    """Real numbers as a float array (any shape): no strings, booleans, complex or ragged lists.
+
+    ``example`` (e.g. ``"brightness=[1.0, 0.5]"``) is quoted in the message. Shapes and
+    ranges are the caller's to check.
+    """
+    if isinstance(value, (str, bytes, dict, set)) or value is None:
+        raise TypeError(f"{name} must be numbers, e.g. {example}; got {value!r}.")
+    arr = array_like(value, name, example=example)
+    if arr.dtype == bool or arr.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be real numbers (not {arr.dtype}), e.g. {example}; got {value!r}.")
+    arr = arr.astype(float)
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} must be finite (no NaN or infinity), e.g. {example}.")
+    return arr

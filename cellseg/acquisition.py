@@ -103,9 +103,15 @@ def digitize(values, bit_depth):
     (``np.rint`` rounds halves to the even neighbour: 254.5 becomes 254.)
     """
     bit_depth = _bit_depth(bit_depth)
-    arr = np.asarray(values, dtype=float)
+    if values is None or isinstance(values, (str, bytes)):
+        raise TypeError(f"values must be numbers (camera counts), e.g. an image; got {values!r}.")
+    arr = _validate.array_like(values, "values", example="digitize(image, 12)")
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"values must be real numbers (camera counts), got dtype {arr.dtype}; pass an image.")
+    arr = arr.astype(float)
     if not np.isfinite(arr).all():
-        raise ValueError("values contain NaN or infinite numbers; a camera records finite counts.")
+        raise ValueError("values contain NaN or infinite numbers; a camera records finite counts: "
+                         "replace them first, e.g. np.nan_to_num(values).")
     top = full_scale(bit_depth)
     return np.clip(np.rint(arr), 0, top).astype(storage_dtype(bit_depth))
 
@@ -169,7 +175,7 @@ def acquire(
     >>> int((img == 255).sum())
     325
     """
-    signal = _validate.image_2d(signal, "signal")
+    signal = _validate.image_array(signal, "signal", ndim=2)
     if signal.min() < 0:
         raise ValueError(
             f"signal has negative values (minimum {signal.min():g}); a model intensity is "
@@ -182,7 +188,7 @@ def acquire(
     noise_scale = _validate.real_number(noise_scale, "noise_scale", minimum=0)
     if not isinstance(shot_noise, (bool, np.bool_)):
         raise TypeError(f"shot_noise must be True or False, got {shot_noise!r}.")
-    rng = np.random.default_rng(seed)
+    rng = _validate.rng(seed)
     intensity = add_noise(signal, noise_scale=noise_scale, seed=rng) if noise_scale > 0 else signal
     mean_counts = exposure * intensity
     counts = rng.poisson(mean_counts).astype(float) if shot_noise else mean_counts
@@ -217,17 +223,22 @@ def illumination_field(shape, falloff=0.3, center=None):
     >>> float(field[0, 0]), float(field[4, 8])
     (1.0, 0.5)
     """
-    if np.ndim(shape) == 0:
-        shape = (shape, shape)
-    if len(shape) != 2:
-        raise ValueError(f"shape must be an int or a (rows, cols) pair, got {shape!r}.")
-    rows, cols = (_validate.whole_number(n, "shape", minimum=1) for n in shape)
+    if isinstance(shape, (str, bytes)) or shape is None:
+        raise TypeError(f"shape must be an int or a (rows, cols) pair, got {shape!r}.")
+    shape = _validate.array_like(shape, "shape", dtype=object, example="shape=(512, 512)")
+    if shape.ndim == 0:
+        shape = shape.reshape(1).repeat(2)
+    if shape.shape != (2,):
+        raise ValueError(f"shape must be an int or a (rows, cols) pair, got {shape.tolist()!r}.")
+    rows, cols = (_validate.whole_number(n, "shape", minimum=1) for n in shape.tolist())
+    _validate.output_size(rows * cols, what=f"an illumination field of shape ({rows}, {cols})",
+                          hint="pass the shape of an image that fits in memory, e.g. shape=(512, 512)")
     falloff = _validate.real_number(falloff, "falloff", minimum=0)
     if falloff >= 1:
         raise ValueError(f"falloff must be below 1 (the fraction of light lost), got {falloff:g}.")
     if center is None:
         center = ((rows - 1) / 2, (cols - 1) / 2)
-    if np.shape(center) != (2,):
+    if isinstance(center, (str, bytes)) or _validate.array_like(center, "center").shape != (2,):
         raise ValueError(f"center must be a (row, col) pair, got {center!r}.")
     r0, c0 = (_validate.real_number(v, "center") for v in center)
     dr2 = (np.arange(rows) - r0) ** 2

@@ -91,7 +91,7 @@ def label_colors(n_labels):
     n_labels = _validate.whole_number(n_labels, "n_labels")
     if n_labels > MAX_COLOR_TABLE:
         raise ValueError(
-            f"label_colors({n_labels}) would build a table of {n_labels + 1} colours "
+            f"n_labels={n_labels} would build a table of {n_labels + 1} colours "
             f"({(n_labels + 1) * 24 / 1e9:.1f} GB); to colour a label image with large ids, "
             "use cellseg.drawing.label_rgb(labels), which works on the ids present."
         )
@@ -131,7 +131,7 @@ def label_rgb(labels):
 
 
 def _gray_rgb(image, name="image"):
-    image = _validate.image_2d(image, name)
+    image = _validate.image_array(image, name, ndim=2)
     lo, hi = np.percentile(image, [0.5, 99.5])
     scaled = np.clip((image - lo) / (hi - lo), 0, 1) if hi > lo else np.zeros_like(image)
     return np.repeat(scaled[..., None], 3, axis=2)
@@ -215,10 +215,11 @@ def overlay_boundaries(image, labels, *, color=(1.0, 0.0, 1.0), mode="inner"):
     ([0.0, 0.0, 0.0], [1.0, 0.0, 1.0])
     """
     rgb, labels = _image_and_labels(image, labels)
-    if mode not in ("inner", "outer", "thick"):
+    if not isinstance(mode, str) or mode not in ("inner", "outer", "thick"):
         raise ValueError(f"mode must be 'inner', 'outer' or 'thick', got {mode!r}.")
-    color = np.asarray(color, dtype=float)
-    if color.shape != (3,) or not ((color >= 0) & (color <= 1)).all():
+    color = _validate.array_like(color, "color", example="color=(1.0, 0.0, 1.0)")
+    if color.dtype.kind not in "iuf" or color.shape != (3,) or not (
+            (color >= 0) & (color <= 1)).all():
         raise ValueError(f"color must be three numbers in [0, 1] (R, G, B), got {color.tolist()}.")
     edges = find_boundaries(labels, mode=mode)
     rgb[edges] = color
@@ -304,6 +305,7 @@ def add_error_legend(ax, **kwargs):
 
     Keyword arguments go to :meth:`matplotlib.axes.Axes.legend`.
     """
+    _validate.has_method(ax, "legend", "ax", what="a matplotlib axes, e.g. fig, ax = plt.subplots()")
     from matplotlib.patches import Patch
 
     handles = [Patch(color=ERROR_COLORS[k], label=_ERROR_NAMES[k]) for k in ("tp", "fp", "fn")]
@@ -311,6 +313,10 @@ def add_error_legend(ax, **kwargs):
     kwargs.setdefault("bbox_to_anchor", (1.02, 1.0))
     kwargs.setdefault("borderaxespad", 0.0)
     return ax.legend(handles=handles, **kwargs)
+
+
+#: Widest panel of :func:`show_comparison`, in inches (four of them at 100 dpi: 8000 px).
+MAX_PANEL_INCHES = 20.0
 
 
 def show_comparison(image, y_true, y_pred, *, titles=("image", "reference", "prediction", "errors"),
@@ -333,11 +339,22 @@ def show_comparison(image, y_true, y_pred, *, titles=("image", "reference", "pre
     -------
     fig : matplotlib.figure.Figure
     """
+    rgb, a, b = _image_and_labels(image, y_true, y_pred)
+    if (isinstance(titles, str) or not isinstance(titles, (list, tuple))
+            or len(titles) != 4 or not all(isinstance(t, str) for t in titles)):
+        raise ValueError(
+            f"titles must be 4 strings (one per panel), e.g. ('image', 'reference', "
+            f"'prediction', 'errors'); got {titles!r}."
+        )
+    size = _validate.real_number(size, "size", minimum=0, strict=True)
+    if size > MAX_PANEL_INCHES:
+        raise ValueError(
+            f"size is the width of one panel in inches and must be at most {MAX_PANEL_INCHES:g} "
+            f"(a figure that wide would not fit in memory or on a screen), got {size:g}; "
+            "pass e.g. size=3."
+        )
     import matplotlib.pyplot as plt
 
-    rgb, a, b = _image_and_labels(image, y_true, y_pred)
-    if len(titles) != 4:
-        raise ValueError(f"titles must have 4 entries (one per panel), got {len(titles)}.")
     fig, axes = plt.subplots(1, 4, figsize=(4 * size + 2.2, size + 0.4), sharex=True, sharey=True)
     panels = [
         rgb,
@@ -403,17 +420,24 @@ def object_error_map(image, y_true, y_pred, *, threshold=0.5, alpha=0.6):
     from .errors import classify_errors
 
     rgb, a, b = _image_and_labels(image, y_true, y_pred)
-    alpha = 1.0 if image is None else _alpha(alpha)
+    alpha = _alpha(alpha)
+    if image is None:
+        alpha = 1.0
+    threshold = _validate.iou_cutoff(threshold)
     kinds = list(OBJECT_ERROR_COLORS)
-    pred_kind = np.full(int(b.max()) + 1, -1)
-    true_missed = np.zeros(int(a.max()) + 1, bool)
+    # Work on the ids present (one sort each), so memory follows the image, never the largest id.
+    true_ids, a_index = np.unique(a, return_inverse=True)
+    pred_ids, b_index = np.unique(b, return_inverse=True)
+    pred_kind = np.full(len(pred_ids), -1)
+    true_missed = np.zeros(len(true_ids), bool)
     for row in classify_errors(a, b, threshold=threshold, topology=False):  # one row per object or group
         if row.kind == "missed":
-            true_missed[list(row.true_ids)] = True
+            true_missed[np.searchsorted(true_ids, np.asarray(row.true_ids, true_ids.dtype))] = True
         else:
-            pred_kind[list(row.pred_ids)] = kinds.index(row.kind)
-    code = pred_kind[b]
-    code = np.where((code < 0) & true_missed[a], kinds.index("missed"), code)
+            pred_kind[np.searchsorted(pred_ids, np.asarray(row.pred_ids, pred_ids.dtype))] = kinds.index(row.kind)
+    code = pred_kind[b_index.reshape(b.shape)]
+    missed = true_missed[a_index.reshape(a.shape)]
+    code = np.where((code < 0) & missed, kinds.index("missed"), code)
     table = np.stack([OBJECT_ERROR_COLORS[k] for k in kinds])
     weight = np.where(code >= 0, alpha, 0.0)[..., None]
     return (1 - weight) * rgb + weight * table[np.maximum(code, 0)]
@@ -424,6 +448,8 @@ def add_object_error_legend(fig_or_ax, **kwargs):
 
     Keyword arguments go to ``legend`` (by default one row of six entries).
     """
+    _validate.has_method(fig_or_ax, "legend", "fig_or_ax",
+                         what="a matplotlib figure or axes, e.g. fig, ax = plt.subplots()")
     from matplotlib.patches import Patch
 
     handles = [Patch(color=color, label=kind) for kind, color in OBJECT_ERROR_COLORS.items()]

@@ -101,6 +101,7 @@ class ErrorTable:
 
 
 def _structure(ndim, connectivity):
+    connectivity = _validate.whole_number(connectivity, "connectivity", minimum=1)
     if connectivity not in range(1, ndim + 1):
         raise ValueError(
             f"connectivity must be between 1 (face neighbours) and {ndim} (all neighbours) for "
@@ -240,11 +241,11 @@ def classify_errors(y_true, y_pred, *, threshold=0.5, min_fraction=0.5, topology
     [('merge', (1, 2), (7,)), ('missed', (3,), ()), ('spurious', (), (8,))]
     """
     a, b = check_label_pair(y_true, y_pred)
-    threshold = _validate.iou_threshold(threshold)
+    threshold = _validate.iou_cutoff(threshold)
     min_fraction = _validate.real_number(min_fraction, "min_fraction", minimum=0, strict=True)
     if min_fraction >= 1:
         raise ValueError(f"min_fraction must be below 1, got {min_fraction:g}.")
-    topology = _validate.flag(topology, "topology")
+    topology = _validate.boolean(topology, "topology")
     pairs = _Pairs(overlap_table(a, b), min_fraction)
     rows = _merges_and_splits(pairs)
     rows += _correct(pairs, threshold)
@@ -364,9 +365,12 @@ def _new_id(labels):
     """The next free id, or a clear error when the dtype has no room for it."""
     top = int(labels.max()) + 1
     if top > np.iinfo(labels.dtype).max:
+        wider = "np.int64" if top <= np.iinfo(np.int64).max else None
+        hint = (f"pass labels.astype({wider}) instead" if wider and np.dtype(labels.dtype) != np.int64
+                else "renumber it first with skimage.segmentation.relabel_sequential(labels)[0]")
         raise ValueError(
             f"labels has dtype {labels.dtype}, whose largest id {top - 1} is already used, so a "
-            f"new object has no id; pass labels.astype(np.int32) (or a wider type) instead."
+            f"new object has no id; {hint}."
         )
     return top
 
@@ -390,7 +394,7 @@ def _merge(labels, mask, label, amount, other):
     other = _validate.whole_number(other, "other", minimum=1)
     second = labels == other
     if other == label or not second.any():
-        raise ValueError(f"other must be the id of a second object in the image, got {other}.")
+        raise ValueError(f"other must be the id of a second object in the image (not label), got {other}.")
     width = _amount(amount, 3, "merge", whole=True, minimum=1)
     (r0, c0), (r1, c1) = _centroid(mask), _centroid(second)
     path = np.zeros(labels.shape, bool)
@@ -520,12 +524,17 @@ def inject_error(labels, kind, *, label=None, other=None, amount=None, at=None):
     4
     """
     labels = check_label_image(labels, ndim=2)
-    if kind not in INJECTABLE_ERRORS:
+    if not isinstance(kind, str) or kind not in INJECTABLE_ERRORS:
         raise ValueError(f"kind must be one of {', '.join(INJECTABLE_ERRORS)}; got {kind!r}.")
+    if amount is not None and _validate.real_number(amount, "amount") > max(labels.shape):
+        raise ValueError(
+            f"amount is in pixels and must be at most the image's largest side ({max(labels.shape)}), "
+            f"got {amount!r}; pass a few pixels, e.g. amount=3."
+        )
     if kind == "spurious":
         return _spurious(labels, at, amount)
     label = _validate.whole_number(label, "label", minimum=1)
     mask = labels == label
     if not mask.any():
-        raise ValueError(f"label {label} is not in the image; pass the id of an existing object.")
+        raise ValueError(f"label {label} is not in the image (labels); pass the id of an existing object.")
     return _INJECTORS[kind](labels, mask, label, amount, other)

@@ -147,11 +147,11 @@ class ImageReport:
 
 
 def _as_image(image):
-    arr = np.asarray(image)
+    arr = _validate.array_like(image, "image", example="skimage.io.imread(path)")
     if arr.dtype == bool:
         raise TypeError(
             "image is boolean, i.e. a mask; image_report checks intensity images as "
-            "recorded by the camera (integers or floats)."
+            "recorded by the camera (integers or floats): pass the image itself."
         )
     values = _validate.image_2d(arr)  # checks type, 2-D, finite; float copy
     return arr, values
@@ -552,6 +552,14 @@ class BatchReport:
         return _table.html_table(self.columns, self.rows())
 
 
+def _report_of(i, image, options):
+    """The report of ``images[i]``; a bad image is named by its place in the batch."""
+    try:
+        return image_report(image, **options)
+    except (TypeError, ValueError) as err:
+        raise type(err)(f"images[{i}] cannot be checked: {err}") from None
+
+
 def batch_report(images, names=None, *, progress=None, **options):
     """Run :func:`image_report` on every image of a batch and return a table.
 
@@ -590,21 +598,28 @@ def batch_report(images, names=None, *, progress=None, **options):
         raise ValueError(
             "images is a single 2-D image; pass a list of images (or use image_report)."
         )
+    if (images is None or isinstance(images, (str, bytes)) or not hasattr(images, "__iter__")
+            or (isinstance(images, np.ndarray) and images.ndim < 2)):
+        raise TypeError(f"images must be a list of images (or a 3-D array, or a generator), got {images!r}.")
     try:
         total = len(images)
     except TypeError:
         total = None
     if names is not None:
+        if (isinstance(names, (str, bytes)) or not hasattr(names, "__iter__")
+                or (isinstance(names, np.ndarray) and names.ndim != 1)):
+            raise TypeError(f"names must be a list of names, one per image, e.g. names=['a.tif', 'b.tif']; got {names!r}.")
         names = list(names)
         if total is not None and len(names) != total:
             raise ValueError(f"got {len(names)} names for {total} images; pass one name per image.")
-    show = progress if progress is not None else (total is not None and total >= PROGRESS_MIN)
+    show = (_validate.boolean(progress, "progress") if progress is not None
+            else (total is not None and total >= PROGRESS_MIN))
     iterator = iter(images)
     if show:
         from tqdm import tqdm  # plain text; tqdm.auto would draw an ipywidget in Jupyter
 
         iterator = tqdm(iterator, total=total, desc="image QC", unit="image")
-    reports = [image_report(img, **options) for img in iterator]
+    reports = [_report_of(i, img, options) for i, img in enumerate(iterator)]
     if names is None:
         names = [str(i) for i in range(len(reports))]
     elif len(names) != len(reports):

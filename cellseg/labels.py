@@ -81,7 +81,12 @@ def check_label_image(labels, name="labels", *, ndim=None):
     ...
     ValueError: labels has floating-point dtype float64, but a label image must ... integer dtype ...
     """
-    arr = np.asarray(labels)
+    if labels is None or isinstance(labels, (str, bytes)):
+        raise TypeError(
+            f"{name} must be a label image (an integer array), got {labels!r}; pass e.g. "
+            "the output of skimage.measure.label."
+        )
+    arr = _validate.array_like(labels, name, example="skimage.measure.label(mask)")
     if arr.dtype == bool:
         arr = arr.astype(np.uint8)
     if np.issubdtype(arr.dtype, np.floating):
@@ -103,7 +108,7 @@ def check_label_image(labels, name="labels", *, ndim=None):
             "Pass a label image such as the output of skimage.measure.label."
         )
     if ndim is not None:
-        allowed = (ndim,) if np.isscalar(ndim) else tuple(ndim)
+        allowed = _allowed_ndim(ndim)
         if arr.ndim not in allowed:
             want = " or ".join(f"{d}-D" for d in allowed)
             raise ValueError(f"{name} must be {want}; got shape {arr.shape}.")
@@ -119,6 +124,25 @@ def check_label_image(labels, name="labels", *, ndim=None):
             f"{name} is a single number ({arr.item()}), not an image; pass a 2-D or 3-D array."
         )
     return arr
+
+
+def _allowed_ndim(ndim):
+    """``ndim`` (a whole number or a tuple of them, each >= 1) as a tuple of ints."""
+    values = ndim if isinstance(ndim, (tuple, list)) else (ndim,)
+    try:
+        out = tuple(_validate.whole_number(d, "ndim", minimum=1) for d in values) or _no_ndim()
+    except (TypeError, ValueError) as err:
+        raise type(err)(
+            f"ndim must be a whole number of dimensions >= 1 or a tuple of them (e.g. ndim=(2, 3)), "
+            f"got {ndim!r}."
+        ) from None
+    if max(out) > 64:
+        raise ValueError(f"ndim must be at most 64 (NumPy's limit), got {ndim!r}; pass e.g. ndim=(2, 3).")
+    return out
+
+
+def _no_ndim():
+    raise ValueError("ndim is empty; pass a whole number of dimensions or a tuple of them, e.g. ndim=(2, 3).")
 
 
 def check_label_pair(y_true, y_pred, *, ndim=(2, 3)):
@@ -339,11 +363,15 @@ _TIFF_SUFFIXES = (".tif", ".tiff")
 
 
 def _tiff_path(path):
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a file name (str or pathlib.Path) ending in .tif, got {path!r}.")
     path = os.fspath(path)
+    if not isinstance(path, str):
+        raise TypeError(f"path must be a file name (str or pathlib.Path) ending in .tif, got {path!r}.")
     if not path.lower().endswith(_TIFF_SUFFIXES):
         raise ValueError(
-            f"label images are saved as TIFF, which stores integers of every size exactly; "
-            f"got {path!r}. Use a name ending in .tif (never .jpg: JPEG is lossy and "
+            f"path must name a TIFF file: label images are saved as TIFF, which stores integers "
+            f"of every size exactly; got {path!r}. Use a name ending in .tif (never .jpg: JPEG is lossy and "
             "blends neighbouring labels into ids that belong to no object)."
         )
     return path
@@ -384,7 +412,10 @@ def save_labels(path, labels, *, compact=False):
     """
     path = _tiff_path(path)
     arr = check_label_image(labels)
-    if compact:
+    if arr.ndim < 2:
+        raise ValueError(f"labels must be an image (2-D or more) to be saved as TIFF, got shape {arr.shape}; "
+                         "pass e.g. labels[None] for one row.")
+    if _validate.boolean(compact, "compact"):
         arr = cast_labels(arr)
     import tifffile
 
@@ -414,6 +445,8 @@ def load_labels(path, *, ndim=None):
         image).
     """
     path = _tiff_path(path)
+    if ndim is not None:
+        _allowed_ndim(ndim)
     import tifffile
 
     return check_label_image(tifffile.imread(path), name=os.path.basename(path), ndim=ndim)

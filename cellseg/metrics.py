@@ -492,7 +492,9 @@ def match_objects(table, *, threshold=0.5, strict=False):
     >>> table.true_ids[ti].tolist(), table.pred_ids[pi].tolist(), iou.round(3).tolist()
     ([1], [5], [0.667])
     """
-    threshold = _validate.iou_threshold(threshold, strict=_validate.flag(strict, "strict"))
+    if not isinstance(table, OverlapTable):
+        raise TypeError(f"table must be an OverlapTable, the result of overlap_table(y_true, y_pred); got {table!r}.")
+    threshold = _validate.iou_cutoff(threshold, strict=_validate.boolean(strict, "strict"))
     iou = table.iou
     ok = iou > threshold if strict else iou >= threshold
     ti, pi, s = table.true_index[ok], table.pred_index[ok], iou[ok]
@@ -590,12 +592,9 @@ def matching(y_true, y_pred, *, threshold=0.5, strict=False):
     >>> [r.tp for r in matching(truth, pred, threshold=[0.5, 0.6])]
     [1, 0]
     """
-    strict = _validate.flag(strict, "strict")
-    single = np.ndim(threshold) == 0
-    values = [threshold] if single else list(np.asarray(threshold, dtype=object).ravel())
-    if not values:
-        raise ValueError("threshold is an empty sequence; pass a number or a list of numbers.")
-    thresholds = [_validate.iou_threshold(v, strict=strict) for v in values]
+    strict = _validate.boolean(strict, "strict")
+    single = not isinstance(threshold, (list, tuple)) and (isinstance(threshold, str) or np.ndim(threshold) == 0)
+    thresholds = _validate.iou_cutoffs(threshold, strict=strict, name="threshold")
     table = overlap_table(y_true, y_pred)
     results = [_match_one(table, v, strict) for v in thresholds]
     return results[0] if single else results
@@ -635,7 +634,9 @@ def average_precision(y_true, y_pred, *, thresholds=DSB_THRESHOLDS, strict=False
     >>> average_precision(truth, pred)                         # matched at 0.50 ... 0.80
     0.7
     """
-    results = matching(y_true, y_pred, threshold=list(np.atleast_1d(thresholds)), strict=strict)
+    strict = _validate.boolean(strict, "strict")
+    values = _validate.iou_cutoffs(thresholds, strict=strict, name="thresholds")
+    results = matching(y_true, y_pred, threshold=values, strict=strict)
     return float(np.mean([r.accuracy for r in results]))
 
 
@@ -678,17 +679,26 @@ def jaccard_index_sparse(y_true, y_pred):
 # --------------------------------------------------------------------------- points
 
 
-def _points(points, shape):
-    arr = np.asarray(points, dtype=float)
+def _points(points, shape, name="points"):
+    if points is None or isinstance(points, (str, bytes)):
+        raise TypeError(f"{name} must be an (n, {len(shape)}) array of (row, col) positions, got {points!r}.")
+    arr = _validate.array_like(points, name, example=f"{name}=[[10, 12], [30, 5]]")
+    if arr.dtype.kind not in "iuf":
+        raise ValueError(
+            f"{name} must be an (n, {len(shape)}) array of numbers, (row, col) positions; got dtype {arr.dtype}."
+        )
+    arr = arr.astype(float)
     if arr.size == 0:
         return np.zeros((0, len(shape)), dtype=np.intp)
     if arr.ndim != 2 or arr.shape[1] != len(shape) or not np.isfinite(arr).all():
         raise ValueError(
-            f"points must be an (n, {len(shape)}) array of finite (row, col) positions, got shape {arr.shape}."
+            f"{name} must be an (n, {len(shape)}) array of finite (row, col) positions for labels of "
+            f"shape {shape}, got shape {arr.shape}."
         )
+    if ((arr < -0.5) | (arr >= np.array(shape) - 0.5)).any():
+        raise ValueError(f"every one of {name} must lie inside the image of shape {shape}; pass positions "
+                         "between 0 and the image's size minus one.")
     pixels = np.round(arr).astype(np.intp)
-    if ((pixels < 0) | (pixels >= np.array(shape))).any():
-        raise ValueError(f"every point must lie inside the image of shape {shape}.")
     return pixels
 
 
@@ -738,6 +748,16 @@ def one_object_per_point(labels, points):
     return bool((hit != 0).all() and len(np.unique(hit)) == len(hit) == len(present))
 
 
+def _class_names(values, name):
+    """A 1-D array of class names (str) from a list of strings, or a clear error."""
+    if isinstance(values, (str, bytes)) or values is None:
+        raise TypeError(f"{name} must be a list of class names, e.g. {name}=['a', 'b']; got {values!r}.")
+    arr = _validate.array_like(values, name, example=f"{name}=['a', 'b']")
+    if arr.ndim != 1 or arr.dtype.kind not in "UO" or not all(isinstance(v, str) for v in arr.tolist()):
+        raise TypeError(f"{name} must be a list of class names (strings), e.g. {name}=['a', 'b']; got {values!r}.")
+    return arr.astype(str)
+
+
 def class_scores(labels, predicted, centers, classes):
     """Precision and recall of each class for a labelled, classified image.
 
@@ -775,16 +795,22 @@ def class_scores(labels, predicted, centers, classes):
     {'a': (0.5, 1.0), 'b': (1.0, 0.5)}
     """
     labels = check_label_image(labels, "labels", ndim=2)
-    predicted = np.asarray(predicted, dtype=str)
-    classes = np.asarray(classes, dtype=str)
+    predicted = _class_names(predicted, "predicted")
+    classes = _class_names(classes, "classes")
     n = int(labels.max())
+    if n > labels.size:  # more ids than pixels: ids with gaps, and a table as long as the largest id
+        raise ValueError(
+            f"labels must be numbered 1..n without gaps (class_scores reads predicted[k - 1] as the class "
+            f"of label k), got ids up to {n} in {labels.size} pixels; renumber with "
+            "skimage.segmentation.relabel_sequential(labels)[0]."
+        )
     if predicted.shape != (n,):
         raise ValueError(
             f"predicted must give one class per label 1..{n}, got {predicted.size} classes."
         )
-    hit = objects_at_points(labels, centers)
+    hit = labels[tuple(_points(centers, labels.shape, "centers").T)]
     if classes.shape != hit.shape:
-        raise ValueError(f"classes must give one class per centre ({len(hit)}), got {classes.size}.")
+        raise ValueError(f"classes must give one class per centre in centers ({len(hit)}), got {classes.size}.")
     per_label = np.bincount(hit, minlength=n + 1)
     matched = (hit > 0) & (per_label[hit] == 1)  # per true cell
     cell_of_label = np.full(n + 1, -1)
@@ -832,11 +858,12 @@ def centroid_distances(y_true, y_pred, *, threshold=0.5, strict=False, spacing=N
     """
     a, b = check_label_pair(y_true, y_pred)
     scale = _spacing(spacing, a.ndim)
-    if np.ndim(threshold) != 0:
+    if isinstance(threshold, (str, list, tuple)) or np.ndim(threshold) != 0:
         raise TypeError(
             f"threshold must be one number for centroid_distances, got {threshold!r}; "
             "call it once per threshold, e.g. [centroid_distances(t, p, threshold=x) for x in (0.5, 0.7)]."
         )
+    threshold = _validate.iou_cutoff(threshold, strict=_validate.boolean(strict, "strict"))
     pairs = matching(a, b, threshold=threshold, strict=strict).matched_pairs
     if len(pairs) == 0:
         return np.zeros(0)

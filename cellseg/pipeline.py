@@ -46,6 +46,9 @@ CONNECTIVITY = {2: {1: 4, 2: 8}, 3: {1: 6, 2: 18, 3: 26}}
 
 #: largest number of output pixels a resampling may make (about 2 GB of float64).
 MAX_PIXELS = 2**28
+#: widest square of local_threshold (pixels): the background changes more slowly than that
+#: on no image, and scipy's filter overflows on squares near 2**62
+MAX_SQUARE = 10_000
 
 
 def _pixel_widths(sigma, spacing, image):
@@ -134,7 +137,8 @@ def smooth(image, *, sigma=None, spacing=None):
 
 def _connectivity(connectivity, ndim):
     options = CONNECTIVITY[ndim]
-    if isinstance(connectivity, (bool, np.bool_)) or connectivity not in options:
+    if (isinstance(connectivity, (bool, np.bool_)) or not isinstance(connectivity, (int, np.integer))
+            or connectivity not in options):
         words = {
             2: "1 (edge neighbours, 4 in all) or 2 (edges and corners, 8)",
             3: "1 (6 face neighbours), 2 (18: faces and edges) or 3 (26: faces, edges "
@@ -302,15 +306,20 @@ def count_cells(images, *, sigma=SMOOTH_SIGMA, threshold=THRESHOLD, min_size=MIN
     >>> count_cells([make_image(seed=s).image for s in (1, 2)])
     array([8, 8])
     """
-    if isinstance(images, (str, bytes, dict)) or np.ndim(images) == 0 and not hasattr(
-        images, "__iter__"
-    ):
+    if isinstance(images, np.ndarray):
+        if images.ndim != 3:
+            raise ValueError(f"images must be a list of 2-D images or a 3-D stack, got an array of "
+                             f"shape {images.shape}; pass e.g. [image1, image2].")
+    elif not isinstance(images, (list, tuple)) and not hasattr(images, "__next__"):
         raise TypeError(
-            f"images must be a list of 2-D images or a 3-D stack, got {type(images).__name__}."
+            f"images must be a list of 2-D images or a 3-D stack, got {type(images).__name__}; "
+            "pass e.g. [image1, image2]."
         )
+    sigma = _validate.real_number(sigma, "sigma", minimum=0)
+    min_size = _validate.whole_number(min_size, "min_size")
     counts = []
-    for image in images:
-        image = _validate.image_2d(image)
+    for i, image in enumerate(images):
+        image = _validate.image_2d(image, f"images[{i}]")
         labels = segment(smooth(image, sigma=sigma), threshold=threshold, min_size=min_size)
         counts.append(int(labels.max()))
     return np.array(counts, dtype=int)
@@ -389,6 +398,11 @@ def local_threshold(image, *, size=51, offset=0.44):
     """
     image = _validate.image_2d(image)
     size = _validate.whole_number(size, "size", minimum=1)
+    if size > MAX_SQUARE:
+        raise ValueError(
+            f"size={size} is a square wider than any image here (at most {MAX_SQUARE} pixels); "
+            "pass a square a little larger than the largest object, e.g. size=51."
+        )
 
     offset = _validate.real_number(offset, "offset")
     return ndi.grey_opening(image, size=(size, size)) + offset
@@ -489,12 +503,17 @@ def resample_isotropic(image, *, spacing, voxel=None, order=1):
     >>> out.shape, new
     ((16, 8, 8), (0.25, 0.25, 0.25))
     """
-    arr = np.asarray(image)
+    arr = _validate.array_like(image, "image", example="image=np.zeros((4, 8, 8))")
     order = _validate.whole_number(order, "order")
     if order not in (0, 1):
         raise ValueError(
             f"order must be 0 (nearest neighbour, for labels) or 1 (linear, for "
             f"intensities), got {order}."
+        )
+    if order == 0 and arr.dtype.kind not in "biu":
+        raise ValueError(
+            f"order=0 (nearest neighbour) is for label images, but image has dtype {arr.dtype}; "
+            "pass order=1 for intensities, or a label image (integers) with order=0."
         )
     if order == 0 and arr.dtype != bool:
         arr = check_label_image(arr, "image")

@@ -56,17 +56,25 @@ __all__ = [
 ]
 
 def _thresholds(thresholds):
-    values = np.atleast_1d(np.asarray(thresholds, dtype=float))
-    if values.ndim != 1 or values.size == 0:
-        raise ValueError(f"thresholds must be a non-empty list of IoU thresholds, got {thresholds!r}.")
-    if not np.isfinite(values).all() or (values <= 0).any() or (values > 1).any():
-        raise ValueError(f"every IoU threshold must be in (0, 1], got {values.tolist()}.")
-    if not np.isclose(values, 0.5).any():
+    """The IoU thresholds of a count: the rule of :func:`cellseg.metrics.matching`, with 0.5 among them."""
+    return np.array(_validate.iou_cutoffs(thresholds, name="thresholds", need_half=True))
+
+
+def _region_image(regions, shape):
+    """``regions`` checked: integer ids ``0 .. n - 1`` of the labels' ``shape``, ``n`` at most the pixels."""
+    reg = _validate.array_like(regions, "regions", example="grid_regions(labels.shape, tile_shape=(64, 64))")
+    if reg.shape != shape or not np.issubdtype(reg.dtype, np.integer) or (reg.size and reg.min() < 0):
         raise ValueError(
-            "thresholds must include 0.5: F1 and panoptic quality are reported at IoU 0.5 "
-            f"(got {values.tolist()}); pass e.g. cellseg.metrics.DSB_THRESHOLDS."
+            f"regions must be an integer image of the labels' shape {shape} with ids 0, 1, ...; "
+            f"got shape {reg.shape} and dtype {reg.dtype}. Make one with grid_regions()."
         )
-    return values
+    top = int(reg.max())
+    if top >= reg.size:  # more region ids than pixels: ids with gaps; counts would follow the largest id
+        raise ValueError(
+            f"regions has ids up to {top} in an image of {reg.size} pixels; number the regions "
+            "0, 1, 2, ... without gaps, e.g. np.unique(regions, return_inverse=True)[1].reshape(regions.shape)."
+        )
+    return reg
 
 
 def _ratio(num, den, perfect):
@@ -136,6 +144,13 @@ class RegionCounts:
         return self.tp[:, 0] + self.fn[:, 0]
 
 
+def _whole_tuple(value, name):
+    if isinstance(value, (str, bytes)) or value is None:
+        raise TypeError(f"{name} must be whole numbers (rows, cols), e.g. {name}=(64, 64); got {value!r}.")
+    values = _validate.array_like(value, name, dtype=object, example=f"{name}=(64, 64)").reshape(-1)
+    return tuple(_validate.whole_number(v, name, minimum=1) for v in values.tolist())
+
+
 def grid_regions(shape, *, tile_shape):
     """Divide an image into equal rectangular tiles: an image of tile ids ``0, 1, ...``.
 
@@ -162,10 +177,12 @@ def grid_regions(shape, *, tile_shape):
            [2, 2, 2, 3, 3, 3],
            [2, 2, 2, 3, 3, 3]])
     """
-    shape = tuple(_validate.whole_number(s, "shape", minimum=1) for s in np.atleast_1d(shape))
-    tile = tuple(_validate.whole_number(s, "tile_shape", minimum=1) for s in np.atleast_1d(tile_shape))
+    shape = _whole_tuple(shape, "shape")
+    tile = _whole_tuple(tile_shape, "tile_shape")
     if len(shape) != 2 or len(tile) != 2:
         raise ValueError(f"shape and tile_shape must be (rows, cols); got {shape} and {tile}.")
+    _validate.output_size(shape[0] * shape[1], what=f"a region image of shape {shape}",
+                          hint="pass the shape of an image that fits in memory")
     n_cols = -(-shape[1] // tile[1])
     rows = np.arange(shape[0])[:, None] // tile[0]
     cols = np.arange(shape[1])[None, :] // tile[1]
@@ -196,7 +213,7 @@ def centroid_regions(labels, regions):
     ([2, 5], [1, 0])
     """
     labels = check_label_image(labels, ndim=2)
-    regions = np.asarray(regions)
+    regions = check_label_image(regions, "regions", ndim=2)
     _validate.same_shape(labels, regions, ("labels", "regions"), hint="pass one region id per pixel")
     flat = labels.ravel()
     top = int(flat.max())
@@ -259,12 +276,7 @@ def count_by_region(y_true, y_pred, regions, *, thresholds=DSB_THRESHOLDS):
     {'f1': 1.0, 'dsb': 1.0, 'pq': 1.0}
     """
     a, b = check_label_pair(y_true, y_pred, ndim=2)
-    reg = np.asarray(regions)
-    if reg.shape != a.shape or not np.issubdtype(reg.dtype, np.integer) or (reg.size and reg.min() < 0):
-        raise ValueError(
-            f"regions must be an integer image of the labels' shape {a.shape} with ids 0, 1, ...; "
-            f"got shape {reg.shape} and dtype {reg.dtype}. Make one with grid_regions()."
-        )
+    reg = _region_image(regions, a.shape)
     thr = _thresholds(thresholds)
     n_regions = int(reg.max()) + 1
     table = overlap_table(a, b)
@@ -334,6 +346,9 @@ def bootstrap_scores(counts, *, other=None, n_resamples=2000, seed=0):
     if not isinstance(counts, RegionCounts) or (other is not None and not isinstance(other, RegionCounts)):
         raise TypeError("counts (and other) must be RegionCounts, the result of count_by_region().")
     n_resamples = _validate.whole_number(n_resamples, "n_resamples", minimum=1)
+    seed = _validate.seed(seed)
+    _validate.output_size(n_resamples * counts.n_regions, what=f"{n_resamples} resamples",
+                          hint="pass fewer resamples, e.g. n_resamples=2000")
     if other is not None and (other.tp.shape != counts.tp.shape
                               or not np.allclose(other.thresholds, counts.thresholds)):
         raise ValueError("other must have the same regions and thresholds as counts.")
@@ -358,10 +373,16 @@ def percentile_interval(samples, *, confidence=0.95):
     >>> percentile_interval(np.arange(101), confidence=0.9)
     (5.0, 95.0)
     """
-    samples = np.asarray(samples, dtype=float).ravel()
+    samples = _validate.array_like(samples, "samples", example="bootstrap_scores(counts)['f1']")
+    if samples.dtype.kind not in "biuf" or samples.size == 0 or not np.isfinite(samples).all():
+        raise ValueError(
+            f"samples must be a non-empty array of finite numbers, e.g. bootstrap_scores(counts)['f1']; "
+            f"got {samples.size} values of dtype {samples.dtype}."
+        )
+    samples = samples.astype(float).ravel()
     confidence = _validate.real_number(confidence, "confidence", minimum=0, strict=True)
-    if confidence >= 1 or samples.size == 0:
-        raise ValueError("pass some samples and a confidence between 0 and 1, e.g. 0.95.")
+    if confidence >= 1:
+        raise ValueError(f"confidence must be between 0 and 1, e.g. 0.95; got {confidence:g}.")
     tail = 100 * (1 - confidence) / 2
     low, high = np.percentile(samples, [tail, 100 - tail])
     return float(low), float(high)
@@ -447,10 +468,22 @@ def simulate_annotator(labels, *, seed, boundary=1, n_merges=3):
     >>> np.unique(other).tolist()       # the two touching objects became one
     [0, 3]
     """
-    lab = check_label_image(labels, ndim=2)
+    original = check_label_image(labels, ndim=2)
     boundary = _validate.whole_number(boundary, "boundary")
+    if boundary > max(original.shape):
+        raise ValueError(
+            f"boundary is in pixels and must be at most the image's largest side ({max(original.shape)}), "
+            f"got {boundary}; pass one or two pixels, e.g. boundary=1."
+        )
     n_merges = _validate.whole_number(n_merges, "n_merges")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(_validate.seed(seed))
+    # Work on the ids present, numbered 0 (background), 1, 2, ... in increasing order: memory
+    # follows the image, never the largest id; the ids go back at the end.
+    present, index = np.unique(original, return_inverse=True)
+    if present[0] != 0:
+        present = np.concatenate([np.zeros(1, present.dtype), present])
+        index = index + 1
+    lab = index.reshape(original.shape).astype(np.int64)
     # 1. merges first, so that a merged pair gets one outline, moved as one object
     pairs = touching_pairs(lab)
     used = set()
@@ -461,9 +494,9 @@ def simulate_annotator(labels, *, seed, boundary=1, n_merges=3):
         if a not in used and b not in used:
             used.update((a, b))
             mapping[b] = a
-    lab = mapping[lab].astype(lab.dtype)
+    lab = mapping[lab]
     if boundary == 0:
-        return lab
+        return present[lab].astype(original.dtype)
     # 2. one coin toss per object: grow or shrink by `boundary` pixels
     ids = np.unique(lab)
     ids = ids[ids > 0]
@@ -476,5 +509,5 @@ def simulate_annotator(labels, *, seed, boundary=1, n_merges=3):
     shrunk = np.where((low == high) | grow[lab], lab, 0)
     # grow: the growing objects take the background pixels that expand_labels gives them
     grown = expand_labels(shrunk, boundary)
-    return np.where(grow[grown] & (shrunk == 0), grown, shrunk).astype(lab.dtype)
+    return present[np.where(grow[grown] & (shrunk == 0), grown, shrunk)].astype(original.dtype)
 

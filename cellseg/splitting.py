@@ -25,7 +25,9 @@ __all__ = ["split_touching", "seeded_watershed", "voronoi_otsu_labeling", "erode
 
 def _mask_2d(mask, name="mask"):
     """Return ``mask`` as a 2-D boolean array (nonzero = foreground), or raise."""
-    arr = np.asarray(mask)
+    if mask is None or isinstance(mask, (str, bytes)):
+        raise TypeError(f"{name} must be a 2-D boolean array, e.g. smooth(image) > threshold; got {mask!r}.")
+    arr = _validate.array_like(mask, name, example="smooth(image) > threshold")
     if arr.dtype != bool and not np.issubdtype(arr.dtype, np.integer):
         raise TypeError(
             f"{name} must be a boolean (or integer) array, got dtype {arr.dtype}. "
@@ -156,10 +158,15 @@ def seeded_watershed(image, seeds, *, mask=None, bright_objects=True):
     array([[1, 1, 0, 2, 2],
            [1, 1, 0, 2, 2]], dtype=int32)
     """
-    image = _validate.image_2d(image)
+    image = _validate.image_array(image, "image", ndim=2)
     if not isinstance(bright_objects, (bool, np.bool_)):
         raise TypeError(f"bright_objects must be True or False, got {bright_objects!r}.")
-    seeds_arr = np.asarray(seeds)
+    if seeds is None or isinstance(seeds, (str, bytes)):
+        raise TypeError(f"seeds must be a label image or an (n, 2) array of (row, col) points, got {seeds!r}.")
+    seeds_arr = _validate.array_like(seeds, "seeds", example="seeds=[[10, 12], [30, 40]]")
+    if seeds_arr.size == 0:
+        raise ValueError("seeds is empty: pass at least one seed, as a label image or (row, col) points; "
+                         "with no seed the watershed has nothing to flood from.")
     ids = None
     if seeds_arr.shape == image.shape and seeds_arr.ndim == 2 and seeds_arr.dtype != object:
         # Flood the ids present, numbered 0, 1, ... (0 stays background), then put the ids
@@ -251,7 +258,7 @@ def voronoi_otsu_labeling(image, *, spot_sigma=2.0, outline_sigma=2.0):
     >>> int(labels.max())
     8
     """
-    image = _validate.image_2d(image)
+    image = _validate.image_array(image, "image", ndim=2)
     spot_sigma = _validate.sigma(spot_sigma, "spot_sigma", image=image)
     outline_sigma = _validate.sigma(outline_sigma, "outline_sigma", image=image)
     outline = ndi.gaussian_filter(image, outline_sigma)

@@ -105,8 +105,10 @@ class Scene(NamedTuple):
 
 def _shape(shape):
     """Return ``(rows, cols)`` from an int (a square) or a pair, refusing what cannot fit."""
-    if isinstance(shape, (str, bytes, dict, set)):
+    if isinstance(shape, (str, bytes, dict, set)) or shape is None:
         raise TypeError(f"shape must be an int or a (rows, cols) pair, got {shape!r}.")
+    if isinstance(shape, (list, tuple)) and any(np.ndim(n) != 0 for n in shape):
+        raise ValueError(f"shape must be an int or a (rows, cols) pair of ints, got {shape!r}.")
     if np.ndim(shape) == 0:
         n = _validate.whole_number(shape, "shape", minimum=1)
         rows_cols = (n, n)
@@ -122,7 +124,7 @@ def _shape(shape):
 
 def _per_cell(value, n, name, *, minimum, strict):
     """Broadcast a scalar or per-cell parameter to shape ``(n,)`` and check it."""
-    arr = np.asarray(value, dtype=float)
+    arr = _validate.real_array(value, name, example=f"{name}=1.0")
     if arr.ndim == 0:
         arr = np.full(n, float(arr))
     if arr.shape != (n,):
@@ -145,7 +147,7 @@ def _per_cell(value, n, name, *, minimum, strict):
 
 
 def _centers(centers):
-    arr = np.asarray(centers, dtype=float)
+    arr = _validate.real_array(centers, "centers", example="centers=[[10, 20], [30, 40]]")
     if arr.size == 0:
         return arr.reshape(0, 2)
     if arr.ndim != 2 or arr.shape[1] != 2:
@@ -168,6 +170,17 @@ def _most_cells(rows, cols, separation):
         return rows * cols
     a, b = (rows - 1) / separation, (cols - 1) / separation
     return min(rows * cols, int(2 * a * b / np.sqrt(3) + (a + b) + 1))
+
+
+def _check_room(n, rows, cols, margin, min_separation, count="n_cells"):
+    """Refuse at once more cells than fit ``min_separation`` apart (``count`` names the argument)."""
+    most = _most_cells(rows - 2 * margin, cols - 2 * margin, min_separation)
+    if n and n > most:
+        raise ValueError(
+            f"{count}={n}: no room for {n} cells {min_separation:g} px apart in a {rows}x{cols} "
+            f"image with a {margin} px margin, at most {most} fit. Pass {count} of at most "
+            f"{most}, a smaller min_separation or a larger shape."
+        )
 
 
 def place_cells(n_cells, *, shape, min_separation, seed, margin=EDGE_MARGIN):
@@ -216,13 +229,7 @@ def place_cells(n_cells, *, shape, min_separation, seed, margin=EDGE_MARGIN):
             f"an image of shape {(rows, cols)} has no pixel {margin} px from every edge; "
             "use a larger image or a smaller margin."
         )
-    most = _most_cells(rows - 2 * margin, cols - 2 * margin, min_separation)
-    if n_cells and n_cells > most:
-        raise ValueError(
-            f"no room for {n_cells} cells {min_separation:g} px apart in a {rows}x{cols} image "
-            f"with a {margin} px margin: at most {most} fit. Ask for at most {most} cells, a "
-            "smaller min_separation or a larger image."
-        )
+    _check_room(n_cells, rows, cols, margin, min_separation)
     return _place(
         n_cells,
         lambda: (rng.integers(margin, rows - margin), rng.integers(margin, cols - margin)),
@@ -230,8 +237,8 @@ def place_cells(n_cells, *, shape, min_separation, seed, margin=EDGE_MARGIN):
         scale=np.ones(2),
         what=lambda placed: (
             f"could place only {placed} of {n_cells} cells {min_separation:g} px apart in "
-            f"a {rows}x{cols} image; ask for fewer cells, a smaller min_separation or a "
-            "larger image."
+            f"a {rows}x{cols} image; pass fewer n_cells, a smaller min_separation or a "
+            "larger shape."
         ),
     )
 
@@ -371,12 +378,8 @@ def ground_truth_labels(
     # Every cell looks at the same square window of offsets around its centre.
     half = int(math.ceil(cell_sigma.max() * math.sqrt(-2 * math.log(level)))) + 1
     half = min(half, max(rows, cols))  # a window larger than the image finds nothing more
-    if n * (2 * half + 1) ** 2 > _validate.MAX_ELEMENTS:
-        raise ValueError(
-            f"{n} cells of width up to {cell_sigma.max():g} pixels need windows of "
-            f"{n * (2 * half + 1) ** 2:.3g} pixels in all, more than this helper handles "
-            f"({_validate.MAX_ELEMENTS:.3g}); draw fewer or narrower cells (or a higher level)."
-        )
+    _validate.output_size(6 * n * (2 * half + 1) ** 2, what=f"the windows of {n} cells of width up to "
+                          f"{cell_sigma.max():g} pixels", hint="draw fewer or narrower cells")
     offsets = np.arange(-half, half + 1)
     dr, dc = [g.ravel() for g in np.meshgrid(offsets, offsets, indexing="ij")]
     base = np.round(centers).astype(np.int64)
@@ -599,10 +602,15 @@ def make_cluster(
     pitch = _validate.real_number(pitch, "pitch", minimum=0, strict=True)
     jitter = _validate.real_number(jitter, "jitter", minimum=0)
     rng, shape = _rng_and_shape(seed, shape)
+    # A hexagonal cell of the lattice covers sqrt(3)/2 pitch^2: refuse at once a cluster
+    # larger than the image, before building its lattice.
+    if n_cells * math.sqrt(3) / 2 * pitch**2 > shape[0] * shape[1]:
+        raise ValueError(
+            f"n_cells={n_cells} cells at pitch={pitch:g} px cover more than a {shape[0]}x{shape[1]} "
+            "image; pass fewer n_cells, a smaller pitch or a larger shape."
+        )
     # Enough lattice rings to hold n_cells points (ring k holds 6k points).
-    rings = 1
-    while 1 + 3 * rings * (rings + 1) < n_cells:
-        rings += 1
+    rings = max(1, math.ceil((math.sqrt(12 * n_cells - 3) - 3) / 6))
     i, j = np.meshgrid(np.arange(-rings, rings + 1), np.arange(-rings, rings + 1), indexing="ij")
     i, j = i.ravel(), j.ravel()
     points = pitch * np.stack([i * math.sqrt(3) / 2, j + 0.5 * i], axis=1)
@@ -611,8 +619,9 @@ def make_cluster(
     centers = middle + points[nearest[:n_cells]] + rng.normal(0.0, jitter, (n_cells, 2))
     if (centers < 0).any() or (centers > np.array(shape) - 1).any():
         raise ValueError(
-            f"a cluster of {n_cells} cells {pitch:g} px apart does not fit in a "
-            f"{shape[0]}x{shape[1]} image; use a larger shape or fewer cells."
+            f"a cluster of {n_cells} cells {pitch:g} px apart (jitter {jitter:g} px) does not fit "
+            f"in a {shape[0]}x{shape[1]} image; pass a larger shape, fewer n_cells, a smaller "
+            "pitch or a smaller jitter."
         )
     return _scene(centers, shape, cell_sigma, brightness, noise_scale, rng)
 
@@ -665,6 +674,8 @@ def make_bright_dim(
     if not bright > dim:
         raise ValueError(f"bright must be greater than dim, got bright={bright:g}, dim={dim:g}.")
     rng, shape = _rng_and_shape(seed, shape)
+    min_separation = _validate.real_number(min_separation, "min_separation", minimum=0)
+    _check_room(n_bright + n_dim, *shape, EDGE_MARGIN, min_separation, count="n_bright + n_dim")
     centers = place_cells(n_bright + n_dim, shape=shape, min_separation=min_separation, seed=rng)
     classes = rng.permutation(np.array(["bright"] * n_bright + ["dim"] * n_dim))
     brightness = np.where(classes == "bright", bright, dim)
@@ -765,7 +776,8 @@ def make_crowded_field(
     """
 
     def _range(value, name, minimum, strict):
-        if np.ndim(value) != 1 or len(value) != 2:
+        if not _validate._sequence(value) or len(value) != 2 or any(
+                np.ndim(v) != 0 for v in value):
             raise ValueError(f"{name} must be a (low, high) pair, got {value!r}.")
         low = _validate.real_number(value[0], f"{name}[0]", minimum=minimum, strict=strict)
         high = _validate.real_number(value[1], f"{name}[1]", minimum=minimum, strict=strict)

@@ -48,6 +48,7 @@ Functions
 """
 
 import math
+import numbers
 
 import numpy as np
 
@@ -88,7 +89,8 @@ FWHM_FACTOR = math.sqrt(2.0 * math.log(2.0))
 
 
 def _shape3(shape):
-    if isinstance(shape, (str, bytes, dict, set)) or np.ndim(shape) != 1 or len(shape) != 3:
+    if (not _validate._sequence(shape) or len(shape) != 3
+            or any(np.ndim(n) != 0 for n in shape)):
         raise ValueError(f"shape must be three whole numbers (nz, ny, nx), got {shape!r}.")
     shape = tuple(_validate.whole_number(n, "shape", minimum=1) for n in shape)
     return _validate.pixel_budget(shape, "shape")
@@ -96,9 +98,9 @@ def _shape3(shape):
 
 def _pair(value, name):
     """A (low, high) range of positive numbers; one number means low == high."""
-    if np.ndim(value) == 0:
+    if isinstance(value, (numbers.Real, np.ndarray)) and np.ndim(value) == 0:
         value = (value, value)
-    if np.ndim(value) != 1 or len(value) != 2:
+    if not _validate._sequence(value) or len(value) != 2 or any(np.ndim(v) != 0 for v in value):
         raise ValueError(f"{name} must be a number or a (low, high) pair, got {value!r}.")
     low = _validate.real_number(value[0], f"{name}[0]", minimum=0, strict=True)
     high = _validate.real_number(value[1], f"{name}[1]", minimum=0, strict=True)
@@ -108,7 +110,8 @@ def _pair(value, name):
 
 
 def _psf(psf_sigma):
-    if np.ndim(psf_sigma) != 1 or len(psf_sigma) != 2:
+    if (not _validate._sequence(psf_sigma) or len(psf_sigma) != 2
+            or any(np.ndim(v) != 0 for v in psf_sigma)):
         raise ValueError(
             f"psf_sigma must be the PSF's Gaussian widths (along z, in the plane) in um, "
             f"e.g. (1.0, 0.2); got {psf_sigma!r}."
@@ -118,26 +121,38 @@ def _psf(psf_sigma):
     return pz, pxy
 
 
+def _brightness(brightness, n):
+    """One peak brightness (>= 0) per nucleus, from one number or one per nucleus."""
+    b = _validate.real_array(brightness, "brightness", example="brightness=1.0")
+    if b.ndim == 0:
+        b = np.full(n, float(b))
+    if b.shape != (n,) or (b < 0).any():
+        raise ValueError(f"brightness must be one number >= 0 or one per nucleus ({n}), got shape "
+                         f"{b.shape}.")
+    return b
+
+
 def _nuclei(centers, semi_axes, angles, shape):
     """Check given nuclei; return float (n, 3) centres, (n, 3) semi-axes, (n,) angles."""
-    c = np.asarray(centers, dtype=float)
+    c = _validate.real_array(centers, "centers", example="centers=[[8, 20, 20]]")
     if c.size == 0:
         c = c.reshape(0, 3)
-    if c.ndim != 2 or c.shape[1] != 3 or not np.isfinite(c).all():
+    if c.ndim != 2 or c.shape[1] != 3:
         raise ValueError(
             f"centers must be an (n, 3) array of finite (z, y, x) voxel positions, got shape "
             f"{c.shape}."
         )
     n = len(c)
-    a = np.asarray(semi_axes, dtype=float)
+    a = _validate.real_array(semi_axes, "semi_axes", example="semi_axes=(2.0, 3.0, 3.0)")
     if a.ndim == 1 and a.shape == (3,):
         a = np.tile(a, (n, 1))
     if a.shape != (n, 3) or not np.isfinite(a).all() or (a <= 0).any():
         raise ValueError(
             f"semi_axes must be (a_z, a_a, a_b) in um, positive, one triple for all nuclei or "
-            f"one per nucleus ({n}); got shape {a.shape}."
+            f"one per nucleus of centers ({n}); got shape {a.shape}. Pass as many centers as "
+            "semi_axes, or one triple."
         )
-    t = np.zeros(n) if angles is None else np.asarray(angles, dtype=float)
+    t = np.zeros(n) if angles is None else _validate.real_array(angles, "angles", example="angles=0.5")
     if t.ndim == 0:
         t = np.full(n, float(t))
     if t.shape != (n,) or not np.isfinite(t).all():
@@ -212,9 +227,9 @@ def _draw(rng, n_cells, shape, spacing, radius, height, min_separation):
     low, high = margin, np.array(shape) - margin
     if n_cells and (high <= low).any():
         raise ValueError(
-            f"a stack of shape {shape} at spacing {tuple(spacing)} um is too small for "
-            f"nuclei of semi-axes up to {h_high:g} um (z) and {r_high:g} um (plane); use a "
-            "larger shape or smaller nuclei."
+            f"a stack of shape {shape} at spacing {tuple(spacing.tolist())} um is too small for "
+            f"nuclei of semi-axes up to {h_high:g} um (z, height) and {r_high:g} um (plane, "
+            "radius); pass a larger shape, or a smaller radius and height."
         )
     # Balls of diameter min_separation around the centres do not overlap and lie in the
     # box of possible centres grown by half a diameter: refuse at once what cannot fit,
@@ -224,9 +239,9 @@ def _draw(rng, n_cells, shape, spacing, radius, height, min_separation):
         most = int(np.prod(box) / (math.pi / 6 * min_separation**3)) + 1
         if n_cells > most:
             raise ValueError(
-                f"no room for {n_cells} nuclei {min_separation:g} um apart in a stack of "
-                f"shape {shape} at spacing {tuple(spacing.tolist())} um: at most {most} "
-                "fit. Ask for fewer nuclei, a smaller min_separation or a larger stack."
+                f"n_cells={n_cells}: no room for {n_cells} nuclei {min_separation:g} um apart in "
+                f"a stack of shape {shape} at spacing {tuple(spacing.tolist())} um, at most "
+                f"{most} fit. Pass fewer n_cells, a smaller min_separation or a larger shape."
             )
     centers = _place(
         n_cells,
@@ -235,8 +250,8 @@ def _draw(rng, n_cells, shape, spacing, radius, height, min_separation):
         scale=np.asarray(spacing, dtype=float),
         what=lambda placed: (
             f"could place only {placed} of {n_cells} nuclei {min_separation:g} um apart "
-            f"in a stack of shape {shape}; ask for fewer nuclei, a smaller "
-            "min_separation or a larger stack."
+            f"in a stack of shape {shape}; pass fewer n_cells, a smaller "
+            "min_separation or a larger shape."
         ),
     )
     semi_axes = np.column_stack([
@@ -332,7 +347,7 @@ def render_nuclei(
     spacing = _validate.spacing(spacing, 3, required=True)
     centers, semi_axes, angles = _nuclei(centers, semi_axes, angles, shape)
     n = len(centers)
-    brightness = np.broadcast_to(np.asarray(brightness, dtype=float), (n,))
+    brightness = _brightness(brightness, n)
     if not np.isfinite(brightness).all() or (brightness < 0).any():
         raise ValueError("brightness must be finite and >= 0, one number or one per nucleus.")
     pz, pxy = _psf(psf_sigma)
@@ -374,7 +389,7 @@ def nuclei_labels(centers, *, semi_axes, angles=None, shape=VOLUME_SHAPE,
     spacing = _validate.spacing(spacing, 3, required=True)
     centers, semi_axes, angles = _nuclei(centers, semi_axes, angles, shape)
     n = len(centers)
-    brightness = np.broadcast_to(np.asarray(brightness, dtype=float), (n,))
+    brightness = _brightness(brightness, n)
     precision = _precision(semi_axes / FWHM_FACTOR, angles)
     limit = 2.0 * math.log(2.0)  # d^T P d at the half maximum
     labels = np.zeros(shape, dtype=np.int32)
@@ -493,8 +508,8 @@ def ellipsoid_mask(semi_axes, *, spacing, offset=(0.0, 0.0, 0.0), angle=0.0, mar
     ((15, 45, 45), 8235)
     """
     spacing = _validate.spacing(spacing, 3, required=True)
-    axes = np.asarray(semi_axes, dtype=float)
-    off = np.asarray(offset, dtype=float)
+    axes = _validate.real_array(semi_axes, "semi_axes", example="semi_axes=(2.0, 3.0, 3.0)")
+    off = _validate.real_array(offset, "offset", example="offset=(0.0, 0.1, 0.2)")
     if axes.shape != (3,) or not np.isfinite(axes).all() or (axes <= 0).any():
         raise ValueError(f"semi_axes must be three positive numbers (um), got {semi_axes!r}.")
     if off.shape != (3,) or not np.isfinite(off).all():
@@ -503,7 +518,9 @@ def ellipsoid_mask(semi_axes, *, spacing, offset=(0.0, 0.0, 0.0), angle=0.0, mar
     angle = _validate.real_number(angle, "angle")
     reach = axes.max() + np.abs(off)
     half = np.ceil(reach / spacing) + margin
-    _validate.pixel_budget(2 * half + 1, "the mask's shape")
+    _validate.output_size(float(np.prod(2 * half + 1)), what="a mask of shape ("
+                          + ", ".join(f"{2 * h + 1:.3g}" for h in half) + ")",
+                          hint="pass a smaller margin or semi_axes, or a coarser spacing")
     half = half.astype(int)
     grids = [(np.arange(-h, h + 1)) * d - o for h, d, o in zip(half, spacing, off)]
     precision = _precision(axes[None, :], np.array([angle]))[0]

@@ -50,22 +50,28 @@ _CLIPPED_MEAN = 1.0 / math.sqrt(2.0 * math.pi)
 _CLIPPED_STD = math.sqrt(0.5 - 1.0 / (2.0 * math.pi))
 
 
-def _ndim(ndim, *values):
-    """The number of axes: the length of any per-axis value, else ``ndim`` (2 or 3)."""
-    lengths = {len(v) for v in values if np.ndim(v) == 1 and not isinstance(v, (str, bytes))}
-    if len(lengths) > 1:
+def _ndim(ndim, **values):
+    """The number of axes: the length of any per-axis value, else ``ndim`` (2 by default)."""
+    lengths = {}
+    for name, value in values.items():
+        if _validate._sequence(value):
+            if not 1 <= len(value) <= 3:
+                raise ValueError(f"{name} has {len(value)} values; pass one number, or one per "
+                                 "axis (2 or 3, z first).")
+            lengths[name] = len(value)
+    if len(set(lengths.values())) > 1:
         raise ValueError(
-            f"the per-axis values have different lengths {sorted(lengths)}; pass one number "
-            "or the same number of values (one per axis) everywhere."
+            f"the per-axis values have different lengths ({lengths}); pass one number or the "
+            "same number of values (one per axis) everywhere."
         )
     if lengths:
-        found = lengths.pop()
+        found = next(iter(lengths.values()))
         if ndim is not None and _validate.whole_number(ndim, "ndim") != found:
-            raise ValueError(f"ndim={ndim} but the widths have {found} values; pass one.")
-        ndim = found
+            raise ValueError(f"ndim={ndim} but {', '.join(lengths)} has {found} values; pass one.")
+        return found
     ndim = 2 if ndim is None else _validate.whole_number(ndim, "ndim")
     if ndim not in (1, 2, 3):
-        raise ValueError(f"ndim must be 1, 2 or 3, got {ndim}.")
+        raise ValueError(f"ndim must be 1, 2 or 3, got {ndim}; pass e.g. ndim=3 for a stack.")
     return ndim
 
 
@@ -99,7 +105,7 @@ def smoothed_sigma(*, cell_sigma, sigma):
     >>> smoothed_sigma(cell_sigma=(2.0, 3.0, 3.0), sigma=(1.5, 0.0, 0.0))
     array([2.5, 3. , 3. ])
     """
-    ndim = _ndim(None, cell_sigma, sigma)
+    ndim = _ndim(None, cell_sigma=cell_sigma, sigma=sigma)
     cell = _validate.widths(cell_sigma, "cell_sigma", ndim=ndim, strict=True)
     filt = _validate.widths(sigma, "sigma", ndim=ndim)
     return _scalar_or_array(np.hypot(cell, filt), cell_sigma, sigma)
@@ -139,7 +145,7 @@ def smoothed_peak(*, brightness, cell_sigma, sigma, ndim=None):
     0.8
     """
     brightness = _validate.real_number(brightness, "brightness")
-    ndim = _ndim(ndim, cell_sigma, sigma)
+    ndim = _ndim(ndim, cell_sigma=cell_sigma, sigma=sigma)
     cell = _validate.widths(cell_sigma, "cell_sigma", ndim=ndim, strict=True)
     filt = _validate.widths(sigma, "sigma", ndim=ndim)
     if ndim == 2 and np.ndim(cell_sigma) == 0 and np.ndim(sigma) == 0:
@@ -172,7 +178,7 @@ def smoothed_noise_mean(*, noise_scale, clipped=False):
     0.0598
     """
     noise_scale = _validate.real_number(noise_scale, "noise_scale", minimum=0)
-    clipped = _validate.flag(clipped, "clipped")
+    clipped = _validate.boolean(clipped, "clipped")
     return noise_scale * _CLIPPED_MEAN if clipped else 0.0
 
 
@@ -236,8 +242,8 @@ def smoothed_noise_std(*, noise_scale, sigma, spacing=None, clipped=False, ndim=
     0.0056
     """
     noise_scale = _validate.real_number(noise_scale, "noise_scale", minimum=0)
-    clipped = _validate.flag(clipped, "clipped")
-    ndim = _ndim(ndim, sigma, spacing if spacing is not None else 0)
+    clipped = _validate.boolean(clipped, "clipped")
+    ndim = _ndim(ndim, sigma=sigma, spacing=spacing)
     widths = _validate.widths(sigma, "sigma", ndim=ndim)
     spacing = _validate.spacing(spacing, ndim)
     s = noise_scale * _CLIPPED_STD if clipped else noise_scale
@@ -279,7 +285,9 @@ def noise_exceedance(threshold, *, noise_scale, sigma, spacing=None, clipped=Fal
     >>> round(float(noise_exceedance(0.05, noise_scale=0.15, sigma=2)), 4)   # 2.4 sd
     0.0091
     """
-    t = _validate.finite_array(threshold, "threshold")
+    t = _validate.real_array(threshold, "threshold", example="threshold=[0.1, 0.2]")
+    if t.ndim > 1:
+        raise ValueError(f"threshold must be one number or a 1-D array of numbers, got shape {t.shape}.")
     mean = smoothed_noise_mean(noise_scale=noise_scale, clipped=clipped)
     std = smoothed_noise_std(noise_scale=noise_scale, sigma=sigma, spacing=spacing,
                              clipped=clipped, ndim=ndim)

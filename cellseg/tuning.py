@@ -25,6 +25,7 @@ Intensities are in the image's own units (here 0..255 for an 8-bit image):
 """
 
 import itertools
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,10 +79,12 @@ def threshold_components(image, *, sigma=1.0, threshold=None, min_size=20):
     >>> int(threshold_components(image, sigma=0, threshold=80, min_size=5).max())
     1
     """
-    smoothed = pipeline.smooth(image, sigma=sigma)
+    smoothed = pipeline.smooth(_validate.image_array(image, "image", ndim=2),
+                               sigma=_validate.real_number(sigma, "sigma", minimum=0))
     if threshold is None:
         threshold = _otsu(smoothed)
-    return pipeline.segment(smoothed, threshold=threshold, min_size=min_size)
+    return pipeline.segment(smoothed, threshold=threshold,
+                            min_size=_validate.whole_number(min_size, "min_size"))
 
 
 def threshold_watershed(image, *, sigma=1.0, min_distance=7, min_size=20):
@@ -110,9 +113,10 @@ def threshold_watershed(image, *, sigma=1.0, min_distance=7, min_size=20):
     >>> int(threshold_components(image, sigma=0).max()), int(threshold_watershed(image, sigma=0).max())
     (1, 2)
     """
-    smoothed = pipeline.smooth(image, sigma=sigma)
+    smoothed = pipeline.smooth(_validate.image_array(image, "image", ndim=2),
+                               sigma=_validate.real_number(sigma, "sigma", minimum=0))
     labels = splitting.split_touching(smoothed > _otsu(smoothed), min_distance=min_distance)
-    return pipeline.filter_by_size(labels, min_size=min_size)
+    return pipeline.filter_by_size(labels, min_size=_validate.whole_number(min_size, "min_size"))
 
 
 def local_threshold_components(image, *, sigma=1.0, size=51, offset=10.0, min_size=20):
@@ -144,9 +148,14 @@ def local_threshold_components(image, *, sigma=1.0, size=51, offset=10.0, min_si
     >>> int(local_threshold_components(image, sigma=0, size=11, offset=15, min_size=5).max())
     2
     """
-    smoothed = pipeline.smooth(image, sigma=sigma)
+    image = _validate.image_array(image, "image", ndim=2)
+    size = _validate.whole_number(size, "size", minimum=1)
+    # A window twice as wide as the image already sees all of it (and its mirror image) from
+    # every pixel, so any wider one gives the same result: cap it rather than filter for ever.
+    size = min(size, 2 * max(image.shape) + 1)
+    smoothed = pipeline.smooth(image, sigma=_validate.real_number(sigma, "sigma", minimum=0))
     above = smoothed - pipeline.local_threshold(smoothed, size=size, offset=offset)
-    return pipeline.segment(above, threshold=0.0, min_size=min_size)
+    return pipeline.segment(above, threshold=0.0, min_size=_validate.whole_number(min_size, "min_size"))
 
 
 @dataclass(frozen=True)
@@ -202,6 +211,10 @@ BASELINES = {
 }
 
 
+#: Most combinations :func:`parameter_grid` lists (a sweep segments the image once for each).
+MAX_SETTINGS = 100_000
+
+
 def parameter_grid(grid):
     """Every combination of a grid's values, as a list of dicts (first parameter slowest).
 
@@ -213,7 +226,17 @@ def parameter_grid(grid):
     if not isinstance(grid, dict) or not grid:
         raise TypeError(f"grid must be a non-empty dict {{parameter: list of values}}, got {grid!r}.")
     names = list(grid)
-    values = [list(np.atleast_1d(grid[n]).tolist()) for n in names]
+    values = []
+    for n in names:
+        if isinstance(grid[n], (str, bytes)) or grid[n] is None:
+            raise TypeError(f"grid[{n!r}] must be a list of values to try, e.g. [1.0, 2.0]; got {grid[n]!r}.")
+        values.append(list(np.atleast_1d(_validate.array_like(grid[n], f"grid[{n!r}]", dtype=object)).tolist()))
+    n_settings = math.prod(len(v) for v in values)
+    if n_settings > MAX_SETTINGS:
+        raise ValueError(
+            f"grid has {n_settings} combinations, more than the {MAX_SETTINGS} a sweep can run in "
+            "reasonable time (each one segments the image); pass fewer values per parameter."
+        )
     return [dict(zip(names, combo)) for combo in itertools.product(*values)]
 
 
@@ -262,7 +285,15 @@ def sweep(image, y_true, *, regions, methods=None, thresholds=DSB_THRESHOLDS):
     [(25, 1.0), (75, 0.6666666666666666)]
     """
     methods = BASELINES if methods is None else methods
-    image = _validate.image_2d(image)
+    if not isinstance(methods, dict) or not methods or not all(
+            isinstance(m, Baseline) for m in methods.values()):
+        raise TypeError(
+            "methods must be a non-empty dict {name: Baseline}, e.g. {'Otsu': BASELINES['Otsu + components']}; "
+            f"got {methods!r}."
+        )
+    image = _validate.image_array(image, "image", ndim=2)
+    # Check everything the scoring needs before the first segmentation runs.
+    count_by_region(y_true, np.zeros(image.shape, np.int32), regions, thresholds=thresholds)
     results = []
     for name, method in methods.items():
         for params in parameter_grid(method.grid):

@@ -141,3 +141,17 @@ def test_illumination_field_off_centre_and_flat():
     np.testing.assert_array_equal(illumination_field(8, falloff=0), 1.0)
     with pytest.raises(ValueError, match="below 1"):
         illumination_field(8, falloff=1)
+
+
+# --- reproducers of issue 18
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "a", True, [1, 2]])
+def test_acquire_seed_follows_the_shared_rule(seed):
+    with pytest.raises((TypeError, ValueError), match="seed must be a whole number >= 0"):
+        acquire(np.ones((4, 4)), 10.0, seed=seed)
+
+
+def test_illumination_field_refuses_a_huge_shape_before_allocating():
+    with pytest.raises(ValueError, match="GiB"):
+        illumination_field((10**6, 10**6))

@@ -17,6 +17,7 @@ from cellseg.drawing import (  # noqa: E402
     overlay_labels,
 )
 from cellseg.synthetic import ground_truth_labels  # noqa: E402
+from cellseg.drawing import object_error_map  # noqa: E402
 
 
 def _truth_and_prediction():
@@ -110,3 +111,62 @@ def test_overlay_labels_memory_follows_the_image_not_the_largest_id(big):
 def test_label_colors_refuses_a_table_too_big_to_build():
     with pytest.raises(ValueError, match="label_rgb"):
         cellseg.drawing.label_colors(2**31 - 1)
+
+
+# --- reproducers of issue 18: memory follows the image, never the largest id; bad input refused
+
+
+def _peak_bytes(call):
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        result = call()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def _two(dtype=np.int64, scale=1):
+    two = np.zeros((6, 6), dtype)
+    two[:2, :2] = 1 * scale
+    two[3:, 3:] = 9 * scale
+    return two
+
+
+@pytest.mark.parametrize("scale", [10**9, 2**60])
+def test_object_error_map_memory_does_not_follow_the_largest_id(scale):
+    two = _two()
+    big = _two(np.uint64, np.uint64(scale)) if scale >= 2**60 else two * scale
+    rgb, peak = _peak_bytes(lambda: object_error_map(None, two, big))
+    assert peak < 2**20  # the old code built tables of max id entries: 67 GiB for 9 * 10**9
+    # ids renamed, same objects: the same colours as with small ids
+    np.testing.assert_array_equal(rgb, object_error_map(None, two, two))
+
+
+def test_object_error_map_takes_a_0d_threshold_like_a_number():
+    two = _two()
+    np.testing.assert_array_equal(object_error_map(None, two, two, threshold=np.array(0.5)),
+                                  object_error_map(None, two, two, threshold=0.5))
+    with pytest.raises(TypeError, match="threshold must be one number"):
+        object_error_map(None, two, two, threshold=np.array([0.5, 0.6]))
+
+
+@pytest.mark.parametrize("legend", [cellseg.drawing.add_error_legend, cellseg.drawing.add_object_error_legend])
+def test_legends_refuse_what_is_not_an_axes(legend):
+    with pytest.raises(TypeError, match="matplotlib"):
+        legend(None)
+
+
+@pytest.mark.parametrize("size", [-1, 0, float("nan"), True, "3", 1e6])
+def test_show_comparison_refuses_a_bad_size_before_matplotlib(size):
+    two = _two()
+    with pytest.raises((TypeError, ValueError), match="size"):
+        cellseg.show_comparison(np.zeros((6, 6)), two, two, size=size)
+
+
+def test_ragged_input_gets_the_course_message():
+    with pytest.raises(ValueError, match="y_true must be one rectangular array"):
+        cellseg.error_map(None, [[1, 2], [3]], [[1, 2], [3, 4]])
+    with pytest.raises(ValueError, match="image must be one rectangular array"):
+        overlay_labels([[1.0, 2.0], [3.0]], [[1, 2], [3, 4]])

@@ -257,3 +257,18 @@ def test_estimate_background_recovers_every_quadratic_term():
     noisy = truth + np.random.default_rng(2).normal(0, 0.5, truth.shape)
     # within the noise sd everywhere, although the surface spans more than 20 units
     np.testing.assert_allclose(estimate_background(noisy), truth, atol=0.5)
+
+
+# --- reproducers of issue 18
+
+
+@pytest.mark.parametrize("progress", ["False", 1, "yes"])
+def test_batch_report_progress_is_a_real_bool(progress):
+    with pytest.raises(TypeError, match="progress must be True or False"):
+        batch_report([np.ones((8, 8))], progress=progress)
+
+
+@pytest.mark.parametrize("images", [None, "a.tif", 3, np.array(2.0)])
+def test_batch_report_refuses_what_is_not_a_list_of_images(images):
+    with pytest.raises(TypeError, match="images must be a list of images"):
+        batch_report(images)

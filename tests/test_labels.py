@@ -214,3 +214,25 @@ def test_load_rejects_a_float_tiff(tmp_path):
 def test_check_label_image_refuses_a_single_number(value):
     with pytest.raises(ValueError, match="single number.*not an image"):
         check_label_image(value)
+
+
+# --- reproducers of issue 18
+
+
+@pytest.mark.parametrize("compact", ["False", 1, None])
+def test_save_labels_compact_is_a_real_bool(tmp_path, compact):
+    from cellseg.labels import save_labels
+
+    with pytest.raises(TypeError, match="compact must be True or False"):
+        save_labels(tmp_path / "x.tif", np.ones((2, 2), np.uint16), compact=compact)
+
+
+def test_ragged_labels_get_the_course_message():
+    with pytest.raises(ValueError, match="labels must be one rectangular array"):
+        check_label_image([[1, 2], [3]])
+
+
+@pytest.mark.parametrize("ndim", ["2", 2.5, 10**12, (2, None)])
+def test_ndim_is_checked(ndim):
+    with pytest.raises((TypeError, ValueError), match="ndim"):
+        check_label_image(np.ones((2, 2), int), ndim=ndim)

@@ -225,3 +225,60 @@ def test_measure_objects_works_on_the_ids_present(big):
     assert table["label"].tolist() == [1, big]
     np.testing.assert_allclose(table["surface_area"], expected["surface_area"])
     np.testing.assert_allclose(table["volume"], expected["volume"])
+
+
+# --- reproducers of issue 18
+
+
+@pytest.mark.parametrize("sigma", [1e6, 2.0**62])
+def test_surface_area_refuses_a_sigma_wider_than_the_object(sigma):
+    ball = np.zeros((6, 10, 10), bool)
+    ball[2:4, 3:7, 3:7] = True
+    with pytest.raises(ValueError, match="sigma must be at most the object's largest extent"):
+        surface_area(ball, spacing=(1.0, 0.5, 0.5), sigma=sigma)
+
+
+def test_ragged_spacing_gets_the_course_message():
+    ball = np.zeros((6, 10, 10), bool)
+    ball[2:4, 3:7, 3:7] = True
+    with pytest.raises(TypeError, match="spacing must contain numbers"):
+        surface_area(ball, spacing=[[1.0], [0.5, 0.5], 0.5])
+    with pytest.raises(ValueError, match="spacing has 2 values"):
+        surface_area(ball, spacing=[[1.0], [0.5, 0.5]])
+
+
+# --- the accuracy table in surface_area's docstring, recomputed (issue 18)
+
+
+def _docstring_accuracy_table():
+    import re
+
+    rows = []
+    for line in surface_area.__doc__.splitlines():
+        m = re.match(r"\s*(\([\d., ]+\))\s+(\([\d., ]+\))\s+([\d.]+)\s+([+-][\d.]+) %\s+([+-][\d.]+) %", line)
+        if m:
+            rows.append((eval(m[1]), eval(m[2]), float(m[3]), float(m[4]), float(m[5])))  # noqa: S307
+    return rows
+
+
+def test_surface_area_accuracy_table_is_what_the_code_measures():
+    rows = _docstring_accuracy_table()
+    assert len(rows) == 7
+    for semi_axes, spacing, slices, mean, worst in rows:
+        rng = np.random.default_rng(0)  # the positions the table was measured at
+        exact = ellipsoid_surface_area(semi_axes)
+        errors = []
+        for _ in range(20):
+            offset = rng.uniform(0, 1, 3) * np.array(spacing)
+            mask = ellipsoid_mask(semi_axes, spacing=spacing, offset=offset, angle=rng.uniform(0, np.pi))
+            errors.append(100 * (surface_area(mask, spacing=spacing) / exact - 1))
+        errors = np.array(errors)
+        assert round(2 * semi_axes[0] / spacing[0], 1) == slices
+        assert abs(errors.mean() - mean) <= 0.05 + 1e-9, (semi_axes, spacing, errors.mean())
+        assert abs(errors[np.argmax(np.abs(errors))] - worst) <= 0.05 + 1e-9, (semi_axes, spacing)
+    # the summary the docstring draws from it
+    thick = [r for r in rows if r[2] >= 4]
+    assert all(abs(r[4]) <= 3.0 for r in thick)
+    assert all(abs(r[4]) <= 1.6 for r in thick if r[0][0] * 2 >= r[0][1])
+    thin = [r for r in rows if r[2] < 4]
+    assert all(-4 <= r[3] <= -3 for r in thin) and all(-10.5 <= r[4] <= -6 for r in thin)

@@ -556,3 +556,45 @@ def test_sparse_assignment_agrees_with_a_dense_one_on_crowded_scenes():
             r, c = linear_sum_assignment(-(ok + iou * ok / (min(iou.shape) + 1)))
             best = iou[r, c][ok[r, c]].sum()
             assert m.matched_scores.sum() == pytest.approx(best)  # largest total IoU among maximal
+
+
+# --- reproducers of issue 18: one rule per kind of value
+
+
+def test_match_objects_refuses_what_is_not_an_overlap_table():
+    from cellseg.metrics import match_objects
+
+    with pytest.raises(TypeError, match="table must be an OverlapTable"):
+        match_objects(None)
+
+
+def test_a_0d_iou_threshold_is_a_number_everywhere():
+    from cellseg.metrics import match_objects
+
+    t = np.zeros((6, 6), int); t[1:4, 1:4] = 1
+    p = np.zeros((6, 6), int); p[1:4, 2:5] = 2
+    assert matching(t, p, threshold=np.array(0.5)).tp == matching(t, p, threshold=0.5).tp
+    table = metrics.overlap_table(t, p)
+    assert len(match_objects(table, threshold=np.array(0.4))[0]) == 1
+    np.testing.assert_array_equal(metrics.centroid_distances(t, p, threshold=np.array(0.4)),
+                                  metrics.centroid_distances(t, p, threshold=0.4))
+
+
+@pytest.mark.parametrize("spacing", [(True, True), "1", [[1.0], [1.0, 2.0]], (1 + 1j, 1)])
+def test_metric_spacing_refuses_what_check_spacing_refuses(spacing):
+    t = np.zeros((6, 6), int); t[1:4, 1:4] = 1
+    for func in (metrics.mean_contour_distance, metrics.hausdorff_distance, metrics.centroid_distances):
+        with pytest.raises((TypeError, ValueError), match="spacing"):
+            func(t, t, spacing=spacing)
+
+
+@pytest.mark.parametrize("thresholds", ["0.5", [[0.5, 0.6], [0.7]], None, True])
+def test_average_precision_names_its_own_argument(thresholds):
+    t = np.zeros((6, 6), int); t[1:4, 1:4] = 1
+    with pytest.raises((TypeError, ValueError), match="thresholds"):
+        metrics.average_precision(t, t, thresholds=thresholds)
+
+
+def test_ragged_points_get_the_course_message():
+    with pytest.raises(ValueError, match="points must be one rectangular array"):
+        metrics.objects_at_points(np.zeros((4, 4), int), [[1, 2], [3]])

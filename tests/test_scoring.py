@@ -304,3 +304,74 @@ def test_object_error_map_colours(nuclei, shifted):
         object_error_map(image[:10], truth, shifted)
     with pytest.raises(ValueError, match="alpha"):
         object_error_map(image, truth, shifted, alpha=2)
+
+
+# --- reproducers of issue 18
+
+
+def _peak_bytes(call):
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        result = call()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def _two(dtype=np.int64):
+    two = np.zeros((6, 6), dtype)
+    two[:2, :2] = 1
+    two[3:, 3:] = 9
+    return two
+
+
+@pytest.mark.parametrize("big", [_two() * (2**31 // 9), _two(np.uint64) * np.uint64(2**60)])
+def test_simulate_annotator_memory_does_not_follow_the_largest_id(big):
+    other, peak = _peak_bytes(lambda: simulate_annotator(big, seed=0))
+    assert peak < 2**20  # the old code built arrays of max id entries (16 GiB for 2**31)
+    assert other.dtype == big.dtype
+    # same draws as with small ids: the objects are renamed, nothing else changes
+    small = simulate_annotator(_two(), seed=0)
+    np.testing.assert_array_equal(other != 0, small != 0)
+    assert set(np.unique(other).tolist()) <= set(np.unique(big).tolist())
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "a", True, None, [1, 2]])
+def test_seeds_follow_one_rule(seed):
+    two = _two()
+    with pytest.raises((TypeError, ValueError), match="seed must be a whole number >= 0"):
+        simulate_annotator(two, seed=seed)
+    counts = count_by_region(two, two, np.zeros((6, 6), int))
+    with pytest.raises((TypeError, ValueError), match="seed must be a whole number >= 0"):
+        bootstrap_scores(counts, n_resamples=5, seed=seed)
+
+
+def test_count_by_region_refuses_region_ids_beyond_the_pixels():
+    two = _two()
+    regions = np.zeros((6, 6), int)
+    regions[0, 0] = 10**9
+    with pytest.raises(ValueError, match="number the regions 0, 1, 2"):
+        count_by_region(two, two, regions)
+
+
+@pytest.mark.parametrize("thresholds", ["0.5", [[0.5, 0.6], [0.7]], [0.5, "0.6"], None])
+def test_count_by_region_thresholds_follow_the_rule_of_matching(thresholds):
+    two = _two()
+    with pytest.raises((TypeError, ValueError), match="thresholds"):
+        count_by_region(two, two, np.zeros((6, 6), int), thresholds=thresholds)
+    with pytest.raises((TypeError, ValueError), match="threshold"):
+        metrics.matching(two, two, threshold=thresholds)
+
+
+def test_grid_regions_refuses_a_huge_image_before_allocating():
+    with pytest.raises(ValueError, match="GiB"):
+        grid_regions((10**6, 10**6), tile_shape=(64, 64))
+
+
+def test_bootstrap_refuses_a_huge_number_of_resamples():
+    two = _two()
+    counts = count_by_region(two, two, grid_regions((6, 6), tile_shape=(3, 3)))
+    with pytest.raises(ValueError, match="fewer resamples"):
+        bootstrap_scores(counts, n_resamples=10**12)

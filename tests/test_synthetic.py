@@ -123,7 +123,7 @@ def test_bad_centers_and_levels_are_rejected():
         synthetic.ground_truth_labels([[1, 2]], shape=10, level=1.5)
     with pytest.raises(TypeError, match="whole number >= 0"):
         synthetic.add_noise(np.zeros((3, 3)), noise_scale=0.1, seed=7.5)
-    with pytest.raises(ValueError, match="seed must be >= 0"):
+    with pytest.raises(ValueError, match="seed must be a whole number >= 0"):
         synthetic.add_noise(np.zeros((3, 3)), noise_scale=0.1, seed=-1)
 
 
@@ -273,7 +273,7 @@ def test_bad_arguments_are_refused(call, error):
 
 
 def test_cluster_error_says_what_to_do():
-    with pytest.raises(ValueError, match="larger shape or fewer cells"):
+    with pytest.raises(ValueError, match="fewer n_cells, a smaller pitch or a larger shape"):
         syn.make_cluster(n_cells=50, pitch=20, shape=64)
 
 
@@ -281,8 +281,8 @@ def test_cluster_error_says_what_to_do():
     "kwargs, error, words",
     [
         ({"cell_sigma": 1e9}, ValueError, "wider than any image"),
-        ({"shape": 10**6}, ValueError, "more than this helper makes"),
-        ({"seed": -1}, ValueError, "seed must be >= 0"),
+        ({"shape": 10**6}, ValueError, "more than the 1 GiB a helper may allocate"),
+        ({"seed": -1}, ValueError, "seed must be a whole number >= 0"),
         ({"seed": 1.5}, TypeError, "whole number >= 0"),
         ({"seed": "a"}, TypeError, "whole number >= 0"),
         ({"seed": True}, TypeError, "whole number >= 0"),

@@ -121,10 +121,10 @@ def test_make_volume_errors(kwargs, error, words):
         (lambda: synthetic3d.draw_nuclei(n_cells=10**4), ValueError, "at most"),
         # an integer overflow once made a (5, 11, 11) mask from this without a word
         (lambda: synthetic3d.ellipsoid_mask((2, 3, 3), spacing=(1e-300, 1, 1)), ValueError,
-         "more than this helper makes"),
+         "more than the 1 GiB a helper may allocate"),
         (lambda: synthetic3d.make_volume(shape=(10**4, 10**4, 10**4)), ValueError,
-         "more than this helper makes"),
-        (lambda: synthetic3d.make_volume(seed=-1), ValueError, "seed must be >= 0"),
+         "more than the 1 GiB a helper may allocate"),
+        (lambda: synthetic3d.make_volume(seed=-1), ValueError, "seed must be a whole number >= 0"),
         (lambda: synthetic3d.make_volume(seed="a"), TypeError, "whole number"),
     ],
 )

@@ -89,3 +89,26 @@ def test_sweep_rejects_a_bad_image(nuclei):
     _, truth = nuclei
     with pytest.raises(ValueError):
         sweep(np.zeros((4, 4, 3)), truth, regions=np.zeros(truth.shape, int))
+
+
+# --- reproducers of issue 18
+
+
+def test_sweep_refuses_methods_that_are_not_baselines_before_segmenting():
+    image = np.zeros((16, 16))
+    truth = np.zeros((16, 16), int)
+    with pytest.raises(TypeError, match="methods must be a non-empty dict"):
+        sweep(image, truth, regions=np.zeros((16, 16), int), methods={"x": 5})
+
+
+@pytest.mark.parametrize("thresholds", ["0.5", [0.5, "0.6"], [[0.5], [0.6, 0.7]]])
+def test_sweep_thresholds_follow_the_rule_of_matching(thresholds):
+    image = np.zeros((16, 16))
+    truth = np.zeros((16, 16), int)
+    with pytest.raises((TypeError, ValueError), match="thresholds"):
+        sweep(image, truth, regions=np.zeros((16, 16), int), thresholds=thresholds)
+
+
+def test_parameter_grid_refuses_a_grid_too_large_to_sweep_at_once():
+    with pytest.raises(ValueError, match="combinations"):
+        parameter_grid({"a": list(range(10**4)), "b": list(range(10**4))})
