@@ -145,3 +145,12 @@ def iou_threshold(value, *, strict=False, name="threshold"):
             "match, or a threshold above 0."
         )
     return value
+
+
+def choice(value, name, options):
+    """Return ``value`` if it is one of the strings ``options``; raise a clear error otherwise."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be one of {', '.join(map(repr, options))}; got {value!r}.")
+    if value not in options:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, options))}; got {value!r}.")
+    return value
