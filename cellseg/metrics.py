@@ -35,6 +35,7 @@ Examples
 0.6667
 """
 
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -1050,7 +1051,7 @@ def _max_weight_pairs(ti, pi, weight):
 def aggregated_jaccard_index(y_true, y_pred, *, plus=False):
     """The Aggregated Jaccard Index (AJI) of a segmentation, or AJI+ with ``plus=True``.
 
-    AJI :cite:p:`kumar2017` pools the pixels of all objects before dividing:
+    AJI (Kumar et al., IEEE TMI 2017; the MoNuSeg challenge) pools the pixels of all objects before dividing:
     each reference object ``G`` is paired with the predicted object ``S`` of
     highest IoU with it (none if nothing overlaps ``G``), and
 
@@ -1063,7 +1064,7 @@ def aggregated_jaccard_index(y_true, y_pred, *, plus=False):
 
     A predicted object that several reference objects choose (a merge) has its
     pixels counted in the denominator once per choice, which punishes merges
-    beyond their pixel error. AJI+ :cite:p:`graham2019` pairs the objects
+    beyond their pixel error. AJI+ (Graham et al., HoVer-Net, 2019) pairs the objects
     one-to-one instead (the pairing of largest total IoU, among pairs that
     overlap), so every pixel is counted once; where no object is chosen twice
     the two agree.
@@ -1129,7 +1130,7 @@ def dice2(y_true, y_pred):
 
     ``2 * sum |G ∩ S| / sum (|G| + |S|)``, both sums running over every pair of
     a reference object ``G`` and a predicted object ``S`` that share a pixel
-    :cite:p:`graham2019`. No one-to-one matching: a merged object enters once
+    (Graham et al., HoVer-Net, 2019). No one-to-one matching: a merged object enters once
     per cell it touches, which lowers the score; objects that overlap nothing
     are left out of both sums, so a spurious or missed object away from the
     others does not change it. It is *not* the Dice coefficient of the two
@@ -1172,7 +1173,15 @@ def _confidences(confidences, pred_ids):
     keys = np.asarray(list(confidences.keys()))
     values = np.asarray(list(confidences.values()))
     if keys.size and keys.dtype.kind not in "iu":
-        raise TypeError(f"the keys of confidences must be integer ids, got {keys.dtype}; {hint}.")
+        # Python ints beyond int64 (uint64 ids) come out as float or object: check them one by one.
+        raw = list(confidences.keys())
+        if not all(isinstance(k, numbers.Integral) and not isinstance(k, (bool, np.bool_))
+                   for k in raw):
+            raise TypeError(f"the keys of confidences must be integer ids, got {raw[:3]}...; {hint}.")
+        inside = [k for k in raw if 0 <= int(k) < 2**64]
+        if len(inside) < len(raw):
+            raise ValueError(f"confidences name ids that cannot be in a label image; {hint}.")
+        keys = np.array([int(k) for k in raw], dtype=np.uint64)
     if values.size and (values.dtype.kind not in "iuf" or not np.isfinite(values).all()):
         raise ValueError(f"every confidence must be a finite real number; {hint}.")
     if keys.size == 0 or (pred_ids.dtype == np.uint64 and keys.min() >= 0):
@@ -1233,9 +1242,9 @@ def coco_average_precision(y_true, y_pred, confidences, *, iou_threshold=DSB_THR
     ``k`` detections, precision = matches / ``k`` and recall = matches / reference
     objects. The precision is made non-increasing in recall (each value replaced
     by the best precision at any larger recall), read at the 101 recall levels
-    0, 0.01, ..., 1 (0 beyond the largest recall reached), and averaged
-    :cite:p:`lin2014`. With several thresholds (by default 0.50, 0.55, ...,
-    0.95: COCO's "AP"), the mean of the APs at each.
+    0, 0.01, ..., 1 (0 beyond the largest recall reached), and averaged.
+    With several thresholds (by default 0.50, 0.55, ...,
+    0.95: COCO's "AP"; Lin et al., 2014), the mean of the APs at each.
 
     This is not :func:`average_precision` (the Data Science Bowl's TP / (TP +
     FP + FN), averaged over thresholds), nor the object precision TP / (TP +
