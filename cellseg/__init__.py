@@ -49,7 +49,17 @@ from . import (
 )
 from .labels import check_label_image, describe_labels, load_labels, save_labels
 from .measure import measure_objects, sphericity, surface_area, surface_mesh, volume
-from .metrics import average_precision, dice, jaccard, jaccard_index_sparse, matching
+from .metrics import (
+    aggregated_jaccard_index,
+    average_precision,
+    class_pixel_scores,
+    coco_average_precision,
+    dice,
+    dice2,
+    jaccard,
+    jaccard_index_sparse,
+    matching,
+)
 from .data import nuclei_2d
 from .drawing import (
     error_map,
@@ -173,7 +183,11 @@ __all__ = [
     "load_labels",
     "save_labels",
     # quality
+    "aggregated_jaccard_index",
     "average_precision",
+    "class_pixel_scores",
+    "coco_average_precision",
+    "dice2",
     "batch_report",
     "classify_errors",
     "dice",
