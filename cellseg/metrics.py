@@ -1063,11 +1063,12 @@ def aggregated_jaccard_index(y_true, y_pred, *, plus=False):
     falls for wrong outlines, missed, spurious, split and merged objects alike.
 
     A predicted object that several reference objects choose (a merge) has its
-    pixels counted in the denominator once per choice, which punishes merges
-    beyond their pixel error. AJI+ (Graham et al., HoVer-Net, 2019) pairs the objects
-    one-to-one instead (the pairing of largest total IoU, among pairs that
-    overlap), so every pixel is counted once; where no object is chosen twice
-    the two agree.
+    pixels counted in the denominator once per choice. AJI+ (Graham et al.,
+    HoVer-Net, 2019) pairs the objects one-to-one instead (the pairing of
+    largest total IoU, among pairs that overlap), so no pixel is counted twice;
+    the other cells of a merge are then unpaired, and their overlap with the
+    merged object is lost from the numerator, so AJI+ is the lower of the two on
+    merges. Where no object is chosen twice the two agree.
 
     Parameters
     ----------
@@ -1092,7 +1093,8 @@ def aggregated_jaccard_index(y_true, y_pred, *, plus=False):
     Examples
     --------
     Two cells of 4 pixels merged into one object of 8 pixels: each cell
-    chooses the merged object (IoU 0.5), whose 8 pixels then count twice.
+    chooses the merged object (IoU 0.5), whose 8 pixels then count twice; AJI+
+    pairs it with one cell and leaves the other unpaired.
 
     >>> truth = np.array([[1, 1, 1, 1, 2, 2, 2, 2]])
     >>> merged = np.array([[5, 5, 5, 5, 5, 5, 5, 5]])
