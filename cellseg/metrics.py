@@ -10,6 +10,11 @@ Three families of measures, each a small function on arrays:
   paired one-to-one by their intersection over union (IoU).
 - **Distances** (:func:`centroid_distances`, :func:`mean_contour_distance`,
   :func:`hausdorff_distance`), in pixels or in physical units with ``spacing``.
+- **The peers' measures**, each from the same overlap table:
+  :func:`aggregated_jaccard_index` (AJI and AJI+), :func:`dice2` (HoVer-Net),
+  :func:`coco_average_precision` (COCO's confidence-ranked AP),
+  :func:`class_pixel_scores` (per class of a class map), and StarDist's
+  ``iot``/``iop`` criteria in :func:`matching`.
 
 Conventions shared by every function
 ------------------------------------
@@ -500,7 +505,8 @@ def match_objects(table, *, threshold=0.5, strict=False, criterion="iou"):
     """The one-to-one matching of :func:`matching`, on an :class:`OverlapTable`.
 
     For code that needs the matched pairs of a table it already has (the error
-    classifier does), without computing the overlaps again.
+    classifier does), without computing the overlaps again. ``criterion`` is
+    that of :func:`matching`.
 
     Returns
     -------
