@@ -370,3 +370,79 @@ def test_huge_ids_cost_no_memory():
     assert aggregated_jaccard_index(truth, pred) == 12 / (18 + 18)
     assert coco_average_precision(truth, pred, {2**64 - 1: 0.2, 7: 0.9},
                                   iou_threshold=0.5) == 0.5  # ranked 7 (wrong), then the match
+
+
+# --------------------------------------------------------------------------- brute force, any ids
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from label_strategies import label_images, ranks  # noqa: E402
+
+FAST = settings(max_examples=60, deadline=None)
+
+
+def pycocotools_ap(y_true, y_pred, confidences, thr):
+    """COCO's evaluateImg and accumulate for one image and one category, written out."""
+    inter, union, _, _ = dense_tables(y_true, y_pred)
+    iou = inter / np.maximum(union, 1)
+    p_ids = [j for j in np.unique(y_pred).tolist() if j]
+    order = np.argsort([-confidences[j] for j in p_ids], kind="mergesort")
+    used, hits = set(), []
+    for d in order:
+        cut, m = min(thr, 1 - 1e-10), -1
+        for g in range(iou.shape[0]):
+            if g in used or iou[g, d] < cut:
+                continue
+            cut, m = iou[g, d], g
+        hits.append(m >= 0)
+        used.add(m)
+    tp = np.cumsum(hits)
+    recall = tp / iou.shape[0]
+    precision = list(tp / np.arange(1, len(hits) + 1))
+    for i in range(len(precision) - 1, 0, -1):
+        precision[i - 1] = max(precision[i - 1], precision[i])
+    where = np.searchsorted(recall, np.linspace(0, 1, 101), side="left")
+    return sum(precision[w] for w in where if w < len(hits)) / 101
+
+
+@FAST
+@given(label_images(shape=(6, 6), max_objects=5), label_images(shape=(6, 6), max_objects=5),
+       st.lists(st.integers(0, 3), min_size=5, max_size=5),
+       st.sampled_from([0.1, 0.3, 0.5, 0.75, 1.0]))
+def test_coco_ap_equals_pycocotools_loop_for_any_ids(y_true, y_pred, levels, thr):
+    p_ids = [j for j in np.unique(y_pred).tolist() if j]
+    confidences = {j: levels[k] / 3 for k, j in enumerate(p_ids)}  # ties on purpose
+    ours = coco_average_precision(y_true, y_pred, confidences, iou_threshold=thr)
+    if not y_true.any():
+        assert ours == (0.0 if y_pred.any() else 1.0)
+    elif not y_pred.any():
+        assert ours == 0.0
+    else:
+        assert ours == pytest.approx(pycocotools_ap(y_true, y_pred, confidences, thr), abs=1e-12)
+
+
+@FAST
+@given(label_images(shape=(6, 6), max_objects=5), label_images(shape=(6, 6), max_objects=5))
+def test_aji_and_dice2_equal_brute_force_for_any_ids(y_true, y_pred):
+    inter, union, t_size, p_size = dense_tables(y_true, y_pred)
+    if inter.size == 0:
+        expected = 1.0 if not y_true.any() and not y_pred.any() else 0.0
+        assert aggregated_jaccard_index(y_true, y_pred) == expected
+        return
+    assert aggregated_jaccard_index(y_true, y_pred) == pytest.approx(
+        kumar_aji(inter, union, t_size, p_size), rel=1e-12)
+    pairs = inter > 0
+    markup = (t_size[:, None] + p_size[None, :])[pairs].sum()
+    assert dice2(y_true, y_pred) == (2 * inter.sum() / markup if markup else 0.0)
+
+
+@FAST
+@given(label_images(shape=(5, 6), max_objects=4), label_images(shape=(5, 6), max_objects=4))
+def test_class_pixel_scores_are_pixel_scores_of_each_class(y_true, y_pred):
+    a, b = ranks(y_true), ranks(y_pred)
+    scores = class_pixel_scores(a, b, classes=range(6))
+    for c in range(6):
+        assert scores[c] == metrics.pixel_scores(a == c, b == c)
+    present = sorted((set(np.unique(a).tolist()) | set(np.unique(b).tolist())) - {0})
+    assert sorted(class_pixel_scores(a, b)) == present
