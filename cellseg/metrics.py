@@ -602,7 +602,10 @@ def matching(y_true, y_pred, *, threshold=0.5, strict=False, criterion="iou"):
         ``"iop"`` intersection over the predicted object's size. The threshold,
         ``matched_scores`` and the mean scores then refer to that criterion.
         ``"iot"`` forgives a prediction that is too large (it only asks how
-        much of each cell was covered), ``"iop"`` one that is too small.
+        much of each cell was covered), ``"iop"`` one that is too small. With
+        them an object can have several candidates even above 0.5 (a merged
+        object covers all of both its cells under ``"iot"``); the optimal
+        assignment decides, as StarDist's does.
 
     Returns
     -------
