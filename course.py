@@ -238,9 +238,6 @@ def test(args):
     os.environ["CELLSEG_NB_CACHE"] = str(out / "executions")
     os.environ["CELLSEG_BOOK_DIR"] = str(out / "book")
     os.environ["CELLSEG_FIGURE_CHECK"] = "error"  # a figure with text under 9 px in the book fails its notebook
-    os.environ["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(ROOT / "tools"), os.environ.get("PYTHONPATH")) if p
-    )
     workers = ["-n", "auto", "--dist", "loadfile"]
     chromium = find_chromium()
     if chromium:
@@ -251,7 +248,7 @@ def test(args):
         browser = " and not browser"
     say("1/2: unit tests, doctests and every notebook (lessons, exercises, solutions)")
     code = run(
-        [python, "-m", "pytest", *workers, "-p", "nbcache", "-m", "not book" + browser,
+        [python, "-m", "pytest", *workers, "-p", "cellseg_course.nbcache", "-m", "not book" + browser,
          "--doctest-modules", "cellseg", "cellseg_course", "tests",
          "--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=600",
          "lessons", "exercises", "solutions", *args.pytest_args]

@@ -39,22 +39,23 @@ MIN_VOLUME = 10.0  # um^3
 
 def run_pipeline(path, variant):
     """Child process: load the stack, run one variant, return timings (s) and peak RSS (MB)."""
-    from cellseg import measure, pipeline3d
+    from cellseg import measure, pipeline
 
     image = np.load(path.replace(".npy", "32.npy") if variant.get("float32") else path)
     spacing = SPACING
     times = {}
     t0 = time.perf_counter()
     if variant.get("isotropic"):
-        image, spacing = pipeline3d.resample_isotropic(image, spacing=spacing)
+        image, spacing = pipeline.resample_isotropic(image, spacing=spacing)
         times["resample"] = time.perf_counter() - t0
     t = time.perf_counter()
-    smoothed = pipeline3d.smooth(image, sigma=SIGMA_UM, spacing=spacing)
+    smoothed = pipeline.smooth(image, sigma=SIGMA_UM, spacing=spacing)
     times["smooth"] = time.perf_counter() - t
     del image
     t = time.perf_counter()
-    labels, n = pipeline3d.segment(smoothed, threshold=THRESHOLD, spacing=spacing,
-                                   min_volume=MIN_VOLUME, connectivity=variant.get("connectivity", 1))
+    labels = pipeline.segment(smoothed, threshold=THRESHOLD, spacing=spacing,
+                                   min_size=MIN_VOLUME, connectivity=variant.get("connectivity", 1))
+    n = int(labels.max())
     times["label+filter"] = time.perf_counter() - t
     del smoothed
     t = time.perf_counter()
@@ -93,7 +94,7 @@ def main():
 
     shape, n_nuclei = ((32, 256, 256), 30) if args.quick else ((64, 512, 512), 150)
     t = time.perf_counter()
-    scene = make_volume(shape=shape, n_nuclei=n_nuclei, spacing=SPACING, seed=2026)
+    scene = make_volume(shape=shape, n_cells=n_nuclei, spacing=SPACING, seed=2026)
     make_time = time.perf_counter() - t
     print(f"stack {shape[0]} x {shape[1]} x {shape[2]} voxels of {SPACING} um, "
           f"{n_nuclei} nuclei (made in {make_time:.1f} s); CPUs: {os.cpu_count()}")

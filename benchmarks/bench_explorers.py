@@ -79,9 +79,9 @@ def new_figure_per_move(update, params):
 def explorers():
     """(name, update, controls) for each lesson explorer, on 512 x 512 scenes."""
     rng = np.random.default_rng(SEED)
-    centers = synthetic.place_cells(N_CELLS, shape=SIZE, min_separation=cellseg.MIN_SEPARATION, rng=rng)
-    signal = synthetic.render_cells(centers, shape=SIZE, sigma=cellseg.CELL_SIGMA, brightness=cellseg.CELL_BRIGHTNESS)
-    image = synthetic.add_noise(signal, noise_scale=cellseg.NOISE_SCALE, rng=rng)
+    centers = synthetic.place_cells(N_CELLS, shape=SIZE, min_separation=cellseg.MIN_SEPARATION, seed=rng)
+    signal = synthetic.render_cells(centers, shape=SIZE, cell_sigma=cellseg.CELL_SIGMA, brightness=cellseg.CELL_BRIGHTNESS)
+    image = synthetic.add_noise(signal, noise_scale=cellseg.NOISE_SCALE, seed=rng)
     noise = cellseg.make_pure_noise(shape=SIZE).image
     pipeline_ns = {"cellseg": cellseg, "scenes": {"cells": image, "pure noise": noise},
                    "true_counts": {"cells": len(centers), "pure noise": 0}}
@@ -103,7 +103,7 @@ def explorers():
            {"spot_sigma": widgets.FloatSlider(value=3, min=0.5, max=8, step=0.5),
             "outline_sigma": widgets.FloatSlider(value=2, min=0.5, max=8, step=0.5)})
 
-    labels, _ = cellseg.segment(cellseg.smooth(image))
+    labels = cellseg.segment(cellseg.smooth(image))
     truth = synthetic.ground_truth_labels(centers, shape=SIZE)
     swipe_ns = {"left": cellseg.drawing.overlay_labels(image, truth, alpha=0.5),
                 "right": cellseg.drawing.overlay_labels(image, labels, alpha=0.5)}

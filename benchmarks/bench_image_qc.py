@@ -24,7 +24,7 @@ from cellseg.synthetic import place_cells, render_cells
 def camera_image(size, seed=0):
     rng = np.random.default_rng(seed)
     n_cells = max(1, int(8 * (size / 128) ** 2 * 0.9))
-    centers = place_cells(n_cells, shape=size, min_separation=24, rng=rng)
+    centers = place_cells(n_cells, shape=size, min_separation=24, seed=rng)
     signal = render_cells(centers, shape=size) + 0.6
     return acquire(signal, 2000, bit_depth=12, noise_scale=0.15, seed=seed)
 

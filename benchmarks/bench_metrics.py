@@ -35,10 +35,10 @@ SEED = 20260
 
 def scene():
     rng = np.random.default_rng(SEED)
-    centers = place_cells(N_CELLS, shape=SIZE, min_separation=3.5 * SIGMA, rng=rng, margin=12)
-    truth = ground_truth_labels(centers, shape=SIZE, sigma=SIGMA)
-    image = add_noise(render_cells(centers, shape=SIZE, sigma=SIGMA), noise_scale=0.3, rng=rng)
-    pred, _ = segment(smooth(image, sigma=2.0), threshold=0.5, min_size=30)
+    centers = place_cells(N_CELLS, shape=SIZE, min_separation=3.5 * SIGMA, seed=rng, margin=12)
+    truth = ground_truth_labels(centers, shape=SIZE, cell_sigma=SIGMA)
+    image = add_noise(render_cells(centers, shape=SIZE, cell_sigma=SIGMA), noise_scale=0.3, seed=rng)
+    pred = segment(smooth(image, sigma=2.0), threshold=0.5, min_size=30)
     return truth, pred
 
 

@@ -8,6 +8,8 @@ several runs. Run::
 """
 
 import numpy as np
+
+import cellseg
 from bench_metrics import best_time  # same folder: best of several runs, in ms
 
 from cellseg.pipeline import segment, smooth
@@ -18,10 +20,10 @@ SIZE = 512
 
 def main():
     rng = np.random.default_rng(512)
-    centers = place_cells(120, shape=SIZE, min_separation=30, rng=rng, margin=12)
-    image = add_noise(render_cells(centers, shape=SIZE, sigma=7.0), noise_scale=0.3, rng=rng)
-    truth = ground_truth_labels(centers, shape=SIZE, sigma=7.0)
-    pred, _ = segment(smooth(image))
+    centers = place_cells(120, shape=SIZE, min_separation=30, seed=rng, margin=12)
+    image = add_noise(render_cells(centers, shape=SIZE, cell_sigma=7.0), noise_scale=0.3, seed=rng)
+    truth = ground_truth_labels(centers, shape=SIZE, cell_sigma=7.0)
+    pred = segment(smooth(image))
     left = cellseg.drawing.overlay_labels(image, truth)
     right = cellseg.drawing.overlay_labels(image, pred)
 

@@ -4,7 +4,7 @@ Measurements, printed as one table (best and median of several runs):
 
 (a) ``voronoi_otsu_labeling`` on the crowded field (``make_crowded_field()``:
     512 x 512 pixels, 400 cells), and one update of the lesson's explorer
-    (the labelling plus ``cellseg.drawing.overlay_boundaries``, what every slider move
+    (the labelling plus ``drawing.overlay_boundaries``, what every slider move
     recomputes). Target: well under 100 ms.
 (b) The noise-vs-count computation of the exercise: 50 images at each of the
     5 noise levels, smoothed and segmented (``cellseg.pipeline.count_cells``
@@ -62,7 +62,7 @@ def counts_vectorised(levels=NOISE_LEVELS, n_images=N_IMAGES):
             synthetic.N_CELLS,
             shape=synthetic.IMAGE_SIZE,
             min_separation=synthetic.MIN_SEPARATION,
-            rng=rng,
+            seed=rng,
         )
         signal = synthetic.render_cells(centers)
         z = rng.standard_normal(signal.shape)
@@ -85,7 +85,7 @@ def main():
     best, median = _times(lambda: splitting.voronoi_otsu_labeling(image, spot_sigma=3, outline_sigma=2), repeat=15)
     rows.append(("voronoi_otsu_labeling, crowded field 512x512", best, median))
     best, median = _times(
-        lambda: cellseg.drawing.overlay_boundaries(image, splitting.voronoi_otsu_labeling(image, spot_sigma=3, outline_sigma=2)), repeat=15
+        lambda: drawing.overlay_boundaries(image, splitting.voronoi_otsu_labeling(image, spot_sigma=3, outline_sigma=2)), repeat=15
     )
     rows.append(("explorer update (labelling + outline overlay), 512x512", best, median))
 

@@ -4,9 +4,11 @@ Small functions on NumPy arrays, in the style of scikit-image:
 
 - :mod:`cellseg.synthetic`: synthetic fluorescence images with known ground truth;
 - :mod:`cellseg.acquisition`: a simulated camera (exposure, bit depth, clipping);
-- :mod:`cellseg.theory`: closed-form predictions of the image model;
+- :mod:`cellseg.theory`: closed-form predictions of the image model, in 2-D and 3-D;
 - :mod:`cellseg.image_qc`: is the image fit to segment (exposure, clipping, noise, background)?
-- :mod:`cellseg.pipeline`: smooth, threshold, label, filter by size, local threshold;
+- :mod:`cellseg.pipeline`: smooth, threshold, label, filter by size, local threshold, for
+  2-D images and 3-D stacks alike (``spacing=None`` means pixels; with ``spacing`` every
+  length is physical);
 - :mod:`cellseg.splitting`: split touching cells (watershed, Voronoi-Otsu), erode labels;
 - :mod:`cellseg.labels`: checking, storing and loading label images;
 - :mod:`cellseg.drawing`: overlays and error maps, to check a segmentation by eye;
@@ -17,13 +19,14 @@ Small functions on NumPy arrays, in the style of scikit-image:
 - :mod:`cellseg.tuning`: classical baselines for nuclei and a parameter sweep;
 - :mod:`cellseg.data`: real images with their annotations (:func:`nuclei_2d`);
 - :mod:`cellseg.measure`: volume, surface area and sphericity of 3-D objects, in micrometres;
-- :mod:`cellseg.synthetic3d`, :mod:`cellseg.theory3d`, :mod:`cellseg.pipeline3d`: the image
-  model, its theory and the pipeline for z-stacks, with lengths in micrometres (their
-  ``smooth``/``segment``/``smoothed_*`` share names with the 2-D ones, so they are reached
-  through their modules, e.g. ``cellseg.pipeline3d.smooth``).
+- :mod:`cellseg.synthetic3d`: synthetic z-stacks of ellipsoidal nuclei blurred by an
+  anisotropic point-spread function, with lengths in micrometres.
 
-Coordinates are ``(row, col)``; label images are integer arrays with 0 as background.
-Every public function is reachable as ``cellseg.NAME`` and as ``cellseg.MODULE.NAME``.
+Coordinates are ``(row, col)`` in 2-D and ``(z, y, x)`` in 3-D; label images are integer arrays with 0 as background.
+Every public name of every module (its ``__all__``) is also reachable as ``cellseg.NAME``:
+one name, one object, whichever way it is reached (``tests/test_import_isolation.py``
+checks it in both directions, and that no two modules use the same name). The course's
+lessons use the short form, ``cellseg.NAME``.
 The course's notebooks use a second package, ``cellseg_course`` (glue, quizzes,
 checkers); this one never imports it.
 """
@@ -39,171 +42,32 @@ from . import (
     metrics,
     pipeline,
     scoring,
-    pipeline3d,
     splitting,
     synthetic,
     synthetic3d,
     theory,
     tuning,
-    theory3d,
 )
-from .labels import check_label_image, describe_labels, load_labels, save_labels
-from .measure import measure_objects, sphericity, surface_area, surface_mesh, volume
-from .metrics import (
-    aggregated_jaccard_index,
-    average_precision,
-    class_pixel_scores,
-    coco_average_precision,
-    dice,
-    dice2,
-    jaccard,
-    jaccard_index_sparse,
-    matching,
-)
-from .data import nuclei_2d
-from .drawing import (
-    error_map,
-    object_error_map,
-    overlay_boundaries,
-    overlay_comparison,
-    overlay_labels,
-    show_comparison,
-)
-from .errors import classify_errors, inject_error
-from .image_qc import batch_report, image_report
-from .scoring import bootstrap_scores, count_by_region, percentile_interval, simulate_annotator
-from .tuning import BASELINES, sweep
-from .pipeline import (
-    MIN_CELL_SIZE,
-    SMOOTH_SIGMA,
-    THRESHOLD,
-    cell_sizes,
-    filter_by_size,
-    local_threshold,
-    segment,
-    smooth,
-)
-from .pipeline3d import filter_by_volume, resample_isotropic
-from .splitting import erode_labels, seeded_watershed, split_touching, voronoi_otsu_labeling
-from .synthetic import (
-    CELL_BRIGHTNESS,
-    Scene,
-    CELL_SIGMA,
-    EDGE_MARGIN,
-    IMAGE_SIZE,
-    MIN_SEPARATION,
-    N_CELLS,
-    NOISE_SCALE,
-    SEED,
-    ground_truth_labels,
-    make_bright_dim,
-    make_cluster,
-    make_crowded_field,
-    make_image,
-    make_pair,
-    make_pure_noise,
-    make_uneven_illumination,
-)
-from .theory import (
-    area_at_threshold,
-    midpoint_intensity,
-    min_separation,
-    smoothed_noise_mean,
-    smoothed_noise_std,
-    smoothed_peak,
-    smoothed_sigma,
-)
-from .synthetic3d import draw_nuclei, ellipsoid_mask, make_volume
-from .theory3d import ellipsoid_surface_area, ellipsoid_volume, volume_at_threshold
+from .acquisition import *  # noqa: F403
+from .data import *  # noqa: F403
+from .drawing import *  # noqa: F403
+from .errors import *  # noqa: F403
+from .image_qc import *  # noqa: F403
+from .labels import *  # noqa: F403
+from .measure import *  # noqa: F403
+from .metrics import *  # noqa: F403
+from .pipeline import *  # noqa: F403
+from .scoring import *  # noqa: F403
+from .splitting import *  # noqa: F403
+from .synthetic import *  # noqa: F403
+from .synthetic3d import *  # noqa: F403
+from .theory import *  # noqa: F403
+from .tuning import *  # noqa: F403
 
 __version__ = "0.1.0"
 
-__all__ = [
-    # constants of the image model and the pipeline
-    "CELL_BRIGHTNESS",
-    "CELL_SIGMA",
-    "EDGE_MARGIN",
-    "IMAGE_SIZE",
-    "MIN_CELL_SIZE",
-    "MIN_SEPARATION",
-    "N_CELLS",
-    "NOISE_SCALE",
-    "SEED",
-    "SMOOTH_SIGMA",
-    "THRESHOLD",
-    # synthetic images
-    "Scene",
-    "ground_truth_labels",
-    "make_bright_dim",
-    "make_cluster",
-    "make_crowded_field",
-    "make_image",
-    "make_pair",
-    "make_pure_noise",
-    "make_uneven_illumination",
-    # real images
-    "nuclei_2d",
-    "draw_nuclei",
-    "ellipsoid_mask",
-    "make_volume",
-    # segmentation
-    "cell_sizes",
-    "erode_labels",
-    "filter_by_size",
-    "local_threshold",
-    "seeded_watershed",
-    "segment",
-    "smooth",
-    "split_touching",
-    "voronoi_otsu_labeling",
-    "BASELINES",
-    "sweep",
-    "filter_by_volume",
-    "resample_isotropic",
-    # measuring in 3-D
-    "measure_objects",
-    "sphericity",
-    "surface_area",
-    "surface_mesh",
-    "volume",
-    # theory
-    "area_at_threshold",
-    "midpoint_intensity",
-    "min_separation",
-    "smoothed_noise_mean",
-    "smoothed_noise_std",
-    "smoothed_peak",
-    "smoothed_sigma",
-    "ellipsoid_surface_area",
-    "ellipsoid_volume",
-    "volume_at_threshold",
-    # label images
-    "check_label_image",
-    "describe_labels",
-    "load_labels",
-    "save_labels",
-    # quality
-    "aggregated_jaccard_index",
-    "average_precision",
-    "class_pixel_scores",
-    "coco_average_precision",
-    "dice2",
-    "batch_report",
-    "classify_errors",
-    "dice",
-    "error_map",
-    "image_report",
-    "inject_error",
-    "jaccard",
-    "jaccard_index_sparse",
-    "matching",
-    "overlay_boundaries",
-    "overlay_comparison",
-    "overlay_labels",
-    "show_comparison",
-    "object_error_map",
-    "count_by_region",
-    "bootstrap_scores",
-    "percentile_interval",
-    "simulate_annotator",
-]
+#: the modules whose public names make up the top-level namespace
+MODULES = (acquisition, data, drawing, errors, image_qc, labels, measure, metrics, pipeline,
+           scoring, splitting, synthetic, synthetic3d, theory, tuning)
+
+__all__ = [name for module in MODULES for name in module.__all__]

@@ -23,31 +23,44 @@ def image_2d(image, name="image"):
 
 
 def image_nd(image, name="image", *, ndim, keep_float32=False):
-    """Return ``image`` as an ``ndim``-D float array (float32 kept if asked), or raise a clear error."""
+    """Return ``image`` as a float array of ``ndim`` dimensions, or raise a clear error.
+
+    ``ndim`` is one number or a tuple of the allowed numbers of dimensions (the N-D
+    helpers take ``(2, 3)``). float32 is kept when ``keep_float32`` (half the memory of
+    a large stack); everything else becomes float64.
+    """
     arr = np.asarray(image)
+    allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
     if arr.dtype == object or not (
         np.issubdtype(arr.dtype, np.number) or arr.dtype == bool
     ):
         raise TypeError(
             f"{name} must be a numeric array, got dtype {arr.dtype}. "
-            f"Pass a {ndim}-D NumPy array of intensities, e.g. skimage.io.imread(path)."
+            f"Pass a {_dims(allowed)} NumPy array of intensities, e.g. "
+            "cellseg.read_image(path) or skimage.io.imread(path)."
         )
     if np.iscomplexobj(arr):
         raise TypeError(f"{name} must be real-valued, got dtype {arr.dtype}.")
-    if arr.ndim != ndim:
-        axes = "(rows, cols)" if ndim == 2 else "(z, y, x)"
+    if 2 in allowed and arr.ndim == 3 and arr.shape[-1] in (3, 4) and arr.shape[-1] < min(arr.shape[:2]):
+        # (rows, cols, 3) is a colour image, not a stack of planes 3 pixels wide.
+        raise ValueError(
+            f"{name} has shape {arr.shape}: it looks like an RGB(A) image (rows, cols, "
+            f"channels). Pass one channel, e.g. {name}[..., 0], or "
+            f"skimage.color.rgb2gray({name}); a z-stack has z first: (z, y, x)."
+        )
+    if arr.ndim not in allowed:
         hint = ""
-        if ndim == 2 and arr.ndim == 3 and arr.shape[-1] in (3, 4):
+        if arr.ndim == max(allowed) + 1 and arr.shape[-1] in (3, 4):
             hint = (
                 " It looks like an RGB(A) image: pass one channel, "
                 f"e.g. {name}[..., 0], or skimage.color.rgb2gray({name})."
             )
-        elif ndim == 2 and arr.ndim == 3:
-            hint = f" For a stack, pass one plane at a time, e.g. {name}[0], or use cellseg.pipeline3d."
-        elif ndim == 3 and arr.ndim == 2:
-            hint = " For a single plane use the 2-D functions of cellseg.pipeline."
+        elif 2 in allowed and arr.ndim == 3:
+            hint = f" For a stack, pass one plane at a time, e.g. {name}[0]."
+        elif arr.ndim > max(allowed):
+            hint = f" Pass one channel or time point at a time, e.g. {name}[0]."
         raise ValueError(
-            f"{name} must be a {ndim}-D array {axes}; got shape {arr.shape}.{hint}"
+            f"{name} must be a {_dims(allowed)} array; got shape {arr.shape}.{hint}"
         )
     if arr.size == 0:
         raise ValueError(f"{name} is empty (shape {arr.shape}); pass a non-empty image.")
@@ -59,6 +72,11 @@ def image_nd(image, name="image", *, ndim, keep_float32=False):
             f"e.g. np.nan_to_num({name})."
         )
     return arr
+
+
+def _dims(allowed):
+    names = {2: "2-D (rows, cols)", 3: "3-D (z, y, x)"}
+    return " or ".join(names.get(n, f"{n}-D") for n in allowed)
 
 
 def real_number(value, name, *, minimum=None, strict=False, allow_none=False):
@@ -145,6 +163,132 @@ def iou_threshold(value, *, strict=False, name="threshold"):
             "match, or a threshold above 0."
         )
     return value
+
+
+def spacing(value, ndim, *, name="spacing", required=False):
+    """The physical size of a pixel (voxel) along each axis, as a float array of ``ndim``.
+
+    One rule for every function that takes ``spacing``: a single number (the same
+    size along every axis) or one number per axis, first axis first (``(dz, dy, dx)``
+    in micrometres for a stack), each finite and greater than 0. ``None`` means
+    pixel units and is returned as ``None``, unless ``required``.
+    """
+    example = "(2.0, 0.5, 0.5)" if ndim == 3 else str(tuple([0.5] * ndim))
+    if value is None:
+        if not required:
+            return None
+        raise TypeError(
+            f"{name} is required: pass the pixel (voxel) size in micrometres, one value "
+            f"per axis (z first), e.g. {name}={example}."
+        )
+    if isinstance(value, (bool, np.bool_)) or isinstance(value, numbers.Real):
+        values = [value] * ndim
+    elif isinstance(value, (str, bytes, dict, set)) or np.ndim(value) != 1:
+        raise TypeError(
+            f"{name} must be one number or one per axis (z first), e.g. {name}={example}; "
+            f"got {value!r}."
+        )
+    else:
+        values = list(value)
+    if len(values) != ndim:
+        raise ValueError(
+            f"{name} has {len(values)} values but the array has {ndim} axes; pass one "
+            f"size per axis, z first, e.g. {name}={example}, or one number for all."
+        )
+    for item in values:
+        if isinstance(item, (bool, np.bool_)) or not isinstance(item, numbers.Real):
+            raise TypeError(f"{name} must contain numbers (micrometres), got {item!r}.")
+    arr = np.asarray(values, dtype=float)
+    if not np.isfinite(arr).all() or (arr <= 0).any():
+        raise ValueError(
+            f"every value of {name} must be a finite number greater than 0, got "
+            f"{tuple(arr.tolist())}."
+        )
+    return arr
+
+
+def widths(value, name, *, ndim, strict=False):
+    """Gaussian widths (or semi-axes): one number for every axis, or one per axis.
+
+    Returns a float array of length ``ndim``; each value finite and >= 0 (> 0 with
+    ``strict``).
+    """
+    if isinstance(value, (bool, np.bool_)) or isinstance(value, numbers.Real):
+        values = [value] * ndim
+    elif isinstance(value, (str, bytes, dict, set)) or np.ndim(value) != 1:
+        raise TypeError(
+            f"{name} must be one number or one per axis ({ndim}, first axis first), "
+            f"got {value!r}."
+        )
+    else:
+        values = list(value)
+    if len(values) != ndim:
+        raise ValueError(
+            f"{name} must be one number or one per axis ({ndim}, first axis first), "
+            f"got {len(values)} values: {value!r}."
+        )
+    for item in values:
+        if isinstance(item, (bool, np.bool_)) or not isinstance(item, numbers.Real):
+            raise TypeError(f"{name} must contain numbers, got {item!r}.")
+    arr = np.asarray(values, dtype=float)
+    op = "> 0" if strict else ">= 0"
+    if not np.isfinite(arr).all() or (arr < 0).any() or (strict and (arr == 0).any()):
+        raise ValueError(f"every value of {name} must be finite and {op}, got {value!r}.")
+    return arr
+
+
+def image(value, name="image"):
+    """A 2-D image or a 3-D stack of intensities as float (float32 kept), or a clear error."""
+    return image_nd(value, name, ndim=(2, 3), keep_float32=True)
+
+
+def finite_array(value, name):
+    """A real array (or number) with no NaN or infinity, as float."""
+    if isinstance(value, (str, bytes, dict, set)) or value is None:
+        raise TypeError(f"{name} must be a number or an array of numbers, got {value!r}.")
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{name} must be a number or a rectangular array of numbers, got {value!r}."
+        ) from None
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} must be finite (no NaN or infinity).")
+    return arr
+
+
+#: most elements an array made by a helper may have (2**28: 2 GiB of float64).
+MAX_ELEMENTS = 2**28
+
+
+def pixel_budget(shape, name="shape", *, limit=MAX_ELEMENTS):
+    """Refuse, before anything is allocated, an output of more than ``limit`` elements."""
+    total = math.prod(int(n) for n in shape)
+    if total > limit:
+        raise ValueError(
+            f"{name} {tuple(shape)} has {total:.3g} pixels, more than this helper makes "
+            f"({limit:.3g}, about {limit * 8 / 2**30:.0f} GiB of float64); pass a smaller "
+            f"{name}, or work on tiles (see the lesson on whole experiments)."
+        )
+    return shape
+
+
+def rng(seed, name="seed"):
+    """A NumPy random generator from a seed: a whole number >= 0, or a Generator to reuse.
+
+    Booleans, floats, strings and negative numbers are refused with the course's own
+    message (NumPy would raise its own, or silently accept some of them).
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
+        raise TypeError(
+            f"{name} must be a whole number >= 0 (or a numpy.random.Generator), got "
+            f"{seed!r}; e.g. {name}=0. The same seed always gives the same result."
+        )
+    if seed < 0:
+        raise ValueError(f"{name} must be >= 0, got {seed}; e.g. {name}=0.")
+    return np.random.default_rng(int(seed))
 
 
 def choice(value, name, options):

@@ -183,7 +183,7 @@ def acquire(
     if not isinstance(shot_noise, (bool, np.bool_)):
         raise TypeError(f"shot_noise must be True or False, got {shot_noise!r}.")
     rng = np.random.default_rng(seed)
-    intensity = add_noise(signal, noise_scale=noise_scale, rng=rng) if noise_scale > 0 else signal
+    intensity = add_noise(signal, noise_scale=noise_scale, seed=rng) if noise_scale > 0 else signal
     mean_counts = exposure * intensity
     counts = rng.poisson(mean_counts).astype(float) if shot_noise else mean_counts
     return digitize(counts + offset, bit_depth)

@@ -235,7 +235,7 @@ def _background_model(values, noise, n_tiles, smoothed=None):
     th, tw = rows // n_r, cols // n_c
     if smoothed is None:
         smoothed = ndi.gaussian_filter(values, TREND_SMOOTH)
-    threshold = 2 * theory.smoothed_noise_std(noise_scale=noise, smooth_sigma=TREND_SMOOTH)
+    threshold = 2 * theory.smoothed_noise_std(noise_scale=noise, sigma=TREND_SMOOTH)
 
     def tiles(x):  # (n_tiles, pixels per tile); the last rows/cols that do not fill a tile are left out
         x = x[: n_r * th, : n_c * tw].reshape(n_r, th, n_c, tw)

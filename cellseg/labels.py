@@ -159,7 +159,7 @@ def _integer_dtype(dtype, name="dtype"):
         dt = np.dtype(dtype)
     except TypeError as err:
         raise TypeError(f"{name} must be a NumPy dtype such as np.uint16, got {dtype!r}.") from err
-    if dt == bool:
+    if dt == np.dtype(bool):
         return dt
     if not np.issubdtype(dt, np.integer):
         raise ValueError(
@@ -197,7 +197,7 @@ def label_capacity(dtype):
     (255, 127, 65535)
     """
     dt = _integer_dtype(dtype)
-    if dt == bool:
+    if dt == np.dtype(bool):
         return 1
     return int(np.iinfo(dt).max)
 

@@ -20,7 +20,6 @@ default: a volume "in voxels" of an anisotropic stack is not a volume.
   for every other shape.
 - :func:`measure_objects`: all three for every object of a label volume, as
   a table (a dict of 1-D arrays, like :func:`skimage.measure.regionprops_table`).
-- :func:`check_spacing`: the argument check shared by the 3-D helpers.
 
 Examples
 --------
@@ -41,10 +40,10 @@ import numpy as np
 from scipy import ndimage as ndi
 from skimage.measure import marching_cubes, mesh_surface_area
 
+from . import _validate
 from .labels import check_label_image
 
 __all__ = [
-    "check_spacing",
     "volume",
     "surface_area",
     "surface_mesh",
@@ -59,52 +58,6 @@ THINNEST_FRACTION = 0.25
 
 
 # --------------------------------------------------------------------------- input
-
-
-def check_spacing(spacing, ndim, name="spacing"):
-    """Return ``spacing`` as a float array of length ``ndim``, or raise a clear error.
-
-    The spacing is the physical size of a voxel along each axis, z first
-    (``(dz, dy, dx)`` in micrometres); every value must be a finite number
-    greater than 0, and there must be exactly one per axis of the array.
-
-    Examples
-    --------
-    >>> check_spacing((2, 0.5, 0.5), 3)
-    array([2. , 0.5, 0.5])
-    >>> check_spacing(0.5, 3)
-    Traceback (most recent call last):
-    ...
-    TypeError: spacing must be one voxel size per axis ...
-    """
-    example = "(2.0, 0.5, 0.5)" if ndim == 3 else str(tuple([1.0] * ndim))
-    if spacing is None:
-        raise TypeError(
-            f"{name} is required: pass the voxel size in micrometres, one value per axis "
-            f"(z first), e.g. {name}={example}. Use (1, 1, 1) only if you really want "
-            "voxel units."
-        )
-    if isinstance(spacing, (str, bytes, dict)) or np.ndim(spacing) != 1:
-        raise TypeError(
-            f"{name} must be one voxel size per axis (z first), e.g. {name}={example}; "
-            f"got {spacing!r}."
-        )
-    values = list(spacing)
-    if len(values) != ndim:
-        raise ValueError(
-            f"{name} has {len(values)} values but the array has {ndim} axes; pass one voxel "
-            f"size per axis, z first, e.g. {name}={example}."
-        )
-    for value in values:
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-            raise TypeError(f"{name} must contain numbers (micrometres), got {value!r}.")
-    arr = np.asarray(values, dtype=float)
-    if not np.isfinite(arr).all() or (arr <= 0).any():
-        raise ValueError(
-            f"every voxel size in {name} must be a finite number greater than 0, got "
-            f"{tuple(arr.tolist())}."
-        )
-    return arr
 
 
 def _mask_3d(mask, name="mask"):
@@ -179,7 +132,7 @@ def volume(mask, *, spacing):
     72.0
     """
     mask = _mask_3d(mask)
-    spacing = check_spacing(spacing, mask.ndim)
+    spacing = _validate.spacing(spacing, mask.ndim, required=True)
     return float(np.count_nonzero(mask) * np.prod(spacing))
 
 
@@ -311,7 +264,7 @@ def surface_area(mask, *, spacing, method="smooth", sigma=None):
     1.17
     """
     mask = _mask_3d(mask)
-    spacing = check_spacing(spacing, mask.ndim)
+    spacing = _validate.spacing(spacing, mask.ndim, required=True)
     _check_method(method)
     verts, faces, scale = _mesh(_crop(mask), spacing, method, sigma)
     return float(mesh_surface_area(verts, faces) * scale**2)
@@ -341,7 +294,7 @@ def surface_mesh(mask, *, spacing, method="smooth", sigma=None):
     (3, 3)
     """
     mask = _mask_3d(mask)
-    spacing = check_spacing(spacing, mask.ndim)
+    spacing = _validate.spacing(spacing, mask.ndim, required=True)
     _check_method(method)
     box = ndi.find_objects(mask.astype(np.uint8))[0]
     verts, faces, scale = _mesh(mask[box], spacing, method, sigma)
@@ -410,7 +363,7 @@ def measure_objects(labels, *, spacing, method="smooth", sigma=None):
     ([1, 7], [64.0, 40.0])
     """
     labels = check_label_image(labels, "labels", ndim=3)
-    spacing = check_spacing(spacing, labels.ndim)
+    spacing = _validate.spacing(spacing, labels.ndim, required=True)
     _check_method(method)
     # Work on the ids present (one sort), numbered 1..n, so that memory follows the image,
     # not the largest id (ndi.find_objects and np.bincount allocate one slot per possible id).

@@ -102,17 +102,9 @@ def _ratio(num, den, perfect):
 
 
 def _spacing(spacing, ndim):
-    if spacing is None:
-        return np.ones(ndim)
-    arr = np.asarray(spacing, dtype=float)
-    if arr.ndim == 0:
-        arr = np.full(ndim, float(arr))
-    if arr.shape != (ndim,) or not np.isfinite(arr).all() or (arr <= 0).any():
-        raise ValueError(
-            f"spacing must be one positive number or one per axis ({ndim}), got {spacing!r}; "
-            "pass the pixel (voxel) size, e.g. spacing=(2.0, 0.5, 0.5) for (z, y, x) in um."
-        )
-    return arr
+    """The pixel size per axis (ones for pixel units): one rule, :func:`_validate.spacing`."""
+    arr = _validate.spacing(spacing, ndim)
+    return np.ones(ndim) if arr is None else arr
 
 
 # --------------------------------------------------------------------------- pixels
@@ -505,8 +497,14 @@ def match_objects(table, *, threshold=0.5, strict=False, criterion="iou"):
     """The one-to-one matching of :func:`matching`, on an :class:`OverlapTable`.
 
     For code that needs the matched pairs of a table it already has (the error
-    classifier does), without computing the overlaps again. ``criterion`` is
-    that of :func:`matching`.
+    classifier does), without computing the overlaps again.
+
+    Parameters
+    ----------
+    table : OverlapTable
+        The overlaps of two label images (:func:`overlap_table`).
+    threshold, strict, criterion : optional
+        The matching rule, as in :func:`matching` (one threshold).
 
     Returns
     -------
@@ -1214,10 +1212,10 @@ def _confidences(confidences, pred_ids):
 
 
 def _greedy_hits(table, score, rank, threshold):
-    """COCO's matching: in confidence order, each detection takes the unmatched reference
-    object of highest score (ties: larger id) if that score reaches ``threshold``.
+    """COCO's matching: each detection, in confidence order, takes its best unmatched object.
 
-    Returns a boolean per predicted object: is it a true positive. Pairs whose two
+    The unmatched reference object of highest score (ties: the larger id) is taken
+    if that score reaches ``threshold``. Returns a boolean per predicted object: is it a true positive. Pairs whose two
     objects have no other candidate are decided at once; only competing candidates
     (possible below 0.5, or at exactly 0.5) are walked through in confidence order.
     """

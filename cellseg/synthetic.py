@@ -2,10 +2,10 @@
 
 The model
 ---------
-Each cell is a 2-D Gaussian blob of peak brightness ``B`` and width ``sigma``
-centred on ``(r_c, c_c)``::
+Each cell is a 2-D Gaussian blob of peak brightness ``B`` and width
+``cell_sigma`` (``s`` below) centred on ``(r_c, c_c)``::
 
-    I(r, c) = B * exp(-((r - r_c)**2 + (c - c_c)**2) / (2 * sigma**2))
+    I(r, c) = B * exp(-((r - r_c)**2 + (c - c_c)**2) / (2 * s**2))
 
 The cells of an image are summed (the *signal*), an optional background is
 added, then independent Gaussian noise of standard deviation ``noise_scale`` is
@@ -40,7 +40,7 @@ Which pixels belong to a cell
 -----------------------------
 In the ground truth a pixel belongs to cell ``k`` when cell ``k``'s own
 noise-free intensity there is at least half of its peak: the disc of radius
-``sigma * sqrt(2 ln 2)`` (about ``1.18 * sigma``) around its centre, the
+``cell_sigma * sqrt(2 ln 2)`` (about ``1.18 * cell_sigma``) around its centre, the
 full width at half maximum (FWHM) that microscopists use for the size of a
 spot. Where two such discs overlap, the pixel goes to the cell that contributes
 the larger intensity there (the lower index on an exact tie). Cell ``k`` of
@@ -84,6 +84,7 @@ CELL_SIGMA = 6.0  #: Gaussian width of a cell (pixels)
 CELL_BRIGHTNESS = 1.0  #: peak intensity of a cell
 NOISE_SCALE = 0.15  #: standard deviation of the additive noise, before clipping
 MIN_SEPARATION = 24  #: smallest centre-to-centre distance between cells (pixels)
+MAX_CELL_SIGMA = 1000  #: widest cell drawn (pixels): wider is a flat background, not a cell
 EDGE_MARGIN = 12  #: smallest distance from a centre to the image edge (pixels)
 
 
@@ -97,21 +98,26 @@ class Scene(NamedTuple):
 
     image: np.ndarray  #: the noisy image, float, all values >= 0
     labels: np.ndarray  #: the ground-truth label image (int32, 0 = background, cell k = k + 1)
-    centers: np.ndarray  #: (n, ndim) positions of the cell centres, (row, col)
+    centers: np.ndarray  #: (n, ndim) positions of the cell centres, one column per axis: (row, col) in 2-D, (z, y, x) in 3-D
     classes: Optional[np.ndarray] = None  #: (n,) class of each cell, or None
     spacing: Optional[tuple] = None  #: physical size of a pixel along each axis, or None (pixels)
 
 
 def _shape(shape):
-    """Return ``(rows, cols)`` from an int (a square) or a pair."""
+    """Return ``(rows, cols)`` from an int (a square) or a pair, refusing what cannot fit."""
+    if isinstance(shape, (str, bytes, dict, set)):
+        raise TypeError(f"shape must be an int or a (rows, cols) pair, got {shape!r}.")
     if np.ndim(shape) == 0:
         n = _validate.whole_number(shape, "shape", minimum=1)
-        return (n, n)
-    if len(shape) != 2:
+        rows_cols = (n, n)
+    elif np.ndim(shape) != 1 or len(shape) != 2:
         raise ValueError(
             f"shape must be an int or a (rows, cols) pair, got {shape!r}."
         )
-    return tuple(_validate.whole_number(n, "shape", minimum=1) for n in shape)
+    else:
+        rows_cols = tuple(_validate.whole_number(n, "shape", minimum=1) for n in shape)
+    _validate.pixel_budget(rows_cols, "shape")
+    return rows_cols
 
 
 def _per_cell(value, n, name, *, minimum, strict):
@@ -125,6 +131,12 @@ def _per_cell(value, n, name, *, minimum, strict):
         )
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} must be finite, got {arr}.")
+    if name == "cell_sigma" and n and arr.max() > MAX_CELL_SIGMA:
+        raise ValueError(
+            f"cell_sigma={arr.max():g} pixels is wider than any image this model draws "
+            f"(at most {MAX_CELL_SIGMA} pixels); pass a cell width in pixels, e.g. "
+            f"cell_sigma={CELL_SIGMA:g}."
+        )
     bad = arr <= minimum if strict else arr < minimum
     if bad.any():
         op = ">" if strict else ">="
@@ -158,7 +170,7 @@ def _most_cells(rows, cols, separation):
     return min(rows * cols, int(2 * a * b / np.sqrt(3) + (a + b) + 1))
 
 
-def place_cells(n_cells, *, shape, min_separation, rng, margin=EDGE_MARGIN):
+def place_cells(n_cells, *, shape, min_separation, seed, margin=EDGE_MARGIN):
     """Draw ``n_cells`` random integer centres at least ``min_separation`` apart.
 
     Candidates are drawn uniformly from the pixels at least ``margin`` pixels
@@ -173,8 +185,8 @@ def place_cells(n_cells, *, shape, min_separation, rng, margin=EDGE_MARGIN):
         Image shape.
     min_separation : float
         Smallest allowed centre-to-centre distance in pixels.
-    rng : numpy.random.Generator
-        Source of randomness, e.g. ``np.random.default_rng(SEED)``.
+    seed : int or numpy.random.Generator
+        A whole number >= 0, or a generator to draw from (its state advances).
     margin : int, optional
         Smallest distance from a centre to the image edge.
 
@@ -190,8 +202,7 @@ def place_cells(n_cells, *, shape, min_separation, rng, margin=EDGE_MARGIN):
 
     Examples
     --------
-    >>> rng = np.random.default_rng(0)
-    >>> centers = place_cells(5, shape=128, min_separation=24, rng=rng)
+    >>> centers = place_cells(5, shape=128, min_separation=24, seed=0)
     >>> centers.shape
     (5, 2)
     """
@@ -199,8 +210,7 @@ def place_cells(n_cells, *, shape, min_separation, rng, margin=EDGE_MARGIN):
     rows, cols = _shape(shape)
     min_separation = _validate.real_number(min_separation, "min_separation", minimum=0)
     margin = _validate.whole_number(margin, "margin")
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError("rng must be a numpy.random.Generator, e.g. np.random.default_rng(7).")
+    rng = _validate.rng(seed)
     if n_cells and (rows - 2 * margin < 1 or cols - 2 * margin < 1):
         raise ValueError(
             f"an image of shape {(rows, cols)} has no pixel {margin} px from every edge; "
@@ -248,7 +258,7 @@ def _place(n, draw, min_separation, *, scale, what):
     return centers
 
 
-def render_cells(centers, *, shape=IMAGE_SIZE, sigma=CELL_SIGMA, brightness=CELL_BRIGHTNESS):
+def render_cells(centers, *, shape=IMAGE_SIZE, cell_sigma=CELL_SIGMA, brightness=CELL_BRIGHTNESS):
     """Return the noise-free image: the sum of one Gaussian blob per centre.
 
     A 2-D Gaussian is the product of a Gaussian in rows and one in columns, so
@@ -261,7 +271,7 @@ def render_cells(centers, *, shape=IMAGE_SIZE, sigma=CELL_SIGMA, brightness=CELL
         ``(row, col)`` of each cell; need not be integers.
     shape : int or (int, int), optional
         Image shape.
-    sigma, brightness : float or (n,) array_like, optional
+    cell_sigma, brightness : float or (n,) array_like, optional
         Width (pixels, > 0) and peak intensity (>= 0), one for all cells or one per cell.
 
     Returns
@@ -270,23 +280,23 @@ def render_cells(centers, *, shape=IMAGE_SIZE, sigma=CELL_SIGMA, brightness=CELL
 
     Examples
     --------
-    >>> signal = render_cells([[10, 20]], shape=32, sigma=3, brightness=2.0)
+    >>> signal = render_cells([[10, 20]], shape=32, cell_sigma=3, brightness=2.0)
     >>> float(signal[10, 20])
     2.0
     """
     centers = _centers(centers)
     rows, cols = _shape(shape)
     n = len(centers)
-    sigma = _per_cell(sigma, n, "sigma", minimum=0, strict=True)
+    cell_sigma = _per_cell(cell_sigma, n, "cell_sigma", minimum=0, strict=True)
     brightness = _per_cell(brightness, n, "brightness", minimum=0, strict=False)
     r = np.arange(rows)
     c = np.arange(cols)
-    row_profiles = np.exp(-((r[None, :] - centers[:, :1]) ** 2) / (2 * sigma[:, None] ** 2))
-    col_profiles = np.exp(-((c[None, :] - centers[:, 1:]) ** 2) / (2 * sigma[:, None] ** 2))
+    row_profiles = np.exp(-((r[None, :] - centers[:, :1]) ** 2) / (2 * cell_sigma[:, None] ** 2))
+    col_profiles = np.exp(-((c[None, :] - centers[:, 1:]) ** 2) / (2 * cell_sigma[:, None] ** 2))
     return (row_profiles * brightness[:, None]).T @ col_profiles
 
 
-def add_noise(signal, *, noise_scale, rng):
+def add_noise(signal, *, noise_scale, seed):
     """Add Gaussian noise of standard deviation ``noise_scale``, then clip at zero.
 
     Parameters
@@ -295,7 +305,8 @@ def add_noise(signal, *, noise_scale, rng):
         Noise-free intensities (signal plus background).
     noise_scale : float
         Standard deviation of the noise before clipping (>= 0).
-    rng : numpy.random.Generator
+    seed : int or numpy.random.Generator
+        A whole number >= 0, or a generator to draw from (its state advances).
 
     Returns
     -------
@@ -303,26 +314,25 @@ def add_noise(signal, *, noise_scale, rng):
 
     Examples
     --------
-    >>> img = add_noise(np.zeros((4, 4)), noise_scale=0.1, rng=np.random.default_rng(1))
+    >>> img = add_noise(np.zeros((4, 4)), noise_scale=0.1, seed=1)
     >>> bool(img.min() >= 0)
     True
     """
     signal = _validate.image_2d(signal, "signal")
     noise_scale = _validate.real_number(noise_scale, "noise_scale", minimum=0)
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError("rng must be a numpy.random.Generator, e.g. np.random.default_rng(7).")
+    rng = _validate.rng(seed)
     noisy = signal + rng.normal(0.0, noise_scale, signal.shape)
     return np.clip(noisy, 0.0, None)
 
 
 def ground_truth_labels(
-    centers, *, shape=IMAGE_SIZE, sigma=CELL_SIGMA, brightness=CELL_BRIGHTNESS, level=0.5
+    centers, *, shape=IMAGE_SIZE, cell_sigma=CELL_SIGMA, brightness=CELL_BRIGHTNESS, level=0.5
 ):
     """Return the true label image of a synthetic scene.
 
     Pixel ``(r, c)`` belongs to cell ``k`` (label ``k + 1``) when the cell's own
     noise-free intensity there is at least ``level`` times its peak, i.e. within
-    ``sigma * sqrt(-2 ln(level))`` of its centre (for the default ``level=0.5``
+    ``cell_sigma * sqrt(-2 ln(level))`` of its centre (for the default ``level=0.5``
     this is the full width at half maximum). Where several cells qualify, the
     one contributing the highest intensity wins (the lower label on a tie).
 
@@ -331,7 +341,7 @@ def ground_truth_labels(
     centers : (n, 2) array_like
         ``(row, col)`` of each cell.
     shape : int or (int, int), optional
-    sigma, brightness : float or (n,) array_like, optional
+    cell_sigma, brightness : float or (n,) array_like, optional
         As in :func:`render_cells`.
     level : float, optional
         Fraction of the peak that defines a cell's edge, in (0, 1).
@@ -343,14 +353,14 @@ def ground_truth_labels(
 
     Examples
     --------
-    >>> labels = ground_truth_labels([[16, 16]], shape=32, sigma=6)
+    >>> labels = ground_truth_labels([[16, 16]], shape=32, cell_sigma=6)
     >>> int(labels.max()), int((labels == 1).sum())   # about pi * (6 * 1.177)**2
     (1, 149)
     """
     centers = _centers(centers)
     rows, cols = _shape(shape)
     n = len(centers)
-    sigma = _per_cell(sigma, n, "sigma", minimum=0, strict=True)
+    cell_sigma = _per_cell(cell_sigma, n, "cell_sigma", minimum=0, strict=True)
     brightness = _per_cell(brightness, n, "brightness", minimum=0, strict=False)
     level = _validate.real_number(level, "level", minimum=0, strict=True)
     if level >= 1:
@@ -359,14 +369,21 @@ def ground_truth_labels(
     if n == 0:
         return labels
     # Every cell looks at the same square window of offsets around its centre.
-    half = int(math.ceil(sigma.max() * math.sqrt(-2 * math.log(level)))) + 1
+    half = int(math.ceil(cell_sigma.max() * math.sqrt(-2 * math.log(level)))) + 1
+    half = min(half, max(rows, cols))  # a window larger than the image finds nothing more
+    if n * (2 * half + 1) ** 2 > _validate.MAX_ELEMENTS:
+        raise ValueError(
+            f"{n} cells of width up to {cell_sigma.max():g} pixels need windows of "
+            f"{n * (2 * half + 1) ** 2:.3g} pixels in all, more than this helper handles "
+            f"({_validate.MAX_ELEMENTS:.3g}); draw fewer or narrower cells (or a higher level)."
+        )
     offsets = np.arange(-half, half + 1)
     dr, dc = [g.ravel() for g in np.meshgrid(offsets, offsets, indexing="ij")]
     base = np.round(centers).astype(np.int64)
     rr = base[:, :1] + dr  # (n, window) pixel rows
     cc = base[:, 1:] + dc
     own = np.exp(
-        -((rr - centers[:, :1]) ** 2 + (cc - centers[:, 1:]) ** 2) / (2 * sigma[:, None] ** 2)
+        -((rr - centers[:, :1]) ** 2 + (cc - centers[:, 1:]) ** 2) / (2 * cell_sigma[:, None] ** 2)
     )
     keep = (own >= level) & (rr >= 0) & (rr < rows) & (cc >= 0) & (cc < cols)
     cell = np.broadcast_to(np.arange(n)[:, None], own.shape)[keep]
@@ -384,7 +401,7 @@ def ground_truth_labels(
 def make_image(
     *,
     n_cells=N_CELLS,
-    sigma=CELL_SIGMA,
+    cell_sigma=CELL_SIGMA,
     brightness=CELL_BRIGHTNESS,
     noise_scale=NOISE_SCALE,
     shape=IMAGE_SIZE,
@@ -401,7 +418,7 @@ def make_image(
     Parameters
     ----------
     n_cells : int, optional
-    sigma : float, optional
+    cell_sigma : float, optional
         Width of every cell in pixels.
     brightness : float, optional
         Peak intensity of every cell.
@@ -422,10 +439,9 @@ def make_image(
     >>> scene.image.shape, scene.centers.shape, int(scene.labels.max())
     ((128, 128), (8, 2), 8)
     """
-    rng = np.random.default_rng(seed)
-    shape = _shape(shape)
-    centers = place_cells(n_cells, shape=shape, min_separation=min_separation, rng=rng)
-    return _scene(centers, shape, sigma, brightness, noise_scale, rng)
+    rng, shape = _rng_and_shape(seed, shape)
+    centers = place_cells(n_cells, shape=shape, min_separation=min_separation, seed=rng)
+    return _scene(centers, shape, cell_sigma, brightness, noise_scale, rng)
 
 
 def make_pure_noise(*, noise_scale=NOISE_SCALE, shape=IMAGE_SIZE, seed=SEED):
@@ -436,6 +452,18 @@ def make_pure_noise(*, noise_scale=NOISE_SCALE, shape=IMAGE_SIZE, seed=SEED):
     :func:`make_image`. Use it to see what a pipeline "finds" where there is
     nothing to find.
 
+    Parameters
+    ----------
+    noise_scale : float, optional
+        Standard deviation of the noise before clipping.
+    shape : int or (int, int), optional
+    seed : int or numpy.random.Generator, optional
+
+    Returns
+    -------
+    Scene
+        ``image`` (the noise) and ``labels`` (all 0); no ``centers``.
+
     Examples
     --------
     >>> noise = make_pure_noise().image
@@ -444,30 +472,30 @@ def make_pure_noise(*, noise_scale=NOISE_SCALE, shape=IMAGE_SIZE, seed=SEED):
     """
     shape = _shape(shape)
     return _scene(np.zeros((0, 2)), shape, CELL_SIGMA, CELL_BRIGHTNESS, noise_scale,
-                  np.random.default_rng(seed))
+                  _validate.rng(seed))
 
 
 def _rng_and_shape(seed, shape):
-    return np.random.default_rng(seed), _shape(shape)
+    return _validate.rng(seed), _shape(shape)
 
 
-def _scene(centers, shape, sigma, brightness, noise_scale, rng, background=0.0, classes=None):
+def _scene(centers, shape, cell_sigma, brightness, noise_scale, rng, background=0.0, classes=None):
     """The model's last two steps for a scene, returned as a :class:`Scene`.
 
     Draws the cells, adds ``background`` (a number or an image), adds clipped
     noise, and pairs the noisy image with the ground-truth labels.
     """
-    signal = render_cells(centers, shape=shape, sigma=sigma, brightness=brightness) + background
-    image = add_noise(signal, noise_scale=noise_scale, rng=rng)
-    labels = ground_truth_labels(centers, shape=shape, sigma=sigma, brightness=brightness)
+    signal = render_cells(centers, shape=shape, cell_sigma=cell_sigma, brightness=brightness) + background
+    image = add_noise(signal, noise_scale=noise_scale, seed=rng)
+    labels = ground_truth_labels(centers, shape=shape, cell_sigma=cell_sigma, brightness=brightness)
     return Scene(image, labels, np.asarray(centers), classes)
 
 
 def make_pair(
-    distance=14.0,
     *,
+    distance=14.0,
     angle=0.0,
-    sigma=CELL_SIGMA,
+    cell_sigma=CELL_SIGMA,
     brightness=CELL_BRIGHTNESS,
     noise_scale=NOISE_SCALE,
     shape=64,
@@ -487,7 +515,7 @@ def make_pair(
         Centre-to-centre distance in pixels (>= 0).
     angle : float, optional
         Direction of the pair's axis in degrees; 0 is horizontal, 90 vertical.
-    sigma, brightness : float or (2,) array_like, optional
+    cell_sigma, brightness : float or (2,) array_like, optional
         Width and peak of the cells, as in :func:`render_cells`.
     noise_scale : float, optional
         Standard deviation of the noise before clipping.
@@ -501,7 +529,7 @@ def make_pair(
 
     Examples
     --------
-    >>> scene = make_pair(14)
+    >>> scene = make_pair(distance=14)
     >>> scene.centers
     array([[32., 25.],
            [32., 39.]])
@@ -516,7 +544,7 @@ def make_pair(
     # (row, col) step; rows grow downwards, so a positive angle points up.
     half = 0.5 * distance * np.array([-math.sin(theta), math.cos(theta)])
     centers = np.round(np.stack([middle - half, middle + half]), 12) + 0.0
-    return _scene(centers, shape, sigma, brightness, noise_scale, rng)
+    return _scene(centers, shape, cell_sigma, brightness, noise_scale, rng)
 
 
 def make_cluster(
@@ -524,7 +552,7 @@ def make_cluster(
     n_cells=7,
     pitch=14.0,
     jitter=1.0,
-    sigma=CELL_SIGMA,
+    cell_sigma=CELL_SIGMA,
     brightness=CELL_BRIGHTNESS,
     noise_scale=NOISE_SCALE,
     shape=IMAGE_SIZE,
@@ -546,7 +574,7 @@ def make_cluster(
         Distance between neighbouring lattice points in pixels (> 0).
     jitter : float, optional
         Standard deviation of the random displacement of each centre (>= 0).
-    sigma, brightness : float or (n_cells,) array_like, optional
+    cell_sigma, brightness : float or (n_cells,) array_like, optional
     noise_scale : float, optional
     shape : int or (int, int), optional
     seed : int, optional
@@ -586,7 +614,7 @@ def make_cluster(
             f"a cluster of {n_cells} cells {pitch:g} px apart does not fit in a "
             f"{shape[0]}x{shape[1]} image; use a larger shape or fewer cells."
         )
-    return _scene(centers, shape, sigma, brightness, noise_scale, rng)
+    return _scene(centers, shape, cell_sigma, brightness, noise_scale, rng)
 
 
 def make_bright_dim(
@@ -595,7 +623,7 @@ def make_bright_dim(
     n_dim=4,
     bright=1.0,
     dim=0.4,
-    sigma=CELL_SIGMA,
+    cell_sigma=CELL_SIGMA,
     noise_scale=NOISE_SCALE,
     shape=IMAGE_SIZE,
     seed=SEED,
@@ -613,7 +641,7 @@ def make_bright_dim(
         Number of cells of each class.
     bright, dim : float, optional
         Peak brightness of the two classes (``bright > dim >= 0``).
-    sigma : float, optional
+    cell_sigma : float, optional
     noise_scale : float, optional
     shape : int or (int, int), optional
     seed : int, optional
@@ -637,17 +665,17 @@ def make_bright_dim(
     if not bright > dim:
         raise ValueError(f"bright must be greater than dim, got bright={bright:g}, dim={dim:g}.")
     rng, shape = _rng_and_shape(seed, shape)
-    centers = place_cells(n_bright + n_dim, shape=shape, min_separation=min_separation, rng=rng)
+    centers = place_cells(n_bright + n_dim, shape=shape, min_separation=min_separation, seed=rng)
     classes = rng.permutation(np.array(["bright"] * n_bright + ["dim"] * n_dim))
     brightness = np.where(classes == "bright", bright, dim)
-    return _scene(centers, shape, sigma, brightness, noise_scale, rng, classes=classes)
+    return _scene(centers, shape, cell_sigma, brightness, noise_scale, rng, classes=classes)
 
 
 def make_uneven_illumination(
     *,
     gradient=0.6,
     n_cells=N_CELLS,
-    sigma=CELL_SIGMA,
+    cell_sigma=CELL_SIGMA,
     brightness=CELL_BRIGHTNESS,
     noise_scale=NOISE_SCALE,
     shape=IMAGE_SIZE,
@@ -672,7 +700,7 @@ def make_uneven_illumination(
     ----------
     gradient : float, optional
         Background added at the right edge (>= 0).
-    n_cells, sigma, brightness, noise_scale, shape, seed, min_separation : optional
+    n_cells, cell_sigma, brightness, noise_scale, shape, seed, min_separation : optional
         As in :func:`make_image`.
 
     Returns
@@ -688,16 +716,16 @@ def make_uneven_illumination(
     """
     gradient = _validate.real_number(gradient, "gradient", minimum=0)
     rng, shape = _rng_and_shape(seed, shape)
-    centers = place_cells(n_cells, shape=shape, min_separation=min_separation, rng=rng)
+    centers = place_cells(n_cells, shape=shape, min_separation=min_separation, seed=rng)
     ramp = gradient * np.arange(shape[1]) / shape[1]
-    return _scene(centers, shape, sigma, brightness, noise_scale, rng, ramp[None, :])
+    return _scene(centers, shape, cell_sigma, brightness, noise_scale, rng, ramp[None, :])
 
 
 def make_crowded_field(
     *,
     n_cells=400,
     shape=512,
-    sigma_range=(4.0, 8.0),
+    cell_sigma_range=(4.0, 8.0),
     brightness_range=(0.6, 1.0),
     min_separation=12.0,
     noise_scale=NOISE_SCALE,
@@ -708,7 +736,7 @@ def make_crowded_field(
     The centres are placed as in :func:`make_image` but much closer together
     (``min_separation`` defaults to half of :data:`MIN_SEPARATION`), so many
     cells touch; each cell draws its width and peak brightness uniformly from
-    ``sigma_range`` and ``brightness_range``. The default field has 400 cells
+    ``cell_sigma_range`` and ``brightness_range``. The default field has 400 cells
     on 512 x 512 pixels: a realistic size for timing a pipeline and a hard case
     for tuning it.
 
@@ -716,7 +744,7 @@ def make_crowded_field(
     ----------
     n_cells : int, optional
     shape : int or (int, int), optional
-    sigma_range : (float, float), optional
+    cell_sigma_range : (float, float), optional
         Smallest and largest cell width in pixels (``0 < low <= high``).
     brightness_range : (float, float), optional
         Smallest and largest peak brightness (``0 <= low <= high``).
@@ -745,10 +773,10 @@ def make_crowded_field(
             raise ValueError(f"{name} must be (low, high) with low <= high, got {value!r}.")
         return low, high
 
-    sigma_low, sigma_high = _range(sigma_range, "sigma_range", 0, True)
+    sigma_low, sigma_high = _range(cell_sigma_range, "cell_sigma_range", 0, True)
     b_low, b_high = _range(brightness_range, "brightness_range", 0, False)
     rng, shape = _rng_and_shape(seed, shape)
-    centers = place_cells(n_cells, shape=shape, min_separation=min_separation, rng=rng)
-    sigma = rng.uniform(sigma_low, sigma_high, len(centers))
+    centers = place_cells(n_cells, shape=shape, min_separation=min_separation, seed=rng)
+    cell_sigma = rng.uniform(sigma_low, sigma_high, len(centers))
     brightness = rng.uniform(b_low, b_high, len(centers))
-    return _scene(centers, shape, sigma, brightness, noise_scale, rng)
+    return _scene(centers, shape, cell_sigma, brightness, noise_scale, rng)

@@ -20,7 +20,7 @@ The model
   blurred by a Gaussian is a Gaussian whose squared widths are the sums of
   the squared widths, so the image of a nucleus is again a Gaussian blob, of
   peak ``B sigma_z sigma_a sigma_b / sqrt((sigma_z^2 + p_z^2)(sigma_a^2 +
-  p_xy^2)(sigma_b^2 + p_xy^2))`` (:func:`cellseg.theory3d.smoothed_peak`).
+  p_xy^2)(sigma_b^2 + p_xy^2))`` (:func:`cellseg.theory.smoothed_peak`).
 - The nuclei are added up, independent Gaussian noise of standard deviation
   ``noise_scale`` is added to every voxel and negative values are clipped at
   zero, as in 2-D.
@@ -52,7 +52,6 @@ import math
 import numpy as np
 
 from . import _validate
-from .measure import check_spacing
 from .synthetic import NOISE_SCALE, Scene, _place
 
 __all__ = [
@@ -89,9 +88,10 @@ FWHM_FACTOR = math.sqrt(2.0 * math.log(2.0))
 
 
 def _shape3(shape):
-    if np.ndim(shape) != 1 or len(shape) != 3:
+    if isinstance(shape, (str, bytes, dict, set)) or np.ndim(shape) != 1 or len(shape) != 3:
         raise ValueError(f"shape must be three whole numbers (nz, ny, nx), got {shape!r}.")
-    return tuple(_validate.whole_number(n, "shape", minimum=1) for n in shape)
+    shape = tuple(_validate.whole_number(n, "shape", minimum=1) for n in shape)
+    return _validate.pixel_budget(shape, "shape")
 
 
 def _pair(value, name):
@@ -150,7 +150,7 @@ def _nuclei(centers, semi_axes, angles, shape):
 
 def draw_nuclei(
     *,
-    n_nuclei=N_NUCLEI,
+    n_cells=N_NUCLEI,
     shape=VOLUME_SHAPE,
     spacing=VOLUME_SPACING,
     radius=NUCLEUS_RADIUS,
@@ -169,7 +169,8 @@ def draw_nuclei(
 
     Parameters
     ----------
-    n_nuclei : int, optional
+    n_cells : int, optional
+        Number of nuclei.
     shape : (int, int, int), optional
         Stack shape ``(nz, ny, nx)`` in voxels.
     spacing : (float, float, float), optional
@@ -191,47 +192,59 @@ def draw_nuclei(
 
     Examples
     --------
-    >>> centers, semi_axes, angles = draw_nuclei(n_nuclei=4)
+    >>> centers, semi_axes, angles = draw_nuclei(n_cells=4)
     >>> centers.shape, semi_axes.shape, angles.shape
     ((4, 3), (4, 3), (4,))
     """
-    rng = np.random.default_rng(seed)
-    return _draw(rng, n_nuclei, shape, spacing, radius, height, min_separation)
+    rng = _validate.rng(seed)
+    return _draw(rng, n_cells, shape, spacing, radius, height, min_separation)
 
 
-def _draw(rng, n_nuclei, shape, spacing, radius, height, min_separation):
-    n_nuclei = _validate.whole_number(n_nuclei, "n_nuclei")
+def _draw(rng, n_cells, shape, spacing, radius, height, min_separation):
+    n_cells = _validate.whole_number(n_cells, "n_cells")
     shape = _shape3(shape)
-    spacing = check_spacing(spacing, 3)
+    spacing = _validate.spacing(spacing, 3, required=True)
     r_low, r_high = _pair(radius, "radius")
     h_low, h_high = _pair(height, "height")
     min_separation = _validate.real_number(min_separation, "min_separation", minimum=0)
     margin_um = np.array([h_high, r_high, r_high]) + 1.0
     margin = np.ceil(margin_um / spacing).astype(int)
     low, high = margin, np.array(shape) - margin
-    if n_nuclei and (high <= low).any():
+    if n_cells and (high <= low).any():
         raise ValueError(
             f"a stack of shape {shape} at spacing {tuple(spacing)} um is too small for "
             f"nuclei of semi-axes up to {h_high:g} um (z) and {r_high:g} um (plane); use a "
             "larger shape or smaller nuclei."
         )
+    # Balls of diameter min_separation around the centres do not overlap and lie in the
+    # box of possible centres grown by half a diameter: refuse at once what cannot fit,
+    # instead of throwing darts for minutes.
+    if n_cells and min_separation > 0:
+        box = (high - low - 1) * spacing + min_separation
+        most = int(np.prod(box) / (math.pi / 6 * min_separation**3)) + 1
+        if n_cells > most:
+            raise ValueError(
+                f"no room for {n_cells} nuclei {min_separation:g} um apart in a stack of "
+                f"shape {shape} at spacing {tuple(spacing.tolist())} um: at most {most} "
+                "fit. Ask for fewer nuclei, a smaller min_separation or a larger stack."
+            )
     centers = _place(
-        n_nuclei,
+        n_cells,
         lambda: rng.integers(low, high),
         min_separation,
         scale=np.asarray(spacing, dtype=float),
         what=lambda placed: (
-            f"could place only {placed} of {n_nuclei} nuclei {min_separation:g} um apart "
+            f"could place only {placed} of {n_cells} nuclei {min_separation:g} um apart "
             f"in a stack of shape {shape}; ask for fewer nuclei, a smaller "
             "min_separation or a larger stack."
         ),
     )
     semi_axes = np.column_stack([
-        rng.uniform(h_low, h_high, n_nuclei),
-        rng.uniform(r_low, r_high, n_nuclei),
-        rng.uniform(r_low, r_high, n_nuclei),
+        rng.uniform(h_low, h_high, n_cells),
+        rng.uniform(r_low, r_high, n_cells),
+        rng.uniform(r_low, r_high, n_cells),
     ])
-    angles = rng.uniform(0.0, math.pi, n_nuclei)
+    angles = rng.uniform(0.0, math.pi, n_cells)
     return centers, semi_axes, angles
 
 
@@ -252,7 +265,7 @@ def _boxes(centers, reach, spacing, shape):
     base = np.round(centers).astype(int)
     lo = np.clip(base - half, 0, np.array(shape))
     hi = np.clip(base + half + 1, 0, np.array(shape))
-    return [tuple(slice(a, b) for a, b in zip(l, h)) for l, h in zip(lo, hi)]
+    return [tuple(slice(a, b) for a, b in zip(low, high)) for low, high in zip(lo, hi)]
 
 
 def _offsets(box, center, spacing):
@@ -316,7 +329,7 @@ def render_nuclei(
     1.0
     """
     shape = _shape3(shape)
-    spacing = check_spacing(spacing, 3)
+    spacing = _validate.spacing(spacing, 3, required=True)
     centers, semi_axes, angles = _nuclei(centers, semi_axes, angles, shape)
     n = len(centers)
     brightness = np.broadcast_to(np.asarray(brightness, dtype=float), (n,))
@@ -358,7 +371,7 @@ def nuclei_labels(centers, *, semi_axes, angles=None, shape=VOLUME_SHAPE,
     (1, 1121)
     """
     shape = _shape3(shape)
-    spacing = check_spacing(spacing, 3)
+    spacing = _validate.spacing(spacing, 3, required=True)
     centers, semi_axes, angles = _nuclei(centers, semi_axes, angles, shape)
     n = len(centers)
     brightness = np.broadcast_to(np.asarray(brightness, dtype=float), (n,))
@@ -377,7 +390,7 @@ def nuclei_labels(centers, *, semi_axes, angles=None, shape=VOLUME_SHAPE,
 
 def make_volume(
     *,
-    n_nuclei=N_NUCLEI,
+    n_cells=N_NUCLEI,
     shape=VOLUME_SHAPE,
     spacing=VOLUME_SPACING,
     radius=NUCLEUS_RADIUS,
@@ -401,7 +414,7 @@ def make_volume(
 
     Parameters
     ----------
-    n_nuclei, shape, spacing, radius, height, min_separation : optional
+    n_cells, shape, spacing, radius, height, min_separation : optional
         As in :func:`draw_nuclei` (ignored when ``centers`` is given).
     brightness : float or (n,) array_like, optional
         Peak intensity of each nucleus before the blur.
@@ -429,14 +442,14 @@ def make_volume(
     >>> scene.image.shape, int(scene.labels.max()), scene.spacing
     ((32, 128, 128), 6, (1.0, 0.25, 0.25))
     """
-    rng = np.random.default_rng(seed)
+    rng = _validate.rng(seed)
     shape = _shape3(shape)
-    spacing = tuple(float(s) for s in check_spacing(spacing, 3))
+    spacing = tuple(float(s) for s in _validate.spacing(spacing, 3, required=True))
     if centers is None:
         if semi_axes is not None or angles is not None:
             raise ValueError("semi_axes and angles need centers; pass all three or none.")
         centers, semi_axes, angles = _draw(
-            rng, n_nuclei, shape, spacing, radius, height, min_separation
+            rng, n_cells, shape, spacing, radius, height, min_separation
         )
     elif semi_axes is None:
         raise ValueError("with centers, pass semi_axes too: (a_z, a_a, a_b) in um.")
@@ -479,7 +492,7 @@ def ellipsoid_mask(semi_axes, *, spacing, offset=(0.0, 0.0, 0.0), angle=0.0, mar
     >>> mask.shape, int(mask.sum())
     ((15, 45, 45), 8235)
     """
-    spacing = check_spacing(spacing, 3)
+    spacing = _validate.spacing(spacing, 3, required=True)
     axes = np.asarray(semi_axes, dtype=float)
     off = np.asarray(offset, dtype=float)
     if axes.shape != (3,) or not np.isfinite(axes).all() or (axes <= 0).any():
@@ -489,7 +502,9 @@ def ellipsoid_mask(semi_axes, *, spacing, offset=(0.0, 0.0, 0.0), angle=0.0, mar
     margin = _validate.whole_number(margin, "margin")
     angle = _validate.real_number(angle, "angle")
     reach = axes.max() + np.abs(off)
-    half = np.ceil(reach / spacing).astype(int) + margin
+    half = np.ceil(reach / spacing) + margin
+    _validate.pixel_budget(2 * half + 1, "the mask's shape")
+    half = half.astype(int)
     grids = [(np.arange(-h, h + 1)) * d - o for h, d, o in zip(half, spacing, off)]
     precision = _precision(axes[None, :], np.array([angle]))[0]
     return _quad(grids, precision) <= 1.0

@@ -81,7 +81,7 @@ def threshold_components(image, *, sigma=1.0, threshold=None, min_size=20):
     smoothed = pipeline.smooth(image, sigma=sigma)
     if threshold is None:
         threshold = _otsu(smoothed)
-    return pipeline.segment(smoothed, threshold=threshold, min_size=min_size)[0]
+    return pipeline.segment(smoothed, threshold=threshold, min_size=min_size)
 
 
 def threshold_watershed(image, *, sigma=1.0, min_distance=7, min_size=20):
@@ -146,7 +146,7 @@ def local_threshold_components(image, *, sigma=1.0, size=51, offset=10.0, min_si
     """
     smoothed = pipeline.smooth(image, sigma=sigma)
     above = smoothed - pipeline.local_threshold(smoothed, size=size, offset=offset)
-    return pipeline.segment(above, threshold=0.0, min_size=min_size)[0]
+    return pipeline.segment(above, threshold=0.0, min_size=min_size)
 
 
 @dataclass(frozen=True)

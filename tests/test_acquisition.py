@@ -94,7 +94,7 @@ def test_model_noise_is_scaled_by_the_exposure():
 
 
 def test_overexposure_flattens_the_peak_exactly_where_predicted():
-    signal = render_cells([[32, 32]], shape=64, sigma=6, brightness=1)
+    signal = render_cells([[32, 32]], shape=64, cell_sigma=6, brightness=1)
     exposure, offset = 1000, 10
     img = acquire(signal, exposure, bit_depth=8, offset=offset)
     top = full_scale(8)

@@ -21,7 +21,7 @@ from cellseg.synthetic import ground_truth_labels  # noqa: E402
 
 def _truth_and_prediction():
     """Four cells on 128x128; the prediction misses cell 1 and shifts cell 2."""
-    truth = ground_truth_labels([(20, 20), (20, 60), (60, 20), (60, 60)], shape=128, sigma=6)
+    truth = ground_truth_labels([(20, 20), (20, 60), (60, 20), (60, 60)], shape=128, cell_sigma=6)
     pred = cellseg.inject_error(truth, "missed", label=1)
     return truth, cellseg.inject_error(pred, "shift", label=2, amount=3)
 

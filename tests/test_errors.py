@@ -15,7 +15,7 @@ CENTERS = [(20, 20), (20, 60), (20, 100), (60, 20), (60, 60), (60, 100), (100, 2
 
 def injected():
     """Reference and a prediction with one deliberate error of each kind."""
-    truth = ground_truth_labels(CENTERS, shape=128, sigma=6)
+    truth = ground_truth_labels(CENTERS, shape=128, cell_sigma=6)
     pred = truth.copy()
     # split: cell 1 cut into a top half (id 1) and a bottom half (id 50)
     rows = np.arange(128)[:, None]
@@ -149,7 +149,7 @@ def test_label_topology_2d_and_3d():
     ],
 )
 def test_inject_error_is_found_by_the_classifier(kind, kwargs, expected):
-    truth = ground_truth_labels(CENTERS, shape=128, sigma=6)
+    truth = ground_truth_labels(CENTERS, shape=128, cell_sigma=6)
     before = truth.copy()
     pred = cellseg.errors.inject_error(truth, kind, **kwargs)
     np.testing.assert_array_equal(truth, before)  # inject_error never changes its input
@@ -158,7 +158,7 @@ def test_inject_error_is_found_by_the_classifier(kind, kwargs, expected):
 
 
 def test_inject_error_checks_its_arguments():
-    truth = ground_truth_labels(CENTERS, shape=128, sigma=6)
+    truth = ground_truth_labels(CENTERS, shape=128, cell_sigma=6)
     with pytest.raises(ValueError, match="kind must be one of"):
         cellseg.errors.inject_error(truth, "blur", label=1)
     with pytest.raises(ValueError, match="not in the image"):
@@ -197,7 +197,7 @@ def test_classify_errors_without_background_keeps_the_smallest_huge_id():
 
 @pytest.mark.parametrize("at", [(np.nan, np.nan), (200, 5), (-3, 4)])
 def test_inject_error_refuses_a_point_outside_the_image(at):
-    truth = ground_truth_labels(CENTERS, shape=128, sigma=6)
+    truth = ground_truth_labels(CENTERS, shape=128, cell_sigma=6)
     with pytest.raises(ValueError, match="at="):
         cellseg.errors.inject_error(truth, "spurious", at=at)
 

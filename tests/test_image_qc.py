@@ -13,7 +13,7 @@ SIZE = 128
 def scene(seed, n_cells=8, background=0.5):
     """Noise-free model scene: cells on a flat background (model units, cell peak 1)."""
     rng = np.random.default_rng(seed)
-    return render_cells(place_cells(n_cells, shape=SIZE, min_separation=24, rng=rng), shape=SIZE) + background
+    return render_cells(place_cells(n_cells, shape=SIZE, min_separation=24, seed=rng), shape=SIZE) + background
 
 
 def record(signal, fill, bit_depth=12, seed=0, **kw):

@@ -24,14 +24,36 @@ def test_science_package_never_names_the_course_package(root):
     assert offenders == []
 
 
-def test_every_public_function_has_one_home_and_a_top_level_name():
+def test_every_module_lists_what_it_defines_in_all(root):
+    """Each public function or class defined in a module is in that module's __all__."""
+    import importlib
     import inspect
 
     import cellseg
 
-    for name in cellseg.__all__:
-        obj = getattr(cellseg, name)
-        if inspect.isfunction(obj):
-            module = sys.modules[obj.__module__]
-            assert getattr(module, name) is obj
-            assert name in module.__all__, f"{name} is not in {obj.__module__}.__all__"
+    for module in cellseg.MODULES:
+        for name, obj in vars(module).items():
+            if name.startswith("_") or not (inspect.isfunction(obj) or inspect.isclass(obj)):
+                continue
+            if obj.__module__ == module.__name__:
+                assert name in module.__all__, f"{module.__name__}.{name} is public but not in __all__"
+    modules = {p.stem for p in (root / "cellseg").glob("*.py") if not p.stem.startswith("_")}
+    modules |= {p.name for p in (root / "cellseg").iterdir() if (p / "__init__.py").exists()}
+    lazy = set(getattr(cellseg, "LAZY_MODULES", ()))
+    assert modules - lazy == {m.__name__.split(".")[-1] for m in cellseg.MODULES}, (
+        "a module of cellseg is neither in cellseg.MODULES nor in cellseg.LAZY_MODULES")
+    for name in lazy:
+        importlib.import_module(f"cellseg.{name}")
+
+
+def test_every_public_name_has_a_top_level_name_and_one_home():
+    """Both directions: each module's public name is cellseg.NAME, and no name has two homes."""
+    import cellseg
+
+    homes = {}
+    for module in cellseg.MODULES:
+        for name in module.__all__:
+            assert name not in homes, f"{name} is public in {homes[name]} and {module.__name__}"
+            homes[name] = module.__name__
+            assert getattr(cellseg, name) is getattr(module, name), f"cellseg.{name} is not {module.__name__}.{name}"
+    assert set(cellseg.__all__) == set(homes), "cellseg.__all__ lists a name no module makes public"

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
+from cellseg import _validate
 from cellseg.measure import (
-    check_spacing,
     measure_objects,
     sphericity,
     surface_area,
@@ -12,7 +12,7 @@ from cellseg.measure import (
     volume,
 )
 from cellseg.synthetic3d import ellipsoid_mask
-from cellseg.theory3d import ellipsoid_surface_area, ellipsoid_volume
+from cellseg.theory import ellipsoid_surface_area, ellipsoid_volume
 
 TEST_SPACING = (2.0, 0.5, 0.5)
 R = 10.0
@@ -136,7 +136,6 @@ def test_explicit_sigma_and_small_objects():
     "spacing, error, words",
     [
         (None, TypeError, "required"),
-        (0.5, TypeError, "one voxel size per axis"),
         ((1.0, 0.5), ValueError, "2 values but the array has 3 axes"),
         ((1.0, 0.5, 0.5, 0.5), ValueError, "4 values"),
         ((1.0, 0.0, 0.5), ValueError, "greater than 0"),
@@ -144,7 +143,8 @@ def test_explicit_sigma_and_small_objects():
         ((1.0, np.nan, 0.5), ValueError, "finite"),
         ((1.0, np.inf, 0.5), ValueError, "finite"),
         (("1", 0.5, 0.5), TypeError, "numbers"),
-        ("abc", TypeError, "one voxel size per axis"),
+        ("abc", TypeError, "one number or one per axis"),
+        ((True, 1, 1), TypeError, "numbers"),
     ],
 )
 def test_bad_spacing(func, spacing, error, words):
@@ -182,10 +182,14 @@ def test_bad_method_and_sigma():
         surface_area(mask, spacing=(1, 1, 1), sigma="1")
 
 
-def test_check_spacing_returns_floats():
-    assert check_spacing([2, 1, 1], 3).dtype == float
+def test_one_spacing_rule_for_every_function():
+    assert _validate.spacing([2, 1, 1], 3).dtype == float
     with pytest.raises(ValueError, match="3 values but the array has 2 axes"):
-        check_spacing((1, 1, 1), 2)
+        _validate.spacing((1, 1, 1), 2)
+    mask = np.zeros((3, 4, 4), bool)
+    mask[1, 1:3, 1:3] = True
+    # one number means the same size along every axis, here as in metrics and pipeline
+    assert volume(mask, spacing=0.5) == volume(mask, spacing=(0.5, 0.5, 0.5)) == 4 * 0.125
 
 
 def test_measure_objects_rejects_float_labels():

@@ -78,8 +78,8 @@ def lesson_noise():
 
 def test_smoothed_peak_and_width():
     # book: theory.smoothed_peak / smoothed_sigma (image-model: peak_theory, width_theory)
-    peak_book = theory.smoothed_peak(brightness=B, sigma=SIGMA, smooth_sigma=SIGMA_S)
-    width_book = theory.smoothed_sigma(sigma=SIGMA, smooth_sigma=SIGMA_S)
+    peak_book = theory.smoothed_peak(brightness=B, cell_sigma=SIGMA, sigma=SIGMA_S)
+    width_book = theory.smoothed_sigma(cell_sigma=SIGMA, sigma=SIGMA_S)
     # independent: one blob rendered and smoothed with scipy, peak read, width from the second moment
     blob = ndi.gaussian_filter(gaussian_cells([(64, 64)], (129, 129)), SIGMA_S)
     cc = np.arange(129) - 64.0
@@ -105,8 +105,8 @@ def test_the_widths_added_instead_of_squared_slip_is_0_5625_in_2d():
 
 def test_smoothed_noise_std_clipped_and_not(noise_sim):
     # book: theory.smoothed_noise_std (image-model std_unclipped_theory / std_clipped_theory)
-    unclipped = theory.smoothed_noise_std(noise_scale=SIGMA_N, smooth_sigma=SIGMA_S)
-    clipped = theory.smoothed_noise_std(noise_scale=SIGMA_N, smooth_sigma=SIGMA_S, clipped=True)
+    unclipped = theory.smoothed_noise_std(noise_scale=SIGMA_N, sigma=SIGMA_S)
+    clipped = theory.smoothed_noise_std(noise_scale=SIGMA_N, sigma=SIGMA_S, clipped=True)
     mean_clipped = theory.smoothed_noise_mean(noise_scale=SIGMA_N, clipped=True)
     # independent closed form: moments of max(0, n) and the discrete kernel's sum of squares
     delta = np.zeros((41, 41))
@@ -135,9 +135,9 @@ def test_fraction_of_noise_pixels_above_005_and_010(noise_sim, lesson_noise, t, 
 
 def test_threshold_distance_from_the_noise_in_sd(noise_sim):
     # book: image-model z_unclipped = T / std, z_clipped = (T - mean) / std, from the theory
-    z_unclipped = T / theory.smoothed_noise_std(noise_scale=SIGMA_N, smooth_sigma=SIGMA_S)
+    z_unclipped = T / theory.smoothed_noise_std(noise_scale=SIGMA_N, sigma=SIGMA_S)
     z_clipped = (T - theory.smoothed_noise_mean(noise_scale=SIGMA_N, clipped=True)) / theory.smoothed_noise_std(
-        noise_scale=SIGMA_N, smooth_sigma=SIGMA_S, clipped=True)
+        noise_scale=SIGMA_N, sigma=SIGMA_S, clipped=True)
     raw, clipped = noise_sim["raw"], noise_sim["clipped"]
     assert (T - raw.mean()) / raw.std() == pytest.approx(z_unclipped, rel=0.03)
     assert (T - clipped.mean()) / clipped.std() == pytest.approx(z_clipped, rel=0.03)
@@ -157,10 +157,10 @@ def test_threshold_over_the_brightest_noise_pixel_is_4_5():
 
 def test_merging_distance_raw_and_smoothed():
     # book: theory.min_separation (image-model dmin_raw, dmin_smoothed; pipeline merge_distance)
-    raw_book = theory.min_separation(T, sigma=SIGMA, brightness=B)
+    raw_book = theory.min_separation(T, cell_sigma=SIGMA, brightness=B)
     smooth_book = theory.min_separation(
-        T, sigma=theory.smoothed_sigma(sigma=SIGMA, smooth_sigma=SIGMA_S),
-        brightness=theory.smoothed_peak(brightness=B, sigma=SIGMA, smooth_sigma=SIGMA_S))
+        T, cell_sigma=theory.smoothed_sigma(cell_sigma=SIGMA, sigma=SIGMA_S),
+        brightness=theory.smoothed_peak(brightness=B, cell_sigma=SIGMA, sigma=SIGMA_S))
 
     # independent: render a pair d apart, (smooth it,) read the midpoint, find where it crosses T
     def midpoint(d, smoothed):
@@ -173,15 +173,15 @@ def test_merging_distance_raw_and_smoothed():
 
 def test_cell_area():
     # book: theory.area_at_threshold (image-model area_theory) and the pipeline's measured areas
-    book = theory.area_at_threshold(T, peak=theory.smoothed_peak(brightness=B, sigma=SIGMA, smooth_sigma=SIGMA_S),
-                                    sigma=theory.smoothed_sigma(sigma=SIGMA, smooth_sigma=SIGMA_S))
+    book = theory.area_at_threshold(T, peak=theory.smoothed_peak(brightness=B, cell_sigma=SIGMA, sigma=SIGMA_S),
+                                    cell_sigma=theory.smoothed_sigma(cell_sigma=SIGMA, sigma=SIGMA_S))
     # independent: count the pixels above T of a smoothed blob, supersampled 8 x 8 per pixel
     k = 8
     fine = ndi.gaussian_filter(gaussian_cells([(32 * k, 32 * k)], (64 * k, 64 * k), sigma=SIGMA * k), SIGMA_S * k)
     assert (fine > T).sum() / k**2 == pytest.approx(book, rel=2e-3)
     # the pipeline lesson's areas, re-measured with scikit-image's labelling and np.bincount
     image = cellseg.make_image().image
-    book_areas = cellseg.cell_sizes(cellseg.segment(cellseg.smooth(image))[0])
+    book_areas = cellseg.cell_sizes(cellseg.segment(cellseg.smooth(image)))
     lab = sk_label(ndi.gaussian_filter(image, SIGMA_S) > T, connectivity=1)
     ours = np.bincount(lab.ravel())[1:]
     np.testing.assert_array_equal(np.sort(ours[ours >= cellseg.MIN_CELL_SIZE]), np.sort(book_areas))
@@ -190,10 +190,10 @@ def test_cell_area():
 
 def test_saddle_margin_in_smoothed_noise_sd():
     # book: pipeline saddle_gap and image-model margin_sigmas, (T - saddle) / unclipped smoothed sd
-    s_eff = theory.smoothed_sigma(sigma=SIGMA, smooth_sigma=SIGMA_S)
-    b_eff = theory.smoothed_peak(brightness=B, sigma=SIGMA, smooth_sigma=SIGMA_S)
-    saddle_book = theory.midpoint_intensity(24, sigma=s_eff, brightness=b_eff)
-    gap_book = (T - saddle_book) / theory.smoothed_noise_std(noise_scale=SIGMA_N, smooth_sigma=SIGMA_S)
+    s_eff = theory.smoothed_sigma(cell_sigma=SIGMA, sigma=SIGMA_S)
+    b_eff = theory.smoothed_peak(brightness=B, cell_sigma=SIGMA, sigma=SIGMA_S)
+    saddle_book = theory.midpoint_intensity(24, cell_sigma=s_eff, brightness=b_eff)
+    gap_book = (T - saddle_book) / theory.smoothed_noise_std(noise_scale=SIGMA_N, sigma=SIGMA_S)
     # independent: 2,000 noisy pairs 24 px apart (a 41 x 41 window around the saddle each),
     # clipped, smoothed with scipy; the smoothed value at the saddle
     signal = gaussian_cells([(20, 8), (20, 32)], (41, 41))
@@ -205,16 +205,16 @@ def test_saddle_margin_in_smoothed_noise_sd():
     assert gap_sim == pytest.approx(gap_book, rel=0.08)
     assert 9 < gap_book < 10 and 9 < gap_sim < 11
     # the common slip: dividing by the background's (clipped) sd instead inflates it by half
-    clipped_sd = theory.smoothed_noise_std(noise_scale=SIGMA_N, smooth_sigma=SIGMA_S, clipped=True)
+    clipped_sd = theory.smoothed_noise_std(noise_scale=SIGMA_N, sigma=SIGMA_S, clipped=True)
     assert (T - saddle_book) / clipped_sd > 1.4 * gap_sim
 
 
 def test_the_14_px_dip():
     # book: splitting dip_percent, dip_in_noise (profile of cellseg.smooth(render_cells(...)))
-    centers = synthetic.make_pair(14).centers
+    centers = synthetic.make_pair(distance=14).centers
     profile = cellseg.smooth(synthetic.render_cells(centers, shape=(64, 64)))[32]
     dip_book = (profile.max() - profile[32]) / profile.max()
-    noise_rel = theory.smoothed_noise_std(noise_scale=SIGMA_N, smooth_sigma=SIGMA_S) / profile.max()
+    noise_rel = theory.smoothed_noise_std(noise_scale=SIGMA_N, sigma=SIGMA_S) / profile.max()
     # independent closed form: two Gaussians of the smoothed width and peak, on the same pixels
     s_eff = math.sqrt(SIGMA**2 + SIGMA_S**2)
     b_eff = B * SIGMA**2 / s_eff**2
@@ -262,7 +262,7 @@ def test_local_threshold_on_the_evenly_lit_standard_image():
     glob = np.bincount(sk_label(ndi.gaussian_filter(image, SIGMA_S) > T, connectivity=1).ravel())[1:]
     local, glob = local[local >= 30], glob[glob >= 30]
     assert len(local) == len(glob) == cellseg.N_CELLS and (local >= glob).all()
-    book_local = cellseg.cell_sizes(cellseg.segment(smoothed - t_book, threshold=0)[0])
+    book_local = cellseg.cell_sizes(cellseg.segment(smoothed - t_book, threshold=0))
     np.testing.assert_array_equal(np.sort(local), np.sort(book_local))
 
 

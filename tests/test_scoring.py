@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from cellseg import metrics, scoring
+from cellseg import metrics
 from cellseg.drawing import OBJECT_ERROR_COLORS, object_error_map
 from cellseg.data import nuclei_2d
 from cellseg.scoring import (

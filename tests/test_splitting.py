@@ -7,7 +7,7 @@ import pytest
 from scipy import ndimage as ndi
 from skimage.feature import peak_local_max
 
-from cellseg import pipeline, splitting, synthetic, theory
+from cellseg import pipeline, splitting, synthetic
 from cellseg.metrics import one_object_per_point
 
 
@@ -55,8 +55,8 @@ def test_split_touching_of_empty_mask_is_empty():
 
 @pytest.mark.parametrize("distance", [18, 19])
 def test_split_touching_separates_pairs_merged_by_the_threshold(distance):
-    scene = synthetic.make_pair(distance)
-    image, truth, centers = scene.image, scene.labels, scene.centers
+    scene = synthetic.make_pair(distance=distance)
+    image, _truth, centers = scene.image, scene.labels, scene.centers
     mask = pipeline.smooth(image) > pipeline.THRESHOLD
     assert ndi.label(mask)[1] == 1
     assert one_object_per_point(splitting.split_touching(mask), centers)
@@ -66,8 +66,8 @@ def test_split_touching_separates_pairs_merged_by_the_threshold(distance):
 
 
 def test_fourteen_pixel_pair_is_split_by_a_seeded_watershed():
-    scene = synthetic.make_pair(14)
-    image, truth, centers = scene.image, scene.labels, scene.centers
+    scene = synthetic.make_pair(distance=14)
+    image, _truth, centers = scene.image, scene.labels, scene.centers
     smoothed = pipeline.smooth(image)
     mask = smoothed > pipeline.THRESHOLD
     assert ndi.label(mask)[1] == 1  # the threshold alone sees one cell
@@ -139,7 +139,7 @@ def test_voronoi_otsu_finds_the_eight_default_cells():
 
 
 def test_voronoi_otsu_splits_the_fourteen_pixel_pair_without_a_waist():
-    scene = synthetic.make_pair(14)
+    scene = synthetic.make_pair(distance=14)
     image, centers = scene.image, scene.centers
     labels = splitting.voronoi_otsu_labeling(image, spot_sigma=2, outline_sigma=2)
     assert one_object_per_point(labels, centers)
@@ -148,7 +148,7 @@ def test_voronoi_otsu_splits_the_fourteen_pixel_pair_without_a_waist():
 
 
 def test_voronoi_otsu_cut_lies_halfway_between_the_seeds():
-    image = synthetic.render_cells([[20, 20], [20, 36]], shape=(40, 56), sigma=5)
+    image = synthetic.render_cells([[20, 20], [20, 36]], shape=(40, 56), cell_sigma=5)
     labels = splitting.voronoi_otsu_labeling(image, spot_sigma=1, outline_sigma=1)
     assert labels.max() == 2
     row = labels[20]

@@ -45,7 +45,7 @@ def test_render_cells_matches_the_formula_pixel_by_pixel():
     centers = np.array([[10.3, 20.0], [30.0, 5.5]])
     sigma = np.array([3.0, 5.0])
     brightness = np.array([1.0, 0.4])
-    out = synthetic.render_cells(centers, shape=(40, 33), sigma=sigma, brightness=brightness)
+    out = synthetic.render_cells(centers, shape=(40, 33), cell_sigma=sigma, brightness=brightness)
     r, c = np.mgrid[0:40, 0:33]
     expected = sum(
         b * np.exp(-((r - cr) ** 2 + (c - cc) ** 2) / (2 * s**2))
@@ -59,7 +59,7 @@ def test_render_cells_with_no_cells_is_black():
 
 
 def test_ground_truth_is_the_half_maximum_disc():
-    labels = synthetic.ground_truth_labels([[32, 32]], shape=64, sigma=6)
+    labels = synthetic.ground_truth_labels([[32, 32]], shape=64, cell_sigma=6)
     r, c = np.nonzero(labels)
     radius = 6 * math.sqrt(2 * math.log(2))
     dist = np.hypot(r - 32, c - 32)
@@ -71,9 +71,9 @@ def test_ground_truth_is_the_half_maximum_disc():
 
 def test_ground_truth_overlap_goes_to_the_stronger_cell():
     # two cells 8 px apart: their half-maximum discs overlap
-    labels = synthetic.ground_truth_labels([[20, 16], [20, 24]], shape=40, sigma=6, brightness=[1.0, 0.5])
+    labels = synthetic.ground_truth_labels([[20, 16], [20, 24]], shape=40, cell_sigma=6, brightness=[1.0, 0.5])
     assert labels[20, 20] == 1  # equidistant: the brighter cell wins
-    equal = synthetic.ground_truth_labels([[20, 16], [20, 24]], shape=40, sigma=6)
+    equal = synthetic.ground_truth_labels([[20, 16], [20, 24]], shape=40, cell_sigma=6)
     assert equal[20, 19] == 1 and equal[20, 21] == 2
     assert equal[20, 20] == 1  # exact tie: lower label
 
@@ -90,7 +90,7 @@ def test_ground_truth_labels_follow_center_order():
 
 def test_ground_truth_is_vectorised_on_a_large_scene():
     rng = np.random.default_rng(3)
-    centers = synthetic.place_cells(300, shape=512, min_separation=20, rng=rng)
+    centers = synthetic.place_cells(300, shape=512, min_separation=20, seed=rng)
     truth = synthetic.ground_truth_labels(centers, shape=512)
     assert truth.max() == 300
     sizes = np.bincount(truth.ravel())[1:]
@@ -102,7 +102,7 @@ def test_ground_truth_is_vectorised_on_a_large_scene():
     [
         ({"n_cells": -1}, "n_cells must be at least 0"),
         ({"n_cells": 2.5}, "whole number"),
-        ({"sigma": -1}, "sigma must be > 0"),
+        ({"cell_sigma": -1}, "cell_sigma must be > 0"),
         ({"noise_scale": float("nan")}, "noise_scale must be a finite number"),
         ({"shape": (3, 4, 5)}, "rows, cols"),
         ({"n_cells": 50}, "no room for 50 cells.*at most 30 fit"),
@@ -118,11 +118,13 @@ def test_bad_centers_and_levels_are_rejected():
     with pytest.raises(ValueError, match=r"\(n, 2\) array"):
         synthetic.render_cells([1, 2, 3], shape=10)
     with pytest.raises(ValueError, match="one number per cell"):
-        synthetic.render_cells([[1, 2]], shape=10, sigma=[1, 2])
+        synthetic.render_cells([[1, 2]], shape=10, cell_sigma=[1, 2])
     with pytest.raises(ValueError, match="level must be below 1"):
         synthetic.ground_truth_labels([[1, 2]], shape=10, level=1.5)
-    with pytest.raises(TypeError, match="numpy.random.Generator"):
-        synthetic.add_noise(np.zeros((3, 3)), noise_scale=0.1, rng=7)
+    with pytest.raises(TypeError, match="whole number >= 0"):
+        synthetic.add_noise(np.zeros((3, 3)), noise_scale=0.1, seed=7.5)
+    with pytest.raises(ValueError, match="seed must be >= 0"):
+        synthetic.add_noise(np.zeros((3, 3)), noise_scale=0.1, seed=-1)
 
 
 # --- the scene makers ---------------------------------------------------------------
@@ -147,20 +149,20 @@ def test_make_image_is_unchanged_by_the_new_scenes():
 @pytest.mark.parametrize("distance", [0.0, 10.0, 14.0, 21.5, 30.0])
 @pytest.mark.parametrize("angle", [0.0, 90.0, 33.0])
 def test_pair_centres_are_the_requested_distance_apart(distance, angle):
-    centers = syn.make_pair(distance, angle=angle).centers
+    centers = syn.make_pair(distance=distance, angle=angle).centers
     assert math.dist(*centers) == pytest.approx(distance, abs=1e-9)
     np.testing.assert_allclose(centers.mean(axis=0), [32, 32], atol=1e-9)
 
 
 def test_pair_axis_follows_the_angle():
-    horizontal = syn.make_pair(14).centers
-    vertical = syn.make_pair(14, angle=90).centers
+    horizontal = syn.make_pair(distance=14).centers
+    vertical = syn.make_pair(distance=14, angle=90).centers
     np.testing.assert_array_equal(horizontal, [[32, 25], [32, 39]])
     np.testing.assert_array_equal(vertical, [[39, 32], [25, 32]])
 
 
 def test_pair_without_noise_is_the_two_blobs_and_its_truth_has_two_labels():
-    scene = syn.make_pair(14, noise_scale=0)
+    scene = syn.make_pair(distance=14, noise_scale=0)
     image, labels, centers = scene.image, scene.labels, scene.centers
     np.testing.assert_allclose(image, syn.render_cells(centers, shape=64))
     assert set(np.unique(labels)) == {0, 1, 2}
@@ -170,9 +172,9 @@ def test_pair_without_noise_is_the_two_blobs_and_its_truth_has_two_labels():
 
 
 def test_pair_is_seeded():
-    a = syn.make_pair(14, seed=3).image
-    np.testing.assert_array_equal(a, syn.make_pair(14, seed=3).image)
-    assert not np.array_equal(a, syn.make_pair(14, seed=4).image)
+    a = syn.make_pair(distance=14, seed=3).image
+    np.testing.assert_array_equal(a, syn.make_pair(distance=14, seed=3).image)
+    assert not np.array_equal(a, syn.make_pair(distance=14, seed=4).image)
 
 
 def test_cluster_without_jitter_is_a_hexagon_of_the_given_pitch():
@@ -217,7 +219,7 @@ def test_bright_dim_uses_the_centres_of_make_image():
 
 def test_uneven_illumination_adds_the_ramp_to_the_cells():
     scene = syn.make_uneven_illumination(gradient=0.3, n_cells=2, noise_scale=0, shape=(40, 80))
-    image, labels, centers = scene.image, scene.labels, scene.centers
+    image, _labels, centers = scene.image, scene.labels, scene.centers
     ramp = image - syn.render_cells(centers, shape=(40, 80))
     np.testing.assert_allclose(ramp[:, 0], 0, atol=1e-12)
     np.testing.assert_allclose(ramp[:, 40], 0.15, atol=1e-12)
@@ -252,15 +254,15 @@ def test_crowded_field_without_noise_has_the_drawn_brightness_range():
 @pytest.mark.parametrize(
     "call, error",
     [
-        (lambda: syn.make_pair(-1), ValueError),
-        (lambda: syn.make_pair("14"), TypeError),
+        (lambda: syn.make_pair(distance=-1), ValueError),
+        (lambda: syn.make_pair(distance="14"), TypeError),
         (lambda: syn.make_cluster(n_cells=0), ValueError),
         (lambda: syn.make_cluster(n_cells=7, pitch=0), ValueError),
         (lambda: syn.make_cluster(n_cells=50, pitch=20, shape=64), ValueError),
         (lambda: syn.make_bright_dim(bright=0.4, dim=0.4), ValueError),
         (lambda: syn.make_uneven_illumination(gradient=-0.1), ValueError),
-        (lambda: syn.make_crowded_field(sigma_range=(8, 4)), ValueError),
-        (lambda: syn.make_crowded_field(sigma_range=(0, 4)), ValueError),
+        (lambda: syn.make_crowded_field(cell_sigma_range=(8, 4)), ValueError),
+        (lambda: syn.make_crowded_field(cell_sigma_range=(0, 4)), ValueError),
         (lambda: syn.make_crowded_field(brightness_range=1.0), ValueError),
         (lambda: syn.make_crowded_field(n_cells=30, shape=40), ValueError),
     ],
@@ -273,3 +275,25 @@ def test_bad_arguments_are_refused(call, error):
 def test_cluster_error_says_what_to_do():
     with pytest.raises(ValueError, match="larger shape or fewer cells"):
         syn.make_cluster(n_cells=50, pitch=20, shape=64)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, words",
+    [
+        ({"cell_sigma": 1e9}, ValueError, "wider than any image"),
+        ({"shape": 10**6}, ValueError, "more than this helper makes"),
+        ({"seed": -1}, ValueError, "seed must be >= 0"),
+        ({"seed": 1.5}, TypeError, "whole number >= 0"),
+        ({"seed": "a"}, TypeError, "whole number >= 0"),
+        ({"seed": True}, TypeError, "whole number >= 0"),
+    ],
+)
+def test_make_image_refuses_what_would_exhaust_memory_or_is_not_a_seed(kwargs, error, words):
+    with pytest.raises(error, match=words):
+        synthetic.make_image(**kwargs)
+
+
+def test_a_generator_can_be_passed_as_the_seed():
+    a = synthetic.place_cells(4, shape=64, min_separation=10, seed=np.random.default_rng(3))
+    b = synthetic.place_cells(4, shape=64, min_separation=10, seed=3)
+    assert np.array_equal(a, b)

@@ -1,4 +1,4 @@
-"""Tests of cellseg.synthetic3d (the 3-D scene maker) and cellseg.pipeline3d."""
+"""Tests of cellseg.synthetic3d (the 3-D scene maker) and cellseg.pipeline."""
 
 import numpy as np
 import pytest
@@ -13,7 +13,7 @@ from cellseg.synthetic3d import (
     nuclei_labels,
     render_nuclei,
 )
-from cellseg.theory3d import ellipsoid_volume
+from cellseg.theory import ellipsoid_volume
 
 
 def test_default_scene():
@@ -47,13 +47,13 @@ def test_draw_nuclei_gives_the_nuclei_of_make_volume():
 
 def test_nuclei_respect_separation_ranges_and_margins():
     spacing = np.array(synthetic3d.VOLUME_SPACING)
-    centers, semi_axes, angles = draw_nuclei(n_nuclei=20, shape=(40, 200, 200), seed=3)
+    centers, semi_axes, angles = draw_nuclei(n_cells=20, shape=(40, 200, 200), seed=3)
     d = np.sqrt((((centers[:, None] - centers[None]) * spacing) ** 2).sum(-1))
     assert d[np.triu_indices(len(d), 1)].min() >= synthetic3d.NUCLEUS_SEPARATION
     assert (semi_axes[:, 0] >= 2.0).all() and (semi_axes[:, 0] <= 3.0).all()
     assert (semi_axes[:, 1:] >= 3.0).all() and (semi_axes[:, 1:] <= 4.5).all()
     assert ((angles >= 0) & (angles < np.pi)).all()
-    scene = make_volume(n_nuclei=20, shape=(40, 200, 200), seed=3)
+    scene = make_volume(n_cells=20, shape=(40, 200, 200), seed=3)
     # every true nucleus lies wholly inside the stack: no label on the outer faces
     for axis in range(3):
         assert not np.take(scene.labels, [0, -1], axis=axis).any()
@@ -100,7 +100,7 @@ def test_overlapping_nuclei_go_to_the_brighter():
         (dict(radius=(4, 3)), ValueError, "low <= high"),
         (dict(psf_sigma=1.0), ValueError, "psf_sigma"),
         (dict(noise_scale=-1), ValueError, "noise_scale"),
-        (dict(n_nuclei=50), ValueError, "could place only"),
+        (dict(n_cells=50), ValueError, "could place only"),
         (dict(shape=(4, 20, 20)), ValueError, "too small"),
         (dict(centers=[[5, 5, 5]]), ValueError, "semi_axes"),
         (dict(semi_axes=(1, 1, 1)), ValueError, "need centers"),
@@ -111,3 +111,27 @@ def test_overlapping_nuclei_go_to_the_brighter():
 def test_make_volume_errors(kwargs, error, words):
     with pytest.raises(error, match=words.replace("(", r"\(").replace(")", r"\)")):
         make_volume(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "call, error, words",
+    [
+        # clear error at once (the dart thrower took 89 s to give up on 10**4 nuclei)
+        (lambda: synthetic3d.make_volume(n_cells=10**4), ValueError, "no room for 10000"),
+        (lambda: synthetic3d.draw_nuclei(n_cells=10**4), ValueError, "at most"),
+        # an integer overflow once made a (5, 11, 11) mask from this without a word
+        (lambda: synthetic3d.ellipsoid_mask((2, 3, 3), spacing=(1e-300, 1, 1)), ValueError,
+         "more than this helper makes"),
+        (lambda: synthetic3d.make_volume(shape=(10**4, 10**4, 10**4)), ValueError,
+         "more than this helper makes"),
+        (lambda: synthetic3d.make_volume(seed=-1), ValueError, "seed must be >= 0"),
+        (lambda: synthetic3d.make_volume(seed="a"), TypeError, "whole number"),
+    ],
+)
+def test_impossible_requests_are_refused_at_once(call, error, words):
+    import time
+
+    start = time.perf_counter()
+    with pytest.raises(error, match=words):
+        call()
+    assert time.perf_counter() - start < 1.0

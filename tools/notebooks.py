@@ -35,7 +35,6 @@ import jupytext
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 NOTEBOOK_DIRS = ("lessons", "exercises", "solutions")
 FORMATS = "ipynb,md:myst"
 

@@ -133,7 +133,7 @@ FEATURES = [
     ("variables and arithmetic", "`peak = 0.4 * 36 / 40`", (ast.BinOp,)),
     ("lists and indexing", "`[1, 6]`, `values[0]`", (ast.List,)),
     ("dicts", '`{"bright": (1.0, 0.5)}`', (ast.Dict, ast.DictComp)),
-    ("tuples and unpacking", "`labels, n = cellseg.segment(smoothed)`", (ast.Tuple,)),
+    ("tuples and unpacking", "`rows, cols = image.shape`", (ast.Tuple,)),
     ("for loops", "`for level in NOISE_LEVELS: ...`", (ast.For,)),
     ("list comprehensions", "`[f(i) for i in range(50)]`", (ast.ListComp, ast.GeneratorExp, ast.SetComp)),
     ("comparisons and conditions", "`np.mean(img == top) > 0.001`", (ast.Compare,)),
@@ -187,7 +187,7 @@ def analyse(code):
     features = [name for name, _, types in FEATURES if any(isinstance(n, types) for n in ast.walk(tree))]
     local = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
     calls = {_dotted(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
-    return features, sorted(c for c in calls - {None} - local - _BUILTINS if not c.split(".")[0] in local)
+    return features, sorted(c for c in calls - {None} - local - _BUILTINS if c.split(".")[0] not in local)
 
 
 def _imported_names(text):

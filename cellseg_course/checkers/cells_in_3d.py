@@ -21,7 +21,7 @@ __all__ = ["EXERCISE_STACK", "check_volumes", "check_surface_areas", "check_voxe
 EXERCISE_STACK = {
     "shape": (28, 112, 112),
     "spacing": (1.5, 0.3, 0.3),
-    "n_nuclei": 4,
+    "n_cells": 4,
     "radius": (3.5, 5.0),
     "height": (3.0, 4.0),
     "seed": 2031,

@@ -158,7 +158,7 @@ def _batch_parameters(seed):
     top = full_scale(BATCH_BIT_DEPTH)
     scenes, exposures = [], []
     for fill in _FILLS:
-        centers = place_cells(8, shape=128, min_separation=MIN_SEPARATION, rng=rng)
+        centers = place_cells(8, shape=128, min_separation=MIN_SEPARATION, seed=rng)
         signal = render_cells(centers, shape=128) + BATCH_BACKGROUND
         scenes.append(signal)
         exposures.append(fill * (top - BATCH_OFFSET) / signal.max())

@@ -243,7 +243,7 @@ def shifted_cell(shift=SHIFT):
     >>> int((y_true == 1).sum()) == int((y_pred == 1).sum())
     True
     """
-    y_true = ground_truth_labels([[16, 16]], shape=32, sigma=4)
+    y_true = ground_truth_labels([[16, 16]], shape=32, cell_sigma=4)
     return y_true, inject_error(y_true, "shift", label=1, amount=shift)
 
 

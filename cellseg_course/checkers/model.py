@@ -25,7 +25,7 @@ def check_smoothed_peak(answer):
     True
     """
     b, s, s_s = CELL_BRIGHTNESS, CELL_SIGMA, SMOOTH_SIGMA
-    expected = theory.smoothed_peak(brightness=b, sigma=s, smooth_sigma=s_s)
+    expected = theory.smoothed_peak(brightness=b, cell_sigma=s, sigma=s_s)
     slips = [
         (b * s / (s + s_s), "you added the widths; add their squares, sigma^2 + sigma_s^2."),
         (b * s / math.sqrt(s**2 + s_s**2), "the ratio of the widths is squared in 2-D: "

@@ -52,8 +52,8 @@ def _labels_or_feedback(labels, shape, what):
     if is_placeholder(labels):
         return None, Feedback(None, _NOT_ANSWERED)
     if isinstance(labels, tuple) and len(labels) == 2 and isinstance(labels[0], np.ndarray):
-        return None, Feedback(False, f"{what} is a pair (labels, count), as segment returns it; keep only "
-                              "the label image: labels, n = cellseg.segment(...).")
+        return None, Feedback(False, f"{what} is a pair of values; keep only the label image, the "
+                              "array that cellseg.segment(...) returns.")
     if isinstance(labels, (str, dict, set)) or too_long(labels) or ndim(labels) == 0:
         return None, Feedback(False, f"{what} should be a label image (a 2-D array of whole numbers of the "
                               f"image's shape {shape}), but it is {_short(labels)}.")
@@ -79,7 +79,7 @@ def _labels_or_feedback(labels, shape, what):
 def check_pair_split(labels, max_offset=3.0):
     """Check the label image of the two cells ``PAIR_DISTANCE`` px apart.
 
-    The image is ``make_pair(PAIR_DISTANCE)``. Right means exactly two objects,
+    The image is ``make_pair(distance=PAIR_DISTANCE)``. Right means exactly two objects,
     each containing one of the true centres, with its centre of mass within
     ``max_offset`` pixels of that centre.
 
@@ -87,14 +87,14 @@ def check_pair_split(labels, max_offset=3.0):
     --------
     >>> import numpy as np
     >>> from cellseg.synthetic import make_pair
-    >>> truth = make_pair(PAIR_DISTANCE).labels
+    >>> truth = make_pair(distance=PAIR_DISTANCE).labels
     >>> check_pair_split(truth > 0).message
     'Your label image has 1 object(s); the image has two cells. A threshold alone merges them: find one seed per cell and flood from the seeds.'
 
     """
     from scipy import ndimage as ndi
 
-    scene = synthetic.make_pair(PAIR_DISTANCE)
+    scene = synthetic.make_pair(distance=PAIR_DISTANCE)
     image, centers = scene.image, scene.centers
     labels, feedback = _labels_or_feedback(labels, image.shape, "labels")
     if feedback is not None:
@@ -402,25 +402,25 @@ def check_global_count(n_cells):
     """
     if is_placeholder(n_cells):
         return Feedback(None, _NOT_ANSWERED)
-    if isinstance(n_cells, tuple) and len(n_cells) == 2 and isinstance(n_cells[0], np.ndarray):
-        return Feedback(False, "this is the pair (labels, count) that segment returns; the count is its "
-                        "second value: labels, n = cellseg.segment(...).")
+    if isinstance(n_cells, np.ndarray) and n_cells.ndim == 2 and n_cells.dtype.kind in "iu":
+        return Feedback(False, "this is the label image that segment returns; the count is its "
+                        "largest label: labels.max().")
     value, problem = whole_number(n_cells, "the number of objects")
     if problem is not None:
         return problem
     image = synthetic.make_uneven_illumination().image
-    expected = pipeline.segment(pipeline.smooth(image))[1]
+    expected = int(pipeline.segment(pipeline.smooth(image)).max())
     if value == expected:
         return Feedback(True, f"The global threshold finds {expected} objects for {synthetic.N_CELLS} cells.")
     if value == synthetic.N_CELLS:
         return Feedback(False, f"{synthetic.N_CELLS} is how many cells the image has; the question is how many "
                         "objects the global threshold finds. Run it and count.")
-    if value == pipeline.segment(image)[1]:
+    if value == int(pipeline.segment(image).max()):
         return Feedback(False, "that is the count without smoothing; smooth the image first (cellseg.smooth).")
     return Feedback(
         False,
         "Not the right count. Smooth the image with the default sigma and segment it with the "
-        "default threshold; the count is the second value that segment returns.",
+        "default threshold; the count is the largest label, labels.max().",
     )
 
 

@@ -27,7 +27,8 @@ def _pixel(check):
     def run():
         for y_true, y_pred in _random_pairs():
             tp, fp, fn, _ = metrics.confusion_counts(y_true, y_pred)
-            check(tp, fp, fn, metrics.pixel_scores(y_true, y_pred), y_true, y_pred)
+            assert check(tp, fp, fn, metrics.pixel_scores(y_true, y_pred), y_true, y_pred), (
+                y_true, y_pred)
     return run
 
 
@@ -35,7 +36,7 @@ def _object(check):
     def run():
         for y_true, y_pred in _random_pairs():
             m = metrics.matching(y_true, y_pred, threshold=0.5)
-            check(m.tp, m.fp, m.fn, m)
+            assert check(m.tp, m.fp, m.fn, m), (y_true, y_pred)
     return run
 
 
@@ -57,7 +58,7 @@ def _over(values, function, formula):
         assert function(**kwargs) == pytest.approx(formula(**kwargs)), kwargs
 
 
-SHAPES = [dict(brightness=b, sigma=s, smooth_sigma=ss) for b, s, ss in [(1.0, 6.0, 2.0), (0.4, 3.0, 1.5), (2.0, 8.0, 4.0)]]
+SHAPES = [dict(brightness=b, cell_sigma=s, sigma=ss) for b, s, ss in [(1.0, 6.0, 2.0), (0.4, 3.0, 1.5), (2.0, 8.0, 4.0)]]
 
 #: row name -> (the formula exactly as the page writes it, the check of that formula)
 FORMULAS = {
@@ -74,16 +75,17 @@ FORMULAS = {
     "Objects in a label type of $b$ bits": (
         r"2^b - 1", lambda: [cl.label_capacity(np.dtype(f"uint{b}")) == 2**b - 1 or pytest.fail(b) for b in (8, 16, 32, 64)]),
     "Peak after smoothing": (r"B\,\frac{\sigma^2}{\sigma^2 + \sigma_s^2}", lambda: _over(
-        SHAPES, theory.smoothed_peak, lambda brightness, sigma, smooth_sigma: brightness * sigma**2 / (sigma**2 + smooth_sigma**2))),
+        SHAPES, theory.smoothed_peak, lambda brightness, cell_sigma, sigma: brightness * cell_sigma**2 / (cell_sigma**2 + sigma**2))),
     "Width after smoothing": (r"\sqrt{\sigma^2 + \sigma_s^2}", lambda: _over(
-        [dict(sigma=s["sigma"], smooth_sigma=s["smooth_sigma"]) for s in SHAPES], theory.smoothed_sigma,
-        lambda sigma, smooth_sigma: math.hypot(sigma, smooth_sigma))),
+        [dict(cell_sigma=s["cell_sigma"], sigma=s["sigma"]) for s in SHAPES], theory.smoothed_sigma,
+        lambda cell_sigma, sigma: math.hypot(cell_sigma, sigma))),
     "Area of a cell above a threshold $t$": (r"2\pi\sigma^2 \ln\frac{B}{t}", lambda: _over(
-        [dict(threshold=0.5, peak=0.9, sigma=6.0), dict(threshold=0.2, peak=0.36, sigma=4.0)], theory.area_at_threshold,
-        lambda threshold, peak, sigma: 2 * math.pi * sigma**2 * math.log(peak / threshold))),
+        [dict(threshold=0.5, peak=0.9, cell_sigma=6.0), dict(threshold=0.2, peak=0.36, cell_sigma=4.0)],
+        theory.area_at_threshold,
+        lambda threshold, peak, cell_sigma: 2 * math.pi * cell_sigma**2 * math.log(peak / threshold))),
     "Intensity halfway between two cells $d$ apart": (r"2B\,e^{-d^2 / (8\sigma^2)}", lambda: _over(
-        [dict(distance=d, brightness=1.0, sigma=6.0) for d in (14.0, 24.0)], theory.midpoint_intensity,
-        lambda distance, brightness, sigma: 2 * brightness * math.exp(-(distance**2) / (8 * sigma**2)))),
+        [dict(distance=d, brightness=1.0, cell_sigma=6.0) for d in (14.0, 24.0)], theory.midpoint_intensity,
+        lambda distance, brightness, cell_sigma: 2 * brightness * math.exp(-(distance**2) / (8 * cell_sigma**2)))),
     "Mean of noise clipped at zero": (r"\frac{\sigma_n}{\sqrt{2\pi}}", lambda: _over(
         [dict(noise_scale=s) for s in (0.15, 1.0)], lambda noise_scale: theory.smoothed_noise_mean(noise_scale=noise_scale, clipped=True),
         lambda noise_scale: noise_scale / math.sqrt(2 * math.pi))),

@@ -17,7 +17,7 @@ from cellseg_course import checkers
 from cellseg_course.checkers import Feedback
 from cellseg_course.checkers import splitting
 
-_PAIR = synthetic.make_pair(splitting.PAIR_DISTANCE).labels
+_PAIR = synthetic.make_pair(distance=splitting.PAIR_DISTANCE).labels
 _BRIGHT_DIM = synthetic.make_bright_dim()
 _UNEVEN = synthetic.make_uneven_illumination().labels
 

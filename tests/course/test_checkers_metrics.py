@@ -12,7 +12,7 @@ from cellseg_course.checkers import (
     check_pixel_scores,
     check_shift_limit,
 )
-from cellseg_course.checkers.metrics import hand_example, shifted_cell
+from cellseg_course.checkers.metrics import shifted_cell
 
 
 def test_hand_example_counts_worked_by_hand():

@@ -173,10 +173,10 @@ def test_workshop_schedule_adds_up(root):
     import workshop
 
     structure = notebooks.course_structure(root)
-    minutes = {**{l["title"]: l["minutes"] for l, _ in structure}, **{e["title"]: e["minutes"] for _, ex in structure for e in ex}}
+    minutes = {**{les["title"]: les["minutes"] for les, _ in structure}, **{e["title"]: e["minutes"] for _, ex in structure for e in ex}}
     days = workshop.schedule(structure)
     taught = sum(end - start for day in days for start, end, kind, *_ in day if kind != "Break")
-    assert taught == sum(l["minutes"] + sum(e["minutes"] for e in ex) for l, ex in structure)
+    assert taught == sum(les["minutes"] + sum(e["minutes"] for e in ex) for les, ex in structure)
     for day in days:
         assert day[0][0] == workshop.START and day[-1][1] <= workshop.DAY_END
         assert all(a[1] == b[0] for a, b in zip(day, day[1:])), "items follow each other without gaps"
@@ -198,7 +198,7 @@ def test_a_track_that_does_not_fit_is_refused(root, monkeypatch):
 
     structure = notebooks.course_structure(root)
     original = dict(workshop.TRACKS["three-hours"])
-    longer = dict(original, lessons=[l["name"] for l, _ in structure])
+    longer = dict(original, lessons=[les["name"] for les, _ in structure])
     monkeypatch.setitem(workshop.TRACKS, "three-hours", longer)
     with pytest.raises(ValueError, match="does not fit"):
         workshop.check_track(structure, "three-hours")

@@ -47,7 +47,6 @@ DEFINITIONS = [
     "F1", "2-D", "3-D", "uint16", "uint8", "int16", "4-connectivity", "8-connectivity", "connectivity=1", "connectivity=2",
     "16 bits", "lowest 8 bits", "2^16 - 1", "2^[[bits]] - 1", "0 to", "labels 1 to", "np.unique(labels)) - 1",
     "D / (2 - D)", "(2 - D) / D", "sqrt(2 pi)", "2 pi sigma_eff^2", "[[sigma:g]]² + [[sigma_s:g]]²",
-    "pipeline3d",  # a module's name
 ]
 
 

@@ -5,7 +5,7 @@ ran without an error is stored, with its outputs, in a jupyter-cache at that fol
 that myst-nb reads when the book is built with ``execute_notebooks: cache``. The test command
 then builds the book from these executions: each notebook runs once per test run.
 
-Load it with ``-p nbcache`` (``tools/`` on ``sys.path``).
+Load it with ``-p cellseg_course.nbcache``.
 """
 
 import copy
