@@ -417,3 +417,12 @@ def real_array(value, name, *, example):
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} must be finite (no NaN or infinity), e.g. {example}.")
     return arr
+
+
+def choice(value, name, options):
+    """Return ``value`` if it is one of the strings ``options``; raise a clear error otherwise."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be one of {', '.join(map(repr, options))}; got {value!r}.")
+    if value not in options:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, options))}; got {value!r}.")
+    return value

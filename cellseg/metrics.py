@@ -10,6 +10,11 @@ Three families of measures, each a small function on arrays:
   paired one-to-one by their intersection over union (IoU).
 - **Distances** (:func:`centroid_distances`, :func:`mean_contour_distance`,
   :func:`hausdorff_distance`), in pixels or in physical units with ``spacing``.
+- **The peers' measures**, each from the same overlap table:
+  :func:`aggregated_jaccard_index` (AJI and AJI+), :func:`dice2` (HoVer-Net),
+  :func:`coco_average_precision` (COCO's confidence-ranked AP),
+  :func:`class_pixel_scores` (per class of a class map), and StarDist's
+  ``iot``/``iop`` criteria in :func:`matching`.
 
 Conventions shared by every function
 ------------------------------------
@@ -35,6 +40,8 @@ Examples
 0.6667
 """
 
+import numbers
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,6 +70,11 @@ __all__ = [
     "matching",
     "average_precision",
     "jaccard_index_sparse",
+    "CRITERIA",
+    "aggregated_jaccard_index",
+    "dice2",
+    "coco_average_precision",
+    "class_pixel_scores",
     "centroid_distances",
     "objects_at_points",
     "one_object_per_point",
@@ -73,6 +85,10 @@ __all__ = [
 
 #: IoU thresholds of the Data Science Bowl 2018 score: 0.50, 0.55, ..., 0.95.
 DSB_THRESHOLDS = tuple(round(0.5 + 0.05 * k, 2) for k in range(10))
+
+#: What :func:`matching` can score a pair by (StarDist's names): intersection over
+#: union, over the true object, over the predicted object.
+CRITERIA = ("iou", "iot", "iop")
 
 
 # --------------------------------------------------------------------------- input
@@ -184,7 +200,11 @@ def pixel_scores(y_true, y_pred):
     >>> round(s.dice, 4), s.jaccard, s.hamming
     (0.6667, 0.5, 2)
     """
-    tp, fp, fn, tn = confusion_counts(y_true, y_pred)
+    return _scores_from_counts(*confusion_counts(y_true, y_pred))
+
+
+def _scores_from_counts(tp, fp, fn, tn):
+    """The :class:`PixelScores` of four pixel counts (shared by :func:`class_pixel_scores`)."""
     perfect = fp == 0 and fn == 0
     recall = _ratio(tp, tp + fn, perfect)
     specificity = _ratio(tn, tn + fp, perfect)
@@ -368,7 +388,8 @@ class Matching:
 
     ``matched_pairs`` is an ``(tp, 2)`` array of ``(true id, predicted id)``,
     sorted by true id (int64, or uint64 when either image is uint64, so that
-    ids at or above 2**63 keep their value), and ``matched_scores`` their IoUs.
+    ids at or above 2**63 keep their value), and ``matched_scores`` their IoUs
+    (or the scores of ``criterion``).
     """
 
     threshold: float
@@ -387,6 +408,7 @@ class Matching:
     panoptic_quality: float  #: sum of matched IoUs / (TP + FP/2 + FN/2)
     matched_pairs: np.ndarray
     matched_scores: np.ndarray
+    criterion: str = "iou"  #: what ``matched_scores`` and the thresholds measure (see :func:`matching`)
 
     def as_dict(self):
         """The scalar fields as a dict (one row of a table)."""
@@ -471,11 +493,18 @@ def _assign(ti, pi, scores):
     return chosen
 
 
-def match_objects(table, *, threshold=0.5, strict=False):
+def match_objects(table, *, threshold=0.5, strict=False, criterion="iou"):
     """The one-to-one matching of :func:`matching`, on an :class:`OverlapTable`.
 
     For code that needs the matched pairs of a table it already has (the error
     classifier does), without computing the overlaps again.
+
+    Parameters
+    ----------
+    table : OverlapTable
+        The overlaps of two label images (:func:`overlap_table`).
+    threshold, strict, criterion : optional
+        The matching rule, as in :func:`matching` (one threshold).
 
     Returns
     -------
@@ -495,7 +524,7 @@ def match_objects(table, *, threshold=0.5, strict=False):
     if not isinstance(table, OverlapTable):
         raise TypeError(f"table must be an OverlapTable, the result of overlap_table(y_true, y_pred); got {table!r}.")
     threshold = _validate.iou_cutoff(threshold, strict=_validate.boolean(strict, "strict"))
-    iou = table.iou
+    iou = _criterion_scores(table, _validate.choice(criterion, "criterion", CRITERIA))
     ok = iou > threshold if strict else iou >= threshold
     ti, pi, s = table.true_index[ok], table.pred_index[ok], iou[ok]
     chosen = _assign(ti, pi, s)
@@ -504,8 +533,19 @@ def match_objects(table, *, threshold=0.5, strict=False):
     return ti[order], pi[order], s[order]
 
 
-def _match_one(table, threshold, strict):
-    ti, pi, s = match_objects(table, threshold=threshold, strict=strict)
+def _criterion_scores(table, criterion):
+    """Each overlapping pair's score: IoU, or intersection over the true / predicted size."""
+    if criterion == "iou":
+        return table.iou
+    if criterion == "iot":
+        return table.intersection / table.true_sizes[table.true_index]
+    if criterion == "iop":
+        return table.intersection / table.pred_sizes[table.pred_index]
+    raise ValueError(f"criterion must be one of {CRITERIA}, got {criterion!r}.")
+
+
+def _match_one(table, threshold, strict, criterion="iou"):
+    ti, pi, s = match_objects(table, threshold=threshold, strict=strict, criterion=criterion)
     n_true, n_pred = len(table.true_ids), len(table.pred_ids)
     tp = len(ti)
     fp, fn = n_pred - tp, n_true - tp
@@ -530,10 +570,11 @@ def _match_one(table, threshold, strict):
         panoptic_quality=_ratio(total, tp + fp / 2 + fn / 2, perfect),
         matched_pairs=pairs.reshape(-1, 2),
         matched_scores=s,
+        criterion=criterion,
     )
 
 
-def matching(y_true, y_pred, *, threshold=0.5, strict=False):
+def matching(y_true, y_pred, *, threshold=0.5, strict=False, criterion="iou"):
     """Pair reference and predicted objects one-to-one by IoU and count the hits.
 
     A reference object and a predicted object *match* when their intersection
@@ -555,6 +596,16 @@ def matching(y_true, y_pred, *, threshold=0.5, strict=False):
     strict : bool, optional
         Count IoU > threshold instead of IoU >= threshold. ``threshold=0`` needs
         ``strict=True`` ("any overlap").
+    criterion : {"iou", "iot", "iop"}, optional
+        What a pair is scored by, as in StarDist: ``"iou"`` intersection over
+        union; ``"iot"`` intersection over the true (reference) object's size;
+        ``"iop"`` intersection over the predicted object's size. The threshold,
+        ``matched_scores`` and the mean scores then refer to that criterion.
+        ``"iot"`` forgives a prediction that is too large (it only asks how
+        much of each cell was covered), ``"iop"`` one that is too small. With
+        them an object can have several candidates even above 0.5 (a merged
+        object covers all of both its cells under ``"iot"``); the optimal
+        assignment decides, as StarDist's does.
 
     Returns
     -------
@@ -591,12 +642,16 @@ def matching(y_true, y_pred, *, threshold=0.5, strict=False):
     (1, 0, 1, [[2, 5]], 0.5714)
     >>> [r.tp for r in matching(truth, pred, threshold=[0.5, 0.6])]
     [1, 0]
+    >>> m = matching(truth, pred, criterion="iot")  # the merge covers all of cell 2
+    >>> m.tp, m.matched_pairs.tolist(), float(m.matched_scores[0])
+    (1, [[2, 5]], 1.0)
     """
     strict = _validate.boolean(strict, "strict")
+    criterion = _validate.choice(criterion, "criterion", CRITERIA)
     single = not isinstance(threshold, (list, tuple)) and (isinstance(threshold, str) or np.ndim(threshold) == 0)
     thresholds = _validate.iou_cutoffs(threshold, strict=strict, name="threshold")
     table = overlap_table(y_true, y_pred)
-    results = [_match_one(table, v, strict) for v in thresholds]
+    results = [_match_one(table, v, strict, criterion) for v in thresholds]
     return results[0] if single else results
 
 
@@ -981,3 +1036,389 @@ def hausdorff_distance(y_true, y_pred, *, percentile=100, spacing=None):
     if percentile == 100:
         return float(max(d[0].max(), d[1].max()))
     return float(max(np.percentile(d[0], percentile), np.percentile(d[1], percentile)))
+
+
+# --------------------------------------------------------------------------- the peers' measures
+#
+# Measures of other libraries and challenges, each computed from one overlap table:
+# the Aggregated Jaccard Index (MoNuSeg) and AJI+, HoVer-Net's "Dice 2", COCO's
+# confidence-ranked average precision, and pixel scores per class of a class map.
+
+
+def _max_weight_pairs(ti, pi, weight):
+    """One-to-one pairs of largest total ``weight`` (> 0) among candidate pairs (a boolean mask).
+
+    Not the largest number of pairs (that is :func:`_assign`): what a dense
+    ``linear_sum_assignment`` on the weights maximises. A pair whose two objects
+    have no other candidate is always chosen; the rest, object groups that compete,
+    go to one sparse assignment in which every row also has a private "unmatched"
+    column, so that leaving an object unpaired is allowed. Costs ``2 - weight``
+    (real pairs) and 2 (unmatched) are positive, as the sparse solver needs, and
+    their minimum sum is ``2 n_rows - (largest total weight)``.
+    """
+    chosen = np.ones(len(ti), dtype=bool)
+    if len(ti) == 0:
+        return chosen
+    deg_t = np.bincount(ti)
+    deg_p = np.bincount(pi)
+    conflict = (deg_t[ti] > 1) | (deg_p[pi] > 1)
+    if not conflict.any():
+        return chosen
+    chosen[conflict] = False
+    edges = np.flatnonzero(conflict)
+    rows, r = np.unique(ti[edges], return_inverse=True)
+    cols, c = np.unique(pi[edges], return_inverse=True)
+    n_r, n_c = len(rows), len(cols)
+    weights = np.concatenate([2.0 - weight[edges], np.full(n_r, 2.0)])
+    row_ind = np.concatenate([r, np.arange(n_r)])
+    col_ind = np.concatenate([c, n_c + np.arange(n_r)])
+    biadjacency = csr_matrix((weights, (row_ind, col_ind)), shape=(n_r, n_c + n_r))
+    row, col = min_weight_full_bipartite_matching(biadjacency)
+    real = col < n_c
+    keys = r.astype(np.int64) * n_c + c
+    order = np.argsort(keys)
+    wanted = row[real].astype(np.int64) * n_c + col[real]
+    chosen[edges[order[np.searchsorted(keys[order], wanted)]]] = True
+    return chosen
+
+
+def aggregated_jaccard_index(y_true, y_pred, *, plus=False):
+    """The Aggregated Jaccard Index (AJI) of a segmentation, or AJI+ with ``plus=True``.
+
+    AJI (Kumar et al., IEEE TMI 2017; the MoNuSeg challenge) pools the pixels of all objects before dividing:
+    each reference object ``G`` is paired with the predicted object ``S`` of
+    highest IoU with it (none if nothing overlaps ``G``), and
+
+    ``AJI = sum |G ∩ S| / (sum |G ∪ S| + pixels of the unpaired objects)``,
+
+    the sums running over the reference objects, the unpaired objects being
+    the reference objects that overlap nothing and the predicted objects that
+    no reference object chose. One number per image, between 0 and 1, that
+    falls for wrong outlines, missed, spurious, split and merged objects alike.
+
+    A predicted object that several reference objects choose (a merge) has its
+    pixels counted in the denominator once per choice. AJI+ (Graham et al.,
+    HoVer-Net, 2019) pairs the objects one-to-one instead (the pairing of
+    largest total IoU, among pairs that overlap), so no pixel is counted twice;
+    the other cells of a merge are then unpaired, and their overlap with the
+    merged object is lost from the numerator, so AJI+ is the lower of the two on
+    merges. Where no object is chosen twice the two agree.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of int
+        Reference and predicted label images, same shape, 2-D or 3-D.
+    plus : bool, optional
+        Compute AJI+ (one-to-one pairing) instead of AJI.
+
+    Returns
+    -------
+    float
+        1.0 when both images are empty, 0.0 when only one is.
+
+    Notes
+    -----
+    Ties (two predicted objects with the same IoU) go to the smaller id, as
+    ``argmax`` does. The package ``cellseg-metrics`` pairs each reference
+    object with the predicted object of largest *intersection* instead of
+    largest IoU, and keeps every tied object; where the two rules choose the
+    same objects its AJI is this one (see ``tests/test_metrics_peers.py``).
+
+    Examples
+    --------
+    Two cells of 4 pixels merged into one object of 8 pixels: each cell
+    chooses the merged object (IoU 0.5), whose 8 pixels then count twice; AJI+
+    pairs it with one cell and leaves the other unpaired.
+
+    >>> truth = np.array([[1, 1, 1, 1, 2, 2, 2, 2]])
+    >>> merged = np.array([[5, 5, 5, 5, 5, 5, 5, 5]])
+    >>> aggregated_jaccard_index(truth, merged)              # (4 + 4) / (8 + 8)
+    0.5
+    >>> aggregated_jaccard_index(truth, merged, plus=True)   # 4 / (8 + 4 unpaired pixels)
+    0.3333333333333333
+    """
+    plus = _validate.boolean(plus, "plus")
+    table = overlap_table(y_true, y_pred)
+    n_t, n_p = len(table.true_ids), len(table.pred_ids)
+    if n_t == 0 or n_p == 0:
+        return 1.0 if n_t == n_p else 0.0
+    ti, pi, iou = table.true_index, table.pred_index, table.iou
+    if plus:
+        chosen = _max_weight_pairs(ti, pi, iou)
+    else:
+        order = np.lexsort((pi, -iou, ti))  # per reference object: highest IoU, then smallest id
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = ti[order[1:]] != ti[order[:-1]]
+        chosen = np.zeros(len(ti), dtype=bool)
+        chosen[order[first]] = True
+    true_paired = np.zeros(n_t, dtype=bool)
+    true_paired[ti[chosen]] = True
+    pred_paired = np.zeros(n_p, dtype=bool)
+    pred_paired[pi[chosen]] = True
+    inter = table.intersection[chosen].sum()
+    union = table.union[chosen].sum()
+    union += table.true_sizes[~true_paired].sum() + table.pred_sizes[~pred_paired].sum()
+    return float(inter / union)
+
+
+def dice2(y_true, y_pred):
+    """HoVer-Net's "Dice 2": a Dice coefficient pooled over every overlapping pair of objects.
+
+    ``2 * sum |G ∩ S| / sum (|G| + |S|)``, both sums running over every pair of
+    a reference object ``G`` and a predicted object ``S`` that share a pixel
+    (Graham et al., HoVer-Net, 2019). No one-to-one matching: a merged object enters once
+    per cell it touches, which lowers the score; objects that overlap nothing
+    are left out of both sums, so a spurious or missed object away from the
+    others does not change it. It is *not* the Dice coefficient of the two
+    foreground masks (:func:`dice`).
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of int
+        Reference and predicted label images, same shape, 2-D or 3-D.
+
+    Returns
+    -------
+    float
+        1.0 when both images are empty, 0.0 when no object overlaps another.
+
+    Examples
+    --------
+    A 4-pixel cell cut into halves of 2: two pairs, each (2 shared, 4 + 2 pixels).
+
+    >>> dice2([[1, 1, 1, 1]], [[3, 3, 4, 4]])     # 2 * (2 + 2) / ((4 + 2) + (4 + 2))
+    0.6666666666666666
+    >>> dice([[1, 1, 1, 1]], [[3, 3, 4, 4]])      # the foreground masks agree
+    1.0
+    """
+    table = overlap_table(y_true, y_pred)
+    markup = (table.true_sizes[table.true_index] + table.pred_sizes[table.pred_index]).sum()
+    if markup == 0:
+        return 1.0 if len(table.true_ids) == len(table.pred_ids) == 0 else 0.0
+    return float(2 * table.intersection.sum() / markup)
+
+
+def _confidences(confidences, pred_ids):
+    """The confidence of each predicted object, in the order of ``pred_ids``, or a clear error."""
+    hint = (
+        "pass a dict {predicted id: confidence} with one finite number per object of y_pred, "
+        "e.g. dict(zip(ids.tolist(), scores.tolist()))"
+    )
+    if not isinstance(confidences, Mapping):
+        raise TypeError(f"confidences must be a dict, got {type(confidences).__name__}; {hint}.")
+    keys = np.asarray(list(confidences.keys()))
+    values = np.asarray(list(confidences.values()))
+    if keys.size and keys.dtype.kind not in "iu":
+        # Python ints beyond int64 (uint64 ids) come out as float or object: check them one by one.
+        raw = list(confidences.keys())
+        if not all(isinstance(k, numbers.Integral) and not isinstance(k, (bool, np.bool_))
+                   for k in raw):
+            raise TypeError(f"the keys of confidences must be integer ids, got {raw[:3]}...; {hint}.")
+        inside = [k for k in raw if 0 <= int(k) < 2**64]
+        if len(inside) < len(raw):
+            raise ValueError(f"confidences name ids that cannot be in a label image; {hint}.")
+        keys = np.array([int(k) for k in raw], dtype=np.uint64)
+    if values.size and (values.dtype.kind not in "iuf" or not np.isfinite(values).all()):
+        raise ValueError(f"every confidence must be a finite real number; {hint}.")
+    if keys.size == 0 or (pred_ids.dtype == np.uint64 and keys.min() >= 0):
+        keys = keys.astype(pred_ids.dtype)  # no float promotion of ids above 2**53
+    missing = np.setdiff1d(pred_ids, keys)
+    if missing.size:
+        raise ValueError(
+            f"{missing.size} predicted object(s) have no confidence, e.g. ids "
+            f"{missing[:5].tolist()}: COCO's AP ranks every object by its confidence; {hint}."
+        )
+    extra = np.setdiff1d(keys, pred_ids)
+    if extra.size:
+        raise ValueError(
+            f"confidences name {extra.size} id(s) that are not in y_pred, e.g. "
+            f"{extra[:5].tolist()} (the scores of another image?); {hint}."
+        )
+    order = np.argsort(keys)
+    return values.astype(float)[order[np.searchsorted(keys[order], pred_ids)]]
+
+
+def _greedy_hits(table, score, rank, threshold):
+    """COCO's matching: each detection, in confidence order, takes its best unmatched object.
+
+    The unmatched reference object of highest score (ties: the larger id) is taken
+    if that score reaches ``threshold``. Returns a boolean per predicted object: is it a true positive. Pairs whose two
+    objects have no other candidate are decided at once; only competing candidates
+    (possible below 0.5, or at exactly 0.5) are walked through in confidence order.
+    """
+    ok = score >= threshold
+    ti, pi, s = table.true_index[ok], table.pred_index[ok], score[ok]
+    hit = np.zeros(len(table.pred_ids), dtype=bool)
+    if len(ti) == 0:
+        return hit
+    conflict = (np.bincount(ti)[ti] > 1) | (np.bincount(pi)[pi] > 1)
+    hit[pi[~conflict]] = True
+    if not conflict.any():
+        return hit
+    ti, pi, s = ti[conflict], pi[conflict], s[conflict]
+    order = np.lexsort((-ti, -s, rank[pi]))  # by detection rank, then best score, larger id
+    ti, pi = ti[order], pi[order]
+    starts = np.flatnonzero(np.r_[True, pi[1:] != pi[:-1]])
+    used = set()
+    for start, end in zip(starts, np.r_[starts[1:], len(pi)]):  # competing candidates only
+        for t in ti[start:end]:
+            if t not in used:
+                used.add(t)
+                hit[pi[start]] = True
+                break
+    return hit
+
+
+def coco_average_precision(y_true, y_pred, confidences, *, iou_threshold=DSB_THRESHOLDS):
+    """COCO's average precision: the area under a precision-recall curve of ranked detections.
+
+    Every predicted object comes with a confidence. Ranked from the most to the
+    least confident, each detection is matched to the unmatched reference object
+    it overlaps most, if their IoU reaches ``iou_threshold``; after the first
+    ``k`` detections, precision = matches / ``k`` and recall = matches / reference
+    objects. The precision is made non-increasing in recall (each value replaced
+    by the best precision at any larger recall), read at the 101 recall levels
+    0, 0.01, ..., 1 (0 beyond the largest recall reached), and averaged.
+    With several thresholds (by default 0.50, 0.55, ...,
+    0.95: COCO's "AP"; Lin et al., 2014), the mean of the APs at each.
+
+    This is not :func:`average_precision` (the Data Science Bowl's TP / (TP +
+    FP + FN), averaged over thresholds), nor the object precision TP / (TP +
+    FP) that some libraries call "average precision": it needs confidences, and
+    a spurious object costs less the less confident it is.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of int
+        Reference and predicted label images, same shape, 2-D or 3-D.
+    confidences : dict
+        ``{predicted id: confidence}`` for every object of ``y_pred`` (higher
+        means more confident; any finite numbers). Equal confidences keep the
+        order of the ids.
+    iou_threshold : float or sequence of float, optional
+        One IoU threshold in (0, 1] (AP at that threshold, e.g. 0.5 for
+        "AP50"), or several, whose APs are averaged.
+
+    Returns
+    -------
+    float
+        1.0 when both images are empty; 0.0 when only one is.
+
+    Notes
+    -----
+    As ``pycocotools`` with one category and no area ranges, crowd regions or
+    limit on detections per image (COCO keeps 100; an image of cells can have
+    thousands), for one image. Equal to ``cellseg_metrics.mean_average_precision``
+    (``tests/test_metrics_peers.py``), which returns NaN for an image without
+    reference objects. COCO builds its thresholds with ``np.linspace``, whose
+    0.9 is 0.8999999999999999: an IoU could fall between the two only for
+    objects of about 10**15 pixels.
+
+    Examples
+    --------
+    Two cells; three detections: a confident spurious one (9), then two right
+    ones. Ranked 9, 3, 4: precision 0, 1/2, 2/3 at recall 0, 1/2, 1; made
+    non-increasing it is 2/3 at every recall, so AP = 2/3.
+
+    >>> truth = np.array([[1, 1, 0, 2, 2, 0, 0]])
+    >>> pred = np.array([[3, 3, 0, 4, 4, 0, 9]])
+    >>> round(coco_average_precision(truth, pred, {3: 0.8, 4: 0.7, 9: 0.9}), 4)
+    0.6667
+    >>> coco_average_precision(truth, pred, {3: 0.8, 4: 0.7, 9: 0.1})  # spurious ranked last
+    1.0
+    """
+    single = not isinstance(iou_threshold, (list, tuple)) and (
+        isinstance(iou_threshold, str) or np.ndim(iou_threshold) == 0)
+    thresholds = _validate.iou_cutoffs(iou_threshold, name="iou_threshold")
+    table = overlap_table(y_true, y_pred)
+    conf = _confidences(confidences, table.pred_ids)
+    n_t, n_p = len(table.true_ids), len(table.pred_ids)
+    if n_t == 0 or n_p == 0:
+        return 1.0 if n_t == n_p else 0.0
+    by_rank = np.argsort(-conf, kind="stable")  # pred index of each rank
+    rank = np.empty(n_p, dtype=np.intp)
+    rank[by_rank] = np.arange(n_p)
+    iou = table.iou
+    levels = np.linspace(0, 1, 101)
+    aps = []
+    for t in thresholds:
+        hits = _greedy_hits(table, iou, rank, t)[by_rank]
+        tp = np.cumsum(hits)
+        recall = tp / n_t
+        precision = np.maximum.accumulate((tp / np.arange(1, n_p + 1))[::-1])[::-1]
+        where = np.searchsorted(recall, levels, side="left")
+        inside = where < n_p
+        aps.append(precision[where[inside]].sum() / len(levels))
+    return float(np.mean(aps))
+
+
+def class_pixel_scores(y_true, y_pred, *, classes=None):
+    """Pixel scores of each class of two class maps (semantic segmentations).
+
+    A class map gives every pixel a class: 0 for background, 1, 2, ... for the
+    classes (nucleus, cytoplasm, ...; or tumour, stroma, ...). For each class
+    ``c``, the pixels of class ``c`` in ``y_true`` and in ``y_pred`` are compared
+    as two masks, as :func:`pixel_scores` does: every other class counts as
+    background for ``c``. All classes come from one overlap table of the two
+    maps.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of int
+        Reference and predicted class maps, same shape, 2-D or 3-D.
+    classes : sequence of int, optional
+        The classes to score; by default every class present in either map
+        except 0. Pass 0 among them to score the background as a class too.
+
+    Returns
+    -------
+    dict
+        ``{class: PixelScores}``. A class absent from both maps scores 1.0
+        (nothing to find, nothing found), by the module's convention for empty
+        masks; ``cellseg-metrics`` marks it -1 instead.
+
+    Examples
+    --------
+    >>> truth = np.array([[1, 1, 2, 2, 0]])
+    >>> pred = np.array([[1, 2, 2, 2, 0]])
+    >>> scores = class_pixel_scores(truth, pred)
+    >>> scores[1].recall, scores[1].precision, scores[2].recall, round(scores[2].dice, 4)
+    (0.5, 1.0, 1.0, 0.8)
+    >>> scores[2].tp, scores[2].fp, scores[2].fn, scores[2].tn
+    (2, 1, 0, 2)
+    """
+    a, b = check_label_pair(y_true, y_pred)
+    table = overlap_table(a, b)
+    if classes is None:
+        wanted = np.union1d(table.true_ids, table.pred_ids)
+    else:
+        values = np.atleast_1d(np.asarray(classes, dtype=object)).ravel()
+        wanted = np.unique([_validate.whole_number(c, "classes") for c in values])
+    dtype = _id_dtype(table.true_ids.dtype, table.pred_ids.dtype)
+    wanted = wanted.astype(dtype)
+
+    def lookup(ids, sizes):  # sizes[ids == c] for each wanted class c, 0 where absent
+        out = np.zeros(len(wanted), dtype=np.int64)
+        if len(ids):
+            ids = ids.astype(dtype)
+            where = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
+            found = ids[where] == wanted
+            out[found] = sizes[where[found]]
+        return out
+
+    n = a.size
+    n_true = lookup(table.true_ids, table.true_sizes)
+    n_pred = lookup(table.pred_ids, table.pred_sizes)
+    same = table.true_ids[table.true_index].astype(dtype) == table.pred_ids[table.pred_index]
+    tp = lookup(table.true_ids[table.true_index][same], table.intersection[same])
+    background = wanted == 0  # class 0: the pixels that are 0 in each map, and in both
+    n_true[background] = n - table.true_sizes.sum()
+    n_pred[background] = n - table.pred_sizes.sum()
+    foreground_union = table.true_sizes.sum() + table.pred_sizes.sum() - table.intersection.sum()
+    tp[background] = n - foreground_union
+    fp, fn = n_pred - tp, n_true - tp
+    tn = n - tp - fp - fn
+    return {
+        c: _scores_from_counts(*map(int, counts))
+        for c, counts in zip(wanted.tolist(), zip(tp, fp, fn, tn))
+    }

@@ -65,7 +65,7 @@ KIND_BY_NAME = {
     "labels": "labels", "y_true": "labels", "y_pred": "labels", "seeds": "labels",
     "regions": "labels", "mask": "labels", "predicted": "object",
     "seed": "seed",
-    "strict": "flag", "topology": "flag", "clipped": "flag", "compact": "flag",
+    "strict": "flag", "plus": "flag", "topology": "flag", "clipped": "flag", "compact": "flag",
     "shot_noise": "flag", "bright_objects": "flag", "progress": "flag",
     "n_labels": "count", "n_cells": "count", "n_nuclei": "count", "n_bright": "count",
     "n_dim": "count", "min_size": "count", "max_size": "count", "connectivity": "count",
@@ -75,7 +75,7 @@ KIND_BY_NAME = {
     "shape": "shape", "tile_shape": "shape",
     "spacing": "spacing",
     "threshold": "real", "thresholds": "iou",
-    "mode": "text", "method": "text", "kind": "text", "name": "object", "path": "text",
+    "mode": "text", "method": "text", "criterion": "text", "kind": "text", "name": "object", "path": "text",
     "titles": "object", "names": "object",
 }
 # (function, parameter) -> kind, where a name means something else in one function
@@ -332,6 +332,7 @@ BASELINE_OVERRIDES = {
     "metrics.class_scores": {"predicted": ["a", "b"], "centers": [[2, 2], [8, 8]],
                              "classes": ["a", "b"]},
     "pipeline.count_cells": {"images": _named("image_list")},
+    "metrics.coco_average_precision": {"confidences": _named("confidences")},
     "pipeline.resample_isotropic": {"spacing": 0.5},
     "scoring.grid_regions": {"shape": (12, 12), "tile_shape": (6, 6)},
     "scoring.bootstrap_scores": {"counts": _named("region_counts"), "n_resamples": 20},
@@ -410,6 +411,9 @@ def _named_value(name, ndim):
         return cellseg.scoring.count_by_region(base["y_true"], base["y_pred"], base["regions"])
     if name == "rng":
         return np.random.default_rng(0)
+    if name == "confidences":
+        ids = np.unique(base["y_pred"])
+        return {int(i): 1.0 / (1 + k) for k, i in enumerate(ids[ids != 0])}
     if name == "positive_image":
         return np.abs(base["image"])
     if name == "image2":
