@@ -15,6 +15,7 @@ Small functions on NumPy arrays, in the style of scikit-image:
 - :mod:`cellseg.scoring`: scores by region (tuning and test parts, tiles), bootstrap
   intervals, sparse scores and a simulated second annotator;
 - :mod:`cellseg.tuning`: classical baselines for nuclei and a parameter sweep;
+- :mod:`cellseg.io`: reading TIFF/OME-TIFF files with their pixel size;
 - :mod:`cellseg.data`: real images with their annotations (:func:`nuclei_2d`);
 - :mod:`cellseg.measure`: volume, surface area and sphericity of 3-D objects, in micrometres;
 - :mod:`cellseg.synthetic3d`, :mod:`cellseg.theory3d`, :mod:`cellseg.pipeline3d`: the image
@@ -34,6 +35,7 @@ from . import (
     drawing,
     errors,
     image_qc,
+    io,
     labels,
     measure,
     metrics,
@@ -61,6 +63,7 @@ from .drawing import (
 )
 from .errors import classify_errors, inject_error
 from .image_qc import batch_report, image_report
+from .io import read_folder, read_image
 from .scoring import bootstrap_scores, count_by_region, percentile_interval, simulate_annotator
 from .tuning import BASELINES, sweep
 from .pipeline import (
@@ -131,8 +134,10 @@ __all__ = [
     "make_pair",
     "make_pure_noise",
     "make_uneven_illumination",
-    # real images
+    # real images and files
     "nuclei_2d",
+    "read_folder",
+    "read_image",
     "draw_nuclei",
     "ellipsoid_mask",
     "make_volume",
