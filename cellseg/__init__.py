@@ -14,6 +14,7 @@ Small functions on NumPy arrays, in the style of scikit-image:
 - :mod:`cellseg.errors`: the errors of a segmentation, object by object, and injected errors;
 - :mod:`cellseg.scoring`: scores by region (tuning and test parts, tiles), bootstrap
   intervals, sparse scores and a simulated second annotator;
+- :mod:`cellseg.scale`: the typical nucleus radius of an image and a recipe in units of it;
 - :mod:`cellseg.tuning`: classical baselines for nuclei and a parameter sweep;
 - :mod:`cellseg.io`: reading TIFF/OME-TIFF files with their pixel size;
 - :mod:`cellseg.data`: real images with their annotations (:func:`nuclei_2d`);
@@ -40,6 +41,7 @@ from . import (
     measure,
     metrics,
     pipeline,
+    scale,
     scoring,
     pipeline3d,
     splitting,
@@ -64,6 +66,7 @@ from .drawing import (
 from .errors import classify_errors, inject_error
 from .image_qc import batch_report, image_report
 from .io import read_folder, read_image
+from .scale import segment_nuclei, typical_radius
 from .scoring import bootstrap_scores, count_by_region, percentile_interval, simulate_annotator
 from .tuning import BASELINES, sweep
 from .pipeline import (
@@ -153,6 +156,8 @@ __all__ = [
     "voronoi_otsu_labeling",
     "BASELINES",
     "sweep",
+    "segment_nuclei",
+    "typical_radius",
     "filter_by_volume",
     "resample_isotropic",
     # measuring in 3-D

@@ -1,0 +1,78 @@
+"""typical_radius (scale-space LoG) and segment_nuclei (the recipe in radius units)."""
+
+import numpy as np
+import pytest
+from skimage.measure import regionprops_table
+from skimage.transform import rescale
+
+import cellseg
+from cellseg import scoring
+from cellseg.scale import RECIPE, segment_nuclei, typical_radius
+
+
+def discs(radius, shape=(256, 256), spacing=None, seed=0, noise=0.0):
+    """Bright discs of one radius on a grid, jittered, with optional noise."""
+    rng = np.random.default_rng(seed)
+    spacing = spacing or int(4 * radius)
+    yy, xx = np.mgrid[: shape[0], : shape[1]]
+    image = np.zeros(shape)
+    for cy in range(spacing // 2, shape[0] - spacing // 4, spacing):
+        for cx in range(spacing // 2, shape[1] - spacing // 4, spacing):
+            dy, dx = rng.uniform(-0.5, 0.5, 2)
+            image[(yy - cy - dy) ** 2 + (xx - cx - dx) ** 2 <= radius**2] = 100.0
+    return image + noise * rng.standard_normal(shape)
+
+
+def annotated_radius(labels):
+    areas = regionprops_table(labels, properties=["area"])["area"]
+    return float(np.median(np.sqrt(areas / np.pi)))
+
+
+@pytest.mark.parametrize("radius", [3.0, 6.0, 11.0, 20.0])
+def test_discs_peak_at_sqrt2_sigma(radius):
+    """The normalised LoG of a disc of radius r is strongest at sigma = r / sqrt(2)."""
+    assert typical_radius(discs(radius)) == pytest.approx(radius, rel=0.05)
+
+
+def test_noise_and_intensity_units_do_not_matter():
+    clean = typical_radius(discs(8.0))
+    noisy = typical_radius(discs(8.0, noise=20.0))
+    assert noisy == pytest.approx(clean, rel=0.05)
+    assert typical_radius(3 * discs(8.0) + 1000) == pytest.approx(clean, rel=1e-4)
+
+
+@pytest.mark.parametrize("factor", [1.0, 0.5])
+def test_within_15_percent_on_the_real_image(factor):
+    image, labels = cellseg.nuclei_2d()
+    if factor != 1:  # the same nuclei at half the magnification
+        image = rescale(image.astype(float), factor, order=1, anti_aliasing=True)
+        labels = rescale(labels, factor, order=0, preserve_range=True,
+                         anti_aliasing=False).astype(labels.dtype)
+    truth = annotated_radius(labels)
+    assert truth == pytest.approx(11.8 * factor, rel=0.02)  # the image is what we think
+    assert abs(typical_radius(image) / truth - 1) < 0.15
+
+
+def test_pixel_size_gives_micrometres():
+    image = discs(8.0, shape=(128, 128))
+    in_pixels = typical_radius(image)
+    assert typical_radius(image, pixel_size=0.325) == pytest.approx(0.325 * in_pixels)
+    assert typical_radius(image, pixel_size=(0.5, 0.5)) == pytest.approx(0.5 * in_pixels)
+
+
+@pytest.mark.parametrize(
+    "image, kwargs, error, match",
+    [
+        (np.zeros((64, 64)), {}, ValueError, "uniform"),
+        (np.zeros((12, 12)) + np.eye(12), {}, ValueError, "too small"),
+        (np.zeros((4, 64, 64)), {}, ValueError, "2-D"),
+        ("image", {}, TypeError, "numeric"),
+        (discs(6.0), {"pixel_size": (0.5, 0.25)}, ValueError, "not square"),
+        (discs(6.0), {"pixel_size": "0.5"}, TypeError, "micrometres per pixel"),
+        (discs(6.0), {"pixel_size": -1}, ValueError, "greater than 0"),
+        (discs(6.0), {"pixel_size": (1, 1, 1)}, ValueError, "3 values"),
+    ],
+)
+def test_bad_input(image, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        typical_radius(image, **kwargs)
