@@ -45,13 +45,13 @@ MIN_RADIUS_PX = 2.5
 #: Largest radius looked for, in pixels (a nucleus 200 pixels across needs no such detail).
 MAX_RADIUS_PX = 100.0
 #: Scales per doubling of the radius (the estimate is interpolated between them).
-SCALES_PER_OCTAVE = 6
+SCALES_PER_OCTAVE = 4
 #: A blob counts if its response is at least this fraction of the strongest one.
 RELATIVE_THRESHOLD = 0.2
 #: Gaussian widths of the pyramid: each level is blurred by ``PRE_BLUR * step`` before
 #: it is subsampled by ``step``, and a level serves scales from ``LEVEL_MIN_SIGMA * step``.
 PRE_BLUR = 0.8
-LEVEL_MIN_SIGMA = 2.0
+LEVEL_MIN_SIGMA = 1.5
 
 
 def _pixel_size_2d(pixel_size):
@@ -229,7 +229,7 @@ def typical_radius(image, *, pixel_size=None):
     the normalised Laplacian there is ``t * laplace(u) = -(r**2 / t) exp(-r**2 / 2t)``,
     largest in size at ``t = r**2 / 2``: ``r = sqrt(2) * sigma``.
 
-    The scales run from 2.5 pixels to an eighth of the shorter side, six per
+    The scales run from 2.5 pixels to an eighth of the shorter side, four per
     doubling, the best one interpolated by a parabola through its
     neighbours. Large scales are computed on a subsampled copy of the image
     (a Gaussian pyramid), so the cost grows with the number of pixels, not
