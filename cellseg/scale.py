@@ -42,6 +42,9 @@ __all__ = ["typical_radius", "segment_nuclei", "RECIPE", "MIN_RADIUS_PX"]
 #: Smallest radius looked for, in pixels: below it a nucleus is a few pixels and the
 #: Laplacian answers to pixel noise.
 MIN_RADIUS_PX = 2.5
+#: Largest image typical_radius accepts, in pixels (its scale space would need gigabytes):
+#: the nuclei have the same size all over an image, so a crop answers as well.
+MAX_PIXELS = 50_000_000
 #: Largest radius looked for, in pixels (a nucleus 200 pixels across needs no such detail).
 MAX_RADIUS_PX = 100.0
 #: Scales per doubling of the radius (the estimate is interpolated between them).
@@ -251,6 +254,13 @@ def typical_radius(image, *, pixel_size=None):
     >>> round(typical_radius(image, pixel_size=0.5), 1)   # micrometres
     6.0
     """
+    if np.size(image) > MAX_PIXELS:
+        raise ValueError(
+            f"the image has {np.size(image):,} pixels; estimating the nucleus size over all of "
+            f"them would need several gigabytes. Pass a representative crop of at most "
+            f"{MAX_PIXELS:,} pixels (e.g. image[:4096, :4096]): the nuclei are the same size "
+            "all over the image."
+        )
     image = _validate.image_2d(image)
     size = _pixel_size_2d(pixel_size)
     sigmas = _scales(image.shape)

@@ -239,3 +239,20 @@ def test_top_level_names():
     assert cellseg.read_image is read_image
     assert cellseg.read_folder is read_folder
     assert {"read_image", "read_folder"} <= set(cellseg.__all__)
+
+
+@pytest.mark.parametrize(
+    "metadata, match",
+    [
+        ({"PhysicalSizeX": 0.5, "PhysicalSizeXUnit": "s", "PhysicalSizeY": 0.5},
+         "unit 's', which is not a length"),
+        ({"PhysicalSizeX": 0, "PhysicalSizeY": 0.5}, "a pixel size of 0.0"),
+    ],
+)
+def test_wrong_ome_metadata_is_refused(tmp_path, metadata, match):
+    path = tmp_path / "wrong.ome.tif"
+    tifffile.imwrite(path, np.zeros((8, 8), np.uint8), ome=True,
+                     metadata={"axes": "YX", **metadata})
+    with pytest.raises(ValueError, match=match):
+        read_image(path)
+    assert read_image(path, pixel_size=0.5)[1] == (0.5, 0.5)

@@ -53,6 +53,12 @@ def test_within_15_percent_on_the_real_image(factor):
     assert abs(typical_radius(image) / truth - 1) < 0.15
 
 
+def test_a_huge_image_is_refused_before_any_work():
+    huge = np.broadcast_to(np.float32(0), (8000, 8000))  # no memory behind it
+    with pytest.raises(ValueError, match="representative crop"):
+        typical_radius(huge)
+
+
 def test_pixel_size_gives_micrometres():
     image = discs(8.0, shape=(128, 128))
     in_pixels = typical_radius(image)
