@@ -118,8 +118,8 @@ def main():
           f"{'VO in pixels':>24s}")
     for factor, (img, lab, t, tn), rr in zip(FACTORS, copies, radii):
         cells = []
-        for labels in (cellseg.segment_nuclei(img), run("Voronoi-Otsu", img, rr, best["Voronoi-Otsu"][1]),
-                       vo(img, **pixel_best)):
+        vo_radius = run("Voronoi-Otsu", img, rr, best["Voronoi-Otsu"][1])
+        for labels in (cellseg.segment_nuclei(img), vo_radius, vo(img, **pixel_best)):
             s, lo, hi = test_score(lab, labels, t, tn)
             cells.append(f"{s:.3f} [{lo:.2f}, {hi:.2f}]")
         name = "nuclei_2d" if factor == 1 else f"nuclei_2d rescaled x{factor:g}"
