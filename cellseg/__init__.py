@@ -18,7 +18,8 @@ Small functions on NumPy arrays, in the style of scikit-image:
 - :mod:`cellseg.tuning`: classical baselines for nuclei and a parameter sweep;
 - :mod:`cellseg.io`: reading TIFF/OME-TIFF files with their pixel size;
 - :mod:`cellseg.data`: real images with their annotations (:func:`nuclei_2d`);
-- :mod:`cellseg.measure`: volume, surface area and sphericity of 3-D objects, in micrometres;
+- :mod:`cellseg.measure`: a table per object (2-D and 3-D, a DataFrame with QC flags), and
+  volume, surface area and sphericity of 3-D objects, in micrometres;
 - :mod:`cellseg.synthetic3d`, :mod:`cellseg.theory3d`, :mod:`cellseg.pipeline3d`: the image
   model, its theory and the pipeline for z-stacks, with lengths in micrometres (their
   ``smooth``/``segment``/``smoothed_*`` share names with the 2-D ones, so they are reached
@@ -160,7 +161,7 @@ __all__ = [
     "typical_radius",
     "filter_by_volume",
     "resample_isotropic",
-    # measuring in 3-D
+    # measuring objects (a table per object; volumes and surfaces in 3-D)
     "measure_objects",
     "sphericity",
     "surface_area",
