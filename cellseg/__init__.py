@@ -16,9 +16,12 @@ Small functions on NumPy arrays, in the style of scikit-image:
 - :mod:`cellseg.errors`: the errors of a segmentation, object by object, and injected errors;
 - :mod:`cellseg.scoring`: scores by region (tuning and test parts, tiles), bootstrap
   intervals, sparse scores and a simulated second annotator;
+- :mod:`cellseg.scale`: the typical nucleus radius of an image and a recipe in units of it;
 - :mod:`cellseg.tuning`: classical baselines for nuclei and a parameter sweep;
+- :mod:`cellseg.io`: reading TIFF/OME-TIFF files with their pixel size;
 - :mod:`cellseg.data`: real images with their annotations (:func:`nuclei_2d`);
-- :mod:`cellseg.measure`: volume, surface area and sphericity of 3-D objects, in micrometres;
+- :mod:`cellseg.measure`: a table per object (2-D and 3-D, a DataFrame with QC flags), and
+  volume, surface area and sphericity of 3-D objects, in micrometres;
 - :mod:`cellseg.synthetic3d`: synthetic z-stacks of ellipsoidal nuclei blurred by an
   anisotropic point-spread function, with lengths in micrometres.
 
@@ -37,10 +40,12 @@ from . import (
     drawing,
     errors,
     image_qc,
+    io,
     labels,
     measure,
     metrics,
     pipeline,
+    scale,
     scoring,
     splitting,
     synthetic,
@@ -53,10 +58,12 @@ from .data import *  # noqa: F403
 from .drawing import *  # noqa: F403
 from .errors import *  # noqa: F403
 from .image_qc import *  # noqa: F403
+from .io import *  # noqa: F403
 from .labels import *  # noqa: F403
 from .measure import *  # noqa: F403
 from .metrics import *  # noqa: F403
 from .pipeline import *  # noqa: F403
+from .scale import *  # noqa: F403
 from .scoring import *  # noqa: F403
 from .splitting import *  # noqa: F403
 from .synthetic import *  # noqa: F403
@@ -67,7 +74,7 @@ from .tuning import *  # noqa: F403
 __version__ = "0.1.0"
 
 #: the modules whose public names make up the top-level namespace
-MODULES = (acquisition, data, drawing, errors, image_qc, labels, measure, metrics, pipeline,
-           scoring, splitting, synthetic, synthetic3d, theory, tuning)
+MODULES = (acquisition, data, drawing, errors, image_qc, io, labels, measure, metrics, pipeline,
+           scale, scoring, splitting, synthetic, synthetic3d, theory, tuning)
 
 __all__ = [name for module in MODULES for name in module.__all__]

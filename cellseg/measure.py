@@ -1,4 +1,4 @@
-"""Measure objects in 3-D, in micrometres: volume, surface area, sphericity.
+"""Measure objects in micrometres: a table per object (2-D and 3-D), volume, surface, sphericity.
 
 A z-stack's voxels are rarely cubes: a confocal stack is typically sampled
 every 0.5-2 um in z but every 0.1-0.3 um in x and y. Every measurement here
@@ -18,8 +18,11 @@ default: a volume "in voxels" of an anisotropic stack is not a volume.
   3 % for objects at least three slices thick.
 - :func:`sphericity`: ``pi^(1/3) (6 V)^(2/3) / A``, 1 for a ball, smaller
   for every other shape.
-- :func:`measure_objects`: all three for every object of a label volume, as
-  a table (a dict of 1-D arrays, like :func:`skimage.measure.regionprops_table`).
+- :func:`measure_objects`: a table (a pandas DataFrame) with one row per
+  object of a 2-D or 3-D label image: size, equivalent diameter, shape,
+  intensities, border contact, per-object QC flags and, in 3-D, the surface
+  area and sphericity, in micrometres (built on
+  :func:`skimage.measure.regionprops_table`).
 
 Examples
 --------
@@ -38,7 +41,7 @@ import numbers
 
 import numpy as np
 from scipy import ndimage as ndi
-from skimage.measure import marching_cubes, mesh_surface_area
+from skimage.measure import marching_cubes, mesh_surface_area, regionprops, regionprops_table
 
 from . import _validate
 from .labels import check_label_image
@@ -359,30 +362,118 @@ def sphericity(mask, *, spacing, method="smooth", sigma=None):
     return float(math.pi ** (1 / 3) * (6 * v) ** (2 / 3) / a)
 
 
-def measure_objects(labels, *, spacing, method="smooth", sigma=None):
-    """Volume, surface area and sphericity of every object of a 3-D label volume.
+#: Default QC limits of :func:`measure_objects`: an object is flagged ``too_small`` below this
+#: fraction of the median size (area or volume) of the objects of the image ...
+SMALL_FRACTION = 0.3
+#: ... ``too_large`` above this multiple of the median (two equal nuclei merged are 2x) ...
+LARGE_FACTOR = 1.8
+#: ... and ``low_solidity`` (likely two or more nuclei merged) below this solidity in 2-D
+#: (a voxelised disc is above 0.92 from a radius of 5 pixels; two touching discs are at 0.88) ...
+MIN_SOLIDITY = 0.9
+#: ... and below this one in 3-D, where scikit-image's voxel hull makes a lone voxelised ball
+#: come out at 0.82-0.91 (radius 3-6 voxels, anisotropic or not) and two merged balls below 0.7.
+MIN_SOLIDITY_3D = 0.75
+
+#: Ids above ``max(ID_SLACK * size, 2**20)`` are renumbered before measuring: scikit-image's
+#: regionprops (through :func:`scipy.ndimage.find_objects`) allocates one slot per possible id.
+ID_SLACK = 2
+
+
+def _compact_if_sparse(labels):
+    """``(labels, ids)``: renumber 1..n (one sort) only if the largest id dwarfs the image."""
+    top = int(labels.max()) if labels.size else 0
+    if top <= max(ID_SLACK * labels.size, 2**20):
+        return labels, None
+    ids, inverse = np.unique(labels, return_inverse=True)
+    compact = inverse.reshape(labels.shape).astype(np.intp) + (0 if ids[0] == 0 else 1)
+    return compact, ids[ids != 0]
+
+
+def _check_size_limit(value, name, unit):
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number of {unit} or None, got {value!r}.")
+    value = float(value)
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number of {unit}, at least 0; got {value!r}.")
+    return value
+
+
+def measure_objects(
+    labels,
+    *,
+    spacing=None,
+    intensity_image=None,
+    min_size=None,
+    max_size=None,
+    min_solidity=None,
+    surface=None,
+    method="smooth",
+    sigma=None,
+):
+    """A table with one row per object of a 2-D or 3-D label image, in physical units.
+
+    Built on :func:`skimage.measure.regionprops_table` with its ``spacing=``,
+    so every length, area and volume is in micrometres; the table is a
+    :class:`pandas.DataFrame` (``table.to_csv("nuclei.csv")`` writes it).
 
     Parameters
     ----------
-    labels : 3-D array_like of int
-        Label volume ``(z, y, x)``: 0 = background, every other value one object.
-    spacing : sequence of 3 floats
-        Voxel size ``(dz, dy, dx)`` in micrometres, z first.
+    labels : 2-D or 3-D array_like of int
+        Label image, ``(y, x)`` or ``(z, y, x)``: 0 = background, every other
+        value one object.
+    spacing : sequence of floats, optional
+        Pixel size in micrometres per axis, z first (as returned by
+        :func:`cellseg.read_image`). Required for a 3-D stack (a volume "in
+        voxels" of an anisotropic stack is not a volume); for a 2-D image,
+        ``None`` measures in pixels (areas in pixels, lengths in pixel widths).
+    intensity_image : array_like, optional
+        The image the intensities are read from (same shape as ``labels``):
+        adds ``mean_intensity`` and ``integrated_intensity``.
+    min_size, max_size : float, optional
+        QC limits on the area (um^2, 2-D) or volume (um^3, 3-D). By default
+        ``0.3`` and ``1.8`` times the median of the image's objects.
+    min_solidity : float, optional
+        Objects with a lower solidity are flagged ``low_solidity``. By default
+        0.9 in 2-D (one convex nucleus on the pixel grid is above it, two
+        touching discs at 0.88) and 0.75 in 3-D (the voxel hull of
+        scikit-image puts a lone ball at 0.82 to 0.91).
+    surface : bool, optional
+        3-D only: add ``surface_area`` (um^2) and ``sphericity`` (one mesh
+        per object, see :func:`surface_area`). Default: True in 3-D.
     method, sigma : optional
         As in :func:`surface_area`.
 
     Returns
     -------
-    dict of 1-D ndarrays
-        ``"label"``, ``"volume"`` (um^3), ``"surface_area"`` (um^2),
-        ``"sphericity"``, one entry per object present, in increasing label
-        order (``pandas.DataFrame(result)`` makes a table of it).
+    pandas.DataFrame
+        One row per object present, in increasing label order, with columns:
+
+        - ``label``;
+        - ``centroid_y``, ``centroid_x`` (and ``centroid_z`` first in 3-D): um;
+        - ``area`` (um^2, 2-D) or ``volume`` (um^3, 3-D);
+        - ``equivalent_diameter``: um, of the disc (2-D) or ball (3-D) of
+          the same area or volume;
+        - ``eccentricity`` (2-D only): 0 for a circle, towards 1 for a line;
+        - ``solidity``: area (volume) over that of the convex hull; NaN in
+          3-D for an object one voxel thick along some axis (no hull);
+        - ``touches_border``: the object reaches the edge of the array, so
+          it was probably cut off and its size is a lower bound;
+        - ``mean_intensity`` and ``integrated_intensity`` (the sum of the
+          pixel values, Fiji's "RawIntDen"), with ``intensity_image``;
+        - ``surface_area`` (um^2) and ``sphericity``, 3-D with ``surface``;
+        - QC flags ``too_small``, ``too_large``, ``low_solidity`` (likely
+          merged nuclei) and ``flagged`` (any of them).
 
     Notes
     -----
-    Volumes come from one :func:`numpy.bincount`. Each surface is a separate
-    mesh, so the surfaces are computed object by object, each on the small box
-    around its object (:func:`scipy.ndimage.find_objects`).
+    scikit-image computes the properties; this function renames them, adds
+    the flags and, in 3-D, the surfaces. It never sorts the pixels: label
+    ids are used as they are unless the largest id exceeds twice the number
+    of pixels (then they are renumbered first, since regionprops allocates a
+    slot per possible id). ``benchmarks/bench_measure.py`` compares its time
+    with a plain ``regionprops_table`` call.
 
     Examples
     --------
@@ -391,25 +482,105 @@ def measure_objects(labels, *, spacing, method="smooth", sigma=None):
     >>> table = measure_objects(labels, spacing=(1.0, 0.5, 0.5))
     >>> table["label"].tolist(), table["volume"].tolist()
     ([1, 7], [64.0, 40.0])
+    >>> plane = labels[2]
+    >>> table = measure_objects(plane, spacing=(0.5, 0.5), intensity_image=plane * 10.0)
+    >>> table[["label", "area", "touches_border", "integrated_intensity"]]
+       label  area  touches_border  integrated_intensity
+    0      1  16.0           False                 640.0
+    1      7  20.0           False                5600.0
     """
-    labels = check_label_image(labels, "labels", ndim=3)
-    spacing = _validate.spacing(spacing, labels.ndim, required=True)
-    _check_method(method)
-    # Work on the ids present (one sort), numbered 1..n, so that memory follows the image,
-    # not the largest id (ndi.find_objects and np.bincount allocate one slot per possible id).
-    ids, inverse, counts = np.unique(labels, return_inverse=True, return_counts=True)
-    compact = inverse.reshape(labels.shape) + (0 if ids[0] == 0 else 1)
-    fg = ids != 0
-    present = ids[fg]
-    volumes = counts[fg] * float(np.prod(spacing))
-    boxes = ndi.find_objects(compact)
-    areas = np.empty(len(present))
-    for i in range(len(present)):  # one mesh per object
-        verts, faces, scale = _mesh(compact[boxes[i]] == i + 1, spacing, method, sigma)
-        areas[i] = mesh_surface_area(verts, faces) * scale**2
-    return {
-        "label": present,
-        "volume": volumes,
-        "surface_area": areas,
-        "sphericity": math.pi ** (1 / 3) * (6 * volumes) ** (2 / 3) / areas,
-    }
+    import pandas as pd  # here, so that `import cellseg` stays light
+
+    labels = check_label_image(labels, "labels", ndim=(2, 3))
+    ndim = labels.ndim
+    spacing_arr = _validate.spacing(spacing, ndim, required=ndim == 3)  # a stack needs its voxel
+    spacing_arr = np.ones(2) if spacing_arr is None else spacing_arr
+    if intensity_image is not None:
+        intensity_image = _validate.image_nd(intensity_image, "intensity_image", ndim=ndim)
+        _validate.same_shape(
+            labels, intensity_image, ("labels", "intensity_image"),
+            hint="pass the image the labels were made from",
+        )
+    unit = "square micrometres" if ndim == 2 else "cubic micrometres"
+    min_size = _check_size_limit(min_size, "min_size", unit)
+    max_size = _check_size_limit(max_size, "max_size", unit)
+    if min_solidity is None:
+        min_solidity = MIN_SOLIDITY if ndim == 2 else MIN_SOLIDITY_3D
+    min_solidity = _validate.real_number(min_solidity, "min_solidity", minimum=0)
+    if surface is None:
+        surface = ndim == 3
+    surface = _validate.boolean(surface, "surface")
+    if surface and ndim == 2:
+        raise ValueError(
+            "surface=True measures surface areas of 3-D objects; a 2-D image has none "
+            "(leave surface unset)."
+        )
+    if surface:
+        _check_method(method)
+
+    work, ids = _compact_if_sparse(labels)
+    properties = ["label", "centroid", "num_pixels", "equivalent_diameter_area", "slice"]
+    if ndim == 2:
+        properties += ["eccentricity", "solidity"]
+    if intensity_image is not None:
+        properties.append("intensity_mean")
+    raw = regionprops_table(
+        work, intensity_image, spacing=tuple(spacing_arr), properties=properties
+    )
+    n = len(raw["label"])
+    size_name = "area" if ndim == 2 else "volume"
+    axes = "yx" if ndim == 2 else "zyx"
+    columns = {"label": raw["label"] if ids is None else ids[raw["label"] - 1]}
+    for i, axis in enumerate(axes):
+        columns[f"centroid_{axis}"] = raw[f"centroid-{i}"]
+    size = raw["num_pixels"] * float(np.prod(spacing_arr))
+    columns[size_name] = size
+    columns["equivalent_diameter"] = raw["equivalent_diameter_area"]
+    boxes = raw["slice"]
+    if ndim == 2:
+        columns["eccentricity"] = raw["eccentricity"]
+        columns["solidity"] = raw["solidity"]
+    else:
+        columns["solidity"] = _solidity_3d(work, spacing_arr, boxes, regionprops)
+    starts = np.array([[s.start for s in box] for box in boxes]).reshape(n, ndim)
+    stops = np.array([[s.stop for s in box] for box in boxes]).reshape(n, ndim)
+    columns["touches_border"] = (starts == 0).any(axis=1) | (stops == labels.shape).any(axis=1)
+    if intensity_image is not None:
+        columns["mean_intensity"] = raw["intensity_mean"]
+        columns["integrated_intensity"] = raw["intensity_mean"] * raw["num_pixels"]
+    if surface:
+        areas = np.empty(n)
+        for i in range(n):  # one mesh per object, on its own box
+            mask = work[boxes[i]] == raw["label"][i]
+            verts, faces, scale = _mesh(mask, spacing_arr, method, sigma)
+            areas[i] = mesh_surface_area(verts, faces) * scale**2
+        columns["surface_area"] = areas
+        columns["sphericity"] = math.pi ** (1 / 3) * (6 * size) ** (2 / 3) / areas
+    median = float(np.median(size)) if n else 0.0
+    low = SMALL_FRACTION * median if min_size is None else min_size
+    high = LARGE_FACTOR * median if max_size is None else max_size
+    columns["too_small"] = size < low
+    columns["too_large"] = size > high
+    with np.errstate(invalid="ignore"):
+        columns["low_solidity"] = columns["solidity"] < min_solidity
+    columns["flagged"] = columns["too_small"] | columns["too_large"] | columns["low_solidity"]
+    return pd.DataFrame(columns)
+
+
+def _solidity_3d(work, spacing, boxes, regionprops):
+    """Solidity of each 3-D object with a hull (NaN for one voxel thick along an axis)."""
+    import warnings
+
+    out = np.full(len(boxes), np.nan)
+    thick = [i for i, box in enumerate(boxes) if all(s.stop - s.start > 1 for s in box)]
+    if not thick:
+        return out
+    regions = regionprops(work, spacing=tuple(spacing))
+    for i in thick:
+        with warnings.catch_warnings():
+            # a coplanar object (a tilted sheet) has no hull: skimage warns, returns inf
+            warnings.simplefilter("ignore")
+            with np.errstate(divide="ignore", invalid="ignore"):
+                value = regions[i].solidity
+        out[i] = value if np.isfinite(value) else np.nan
+    return out

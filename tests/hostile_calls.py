@@ -65,14 +65,14 @@ KIND_BY_NAME = {
     "labels": "labels", "y_true": "labels", "y_pred": "labels", "seeds": "labels",
     "regions": "labels", "mask": "labels", "predicted": "object",
     "seed": "seed",
-    "strict": "flag", "plus": "flag", "topology": "flag", "clipped": "flag", "compact": "flag",
+    "strict": "flag", "plus": "flag", "surface": "flag", "topology": "flag", "clipped": "flag", "compact": "flag",
     "shot_noise": "flag", "bright_objects": "flag", "progress": "flag",
     "n_labels": "count", "n_cells": "count", "n_nuclei": "count", "n_bright": "count",
     "n_dim": "count", "min_size": "count", "max_size": "count", "connectivity": "count",
     "min_distance": "count", "boundary": "count", "n_merges": "count", "n_tiles": "count",
     "bit_depth": "count", "margin": "count", "order": "count", "n_resamples": "count",
     "label": "count", "radius": "count",
-    "shape": "shape", "tile_shape": "shape",
+    "shape": "shape", "tile_shape": "shape", "pixel_size": "spacing",
     "spacing": "spacing",
     "threshold": "real", "thresholds": "iou",
     "mode": "text", "method": "text", "criterion": "text", "kind": "text", "name": "object", "path": "text",
@@ -90,6 +90,9 @@ KIND_OVERRIDES = {
     ("synthetic3d.draw_nuclei", "radius"): "object",
     ("synthetic3d.make_volume", "radius"): "object",
     ("drawing.show_comparison", "size"): "real",
+    ("measure.measure_objects", "min_size"): "real",
+    ("measure.measure_objects", "max_size"): "real",
+    ("scale.segment_nuclei", "radius"): "real",
     ("pipeline.local_threshold", "size"): "count",
     ("tuning.local_threshold_components", "size"): "count",
     ("synthetic.make_image", "cell_sigma"): "real",
@@ -320,12 +323,13 @@ BASELINE_OVERRIDES = {
     "labels.smallest_label_dtype": {"n_labels": 300},
     "labels.save_labels": {"path": _named("tif_path")},
     "labels.load_labels": {"path": _named("saved_tif")},
-    "measure.check_spacing": {"spacing": (1.0, 0.5, 0.5), "ndim": 3},
     "measure.volume": {"mask": _named("ball")},
     "measure.surface_area": {"mask": _named("ball")},
     "measure.surface_mesh": {"mask": _named("ball")},
     "measure.sphericity": {"mask": _named("ball")},
-    "measure.measure_objects": {"labels": _named("ball_labels")},
+    "measure.measure_objects": {"labels": _named("ball_labels"), "spacing": (1.0, 0.5, 0.5)},
+    "scale.typical_radius": {"image": _named("discs")},
+    "scale.segment_nuclei": {"image": _named("discs")},
     "metrics.match_objects": {"table": _named("overlap_table")},
     "metrics.objects_at_points": {"points": [[2, 2], [8, 8]]},
     "metrics.one_object_per_point": {"points": [[2, 2], [8, 8]]},
@@ -333,6 +337,8 @@ BASELINE_OVERRIDES = {
                              "classes": ["a", "b"]},
     "pipeline.count_cells": {"images": _named("image_list")},
     "metrics.coco_average_precision": {"confidences": _named("confidences")},
+    "io.read_image": {"path": _named("saved_tif"), "pixel_size": 0.5},
+    "io.read_folder": {"folder": _named("tif_folder"), "pixel_size": 0.5},
     "pipeline.resample_isotropic": {"spacing": 0.5},
     "scoring.grid_regions": {"shape": (12, 12), "tile_shape": (6, 6)},
     "scoring.bootstrap_scores": {"counts": _named("region_counts"), "n_resamples": 20},
@@ -411,6 +417,20 @@ def _named_value(name, ndim):
         return cellseg.scoring.count_by_region(base["y_true"], base["y_pred"], base["regions"])
     if name == "rng":
         return np.random.default_rng(0)
+    if name == "discs":  # nuclei large enough for the scale functions: discs of radius 5 px
+        yy, xx = np.mgrid[:64, :64]
+        image = np.zeros((64, 64))
+        for cy, cx in ((16, 16), (16, 46), (46, 16), (46, 46)):
+            image[(yy - cy) ** 2 + (xx - cx) ** 2 <= 25] = 1.0
+        return image
+    if name == "tif_folder":
+        import cellseg
+
+        folder = os.path.join(_tmpdir(), "fields")
+        if not os.path.isdir(folder):
+            os.makedirs(folder)
+            cellseg.labels.save_labels(os.path.join(folder, "a.tif"), base["labels"])
+        return folder
     if name == "confidences":
         ids = np.unique(base["y_pred"])
         return {int(i): 1.0 / (1 + k) for k, i in enumerate(ids[ids != 0])}
@@ -492,7 +512,8 @@ def classify_exception(err, param):
     filename = tb.tb_frame.f_code.co_filename
     package = os.path.dirname(os.path.abspath(cellseg.__file__))
     where = f"{os.path.relpath(filename, ROOT) if filename.startswith(str(ROOT)) else filename}:{tb.tb_lineno}"
-    kind_ok = type(err) in (TypeError, ValueError) or (
+    # FileNotFoundError is the clear answer to a path that names no file
+    kind_ok = type(err) in (TypeError, ValueError, FileNotFoundError) or (
         isinstance(err, (TypeError, ValueError)) and type(err).__module__.startswith("cellseg"))
     if not kind_ok or not os.path.abspath(filename).startswith(package):
         return "obscure", where
