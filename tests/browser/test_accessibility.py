@@ -154,33 +154,6 @@ SKIP_STATE_JS = """() => {
 }"""
 
 
-@pytest.mark.book
-def test_a_few_tab_presses_reach_each_explorer(root, book_pages, chromium):
-    pages = _pages_with(root, book_pages, "static_explorer")
-
-    async def check(page, cdp):
-        ids = await page.eval_on_selector_all(".cellseg-explorer", "els => els.map(e => e.id)")
-        presses = {}
-        for k, box in enumerate(ids):
-            if k:  # from the top of the page again
-                await page.reload(wait_until="load")
-            for n in range(1, len(ids) + 3):  # the theme's skip link, then one per explorer
-                await page.keyboard.press("Tab")
-                state = await page.evaluate(SKIP_STATE_JS)
-                if state["href"] == f"#{box}":
-                    break
-            else:
-                raise AssertionError(f"no skip link to {box} in the first {n} Tab presses")
-            await page.keyboard.press("Enter")
-            state = await page.evaluate(SKIP_STATE_JS)
-            assert state["tag"] == "INPUT" and state["explorer"] == box, state
-            presses[box] = n + 1
-        return presses
-
-    for name, presses in zip(pages, _run(chromium, [book_pages[n] for n in pages], check)):
-        assert presses and max(presses.values()) <= len(presses) + 2, (name, presses)
-
-
 # every element the Tab key reaches, focused as a keyboard would (focusVisible), with what
 # shows the focus: an outline, a box shadow, or a change of border or background colour
 FOCUS_RINGS_JS = r"""() => {
@@ -215,7 +188,7 @@ FOCUS_RINGS_JS = r"""() => {
 
 @pytest.mark.book
 def test_every_control_shows_the_keyboard_focus(root, book_pages, chromium):
-    names = {_pages_with(root, book_pages, "show_quiz")[0], _pages_with(root, book_pages, "static_explorer")[0]}
+    names = {_pages_with(root, book_pages, call)[0] for call in ("show_quiz", "static_explorer")}
 
     async def check(page, cdp):
         await page.keyboard.press("Tab")  # the page is now used with the keyboard
@@ -230,39 +203,58 @@ async def _ax_node(cdp, selector):
     """The accessibility-tree node (Chromium's, as a screen reader gets it) of ``selector``."""
     document = await cdp.send("DOM.getDocument", {"depth": 0})
     node = await cdp.send("DOM.querySelector", {"nodeId": document["root"]["nodeId"], "selector": selector})
-    tree = await cdp.send("Accessibility.getPartialAXTree", {"nodeId": node["nodeId"], "fetchRelatives": False})
+    tree = await cdp.send("Accessibility.getPartialAXTree",
+                          {"nodeId": node["nodeId"], "fetchRelatives": False})
     ax = tree["nodes"][0]
     return {"role": ax.get("role", {}).get("value"), "name": ax.get("name", {}).get("value", ""),
             **{p["name"]: p["value"].get("value") for p in ax.get("properties", [])}}
 
 
 @pytest.mark.book
-def test_explorers_announce_their_new_state(root, book_pages, chromium):
+def test_explorers_by_keyboard_and_screen_reader(root, book_pages, chromium):
+    """From the top of the page, a skip link reaches each explorer in a few Tab presses; a
+    slider moved with the keyboard changes the readout (a polite live region, announced in
+    words) and the picture's alt text, as Chromium's accessibility tree gives them."""
     pages = _pages_with(root, book_pages, "static_explorer")
+
+    async def tab_to_explorer(page, box, most):
+        for n in range(1, most + 1):
+            await page.keyboard.press("Tab")
+            if (await page.evaluate(SKIP_STATE_JS))["href"] == f"#{box}":
+                await page.keyboard.press("Enter")
+                state = await page.evaluate(SKIP_STATE_JS)
+                assert state["tag"] == "INPUT" and state["explorer"] == box, state
+                return n + 1
+        raise AssertionError(f"no skip link to {box} in the first {most} Tab presses")
 
     async def check(page, cdp):
         await cdp.send("Accessibility.enable")
         boxes = await page.eval_on_selector_all(".cellseg-explorer", "els => els.map(e => e.id)")
-        for box in boxes:
+        presses = {}
+        for k, box in enumerate(boxes):
+            if k:  # from the top of the page again
+                await page.reload(wait_until="load")
+            # the theme's "Skip to main content", then one link per explorer
+            presses[box] = await tab_to_explorer(page, box, most=len(boxes) + 1)
             group = await _ax_node(cdp, f"#{box}")
             assert group["role"] == "group" and group["name"].startswith("explorer of"), group
-            readout = f"#{box} .cellseg-explorer-readout"
-            picture = f"#{box} img"
+            slider = f"#{box} input[type=range]"
+            slider_ax = await _ax_node(cdp, slider)
+            assert slider_ax["role"] == "slider" and slider_ax["name"] and slider_ax["focused"], slider_ax
+            readout, picture = f"#{box} .cellseg-explorer-readout", f"#{box} img"
             before = (await _ax_node(cdp, readout), await _ax_node(cdp, picture),
                       await page.text_content(readout))
             assert before[0]["live"] == "polite" and before[0]["atomic"] is True, before[0]
-            slider = page.locator(f"#{box} input[type=range]").first
-            await slider.focus()
-            await page.keyboard.press("End" if await slider.input_value() == "0" else "Home")
-            value = await slider.get_attribute("aria-valuetext")
+            at_start = await page.locator(slider).first.input_value() == "0"
+            await page.keyboard.press("End" if at_start else "Home")
+            value = await page.locator(slider).first.get_attribute("aria-valuetext")
             after = (await _ax_node(cdp, readout), await _ax_node(cdp, picture),
                      await page.text_content(readout))
             assert after[0]["live"] == "polite", after[0]
             assert after[2] != before[2] and value in after[2], (box, value, before[2], after[2])
             assert after[1]["role"] == "image" and after[1]["name"] != before[1]["name"], (box, after[1])
-            slider_ax = await _ax_node(cdp, f"#{box} input[type=range]")
-            assert slider_ax["role"] == "slider" and slider_ax["name"], slider_ax
-        return len(boxes)
+        return presses
 
-    counts = _run(chromium, [book_pages[n] for n in pages], check)
-    assert all(counts), f"pages whose explorer was not found: {dict(zip(pages, counts))}"
+    for name, presses in zip(pages, _run(chromium, [book_pages[n] for n in pages], check)):
+        assert presses, f"{name}: no explorer found"
+        assert max(presses.values()) <= len(presses) + 2, (name, presses)
