@@ -1,8 +1,8 @@
 """Every page accessible (WCAG 2.1 A and AA), with a keyboard and with a screen reader.
 
 axe-core audits every page in the walk (``accessibility.py``, hooked into
-``book_browser.visit``): as loaded at desktop width, and at phone width after quiz answers
-were opened and sliders moved. The other tests here open a few pages of the built book themselves and use
+``book_browser.visit``) at desktop and at phone width, after quiz answers were opened and
+sliders moved. The other tests here open a few pages of the built book themselves and use
 them as a keyboard user and a screen reader would.
 """
 
