@@ -206,7 +206,7 @@ class StaticExplorer:
                 f'<input type="range" id="{uid}-s{k}" min="0" max="{len(options) - 1}" step="1" '
                 f'value="{self.start[name]}" aria-valuetext="{html.escape(shown[self.start[name]])}" '
                 f'data-values="{html.escape(json.dumps(shown))}"> '
-                f'<output for="{uid}-s{k}">{html.escape(shown[self.start[name]])}</output></div>'
+                f'<output for="{uid}-s{k}" aria-live="off">{html.escape(shown[self.start[name]])}</output></div>'
             )
         tries = "".join(
             f'<li>{html.escape(p.text)} <button type="button" data-set="{html.escape(json.dumps(self._slider_positions(p.values)))}">'
@@ -221,10 +221,11 @@ class StaticExplorer:
         prompt_list = f'<p>Try it:</p><ul class="cellseg-explorer-prompts">{tries}</ul>' if tries else ""
         payload = json.dumps(data).replace("</", "<\\/")  # never close the script element early
         caption = f'<p class="cellseg-explorer-caption">{html.escape(self.caption)}</p>' if self.caption else ""
-        return f"""<div class="cellseg-explorer" id="{uid}" style="max-width:{max(self.width, 560) + 40}px">
+        group = html.escape("explorer of " + ", ".join(self.labels.get(name, name) for name in self.grid))
+        return f"""<div class="cellseg-explorer" id="{uid}" role="group" aria-label="{group}" style="max-width:{max(self.width, 560) + 40}px">
 {caption}{"".join(sliders)}
 <img src="data:image/png;base64,{data['frames'][self.index[first]]}" alt="{html.escape(self.alts[first])}" width="{self.width}" style="image-rendering:pixelated;max-width:100%;height:auto;display:block">
-<p class="cellseg-explorer-readout" aria-live="polite">{html.escape(self.readouts[first])}</p>
+<p class="cellseg-explorer-readout" aria-live="polite" aria-atomic="true">{html.escape(self.readouts[first])}</p>
 {prompt_list}
 <script type="application/json">{payload}</script>
 <script>(function () {{

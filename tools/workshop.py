@@ -100,7 +100,7 @@ def schedule(structure, track=None):
 
 
 def _table(day):
-    rows = ["| Time | | | Minutes |", "|---|---|---|---|"]
+    rows = ["| Time | Part | Session | Minutes |", "|---|---|---|---|"]
     rows += [f"| {_clock(s)}–{_clock(e)} | {kind} | {title} | {minutes} |" for s, e, kind, title, minutes in day]
     return rows
 

@@ -17,6 +17,8 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+import accessibility  # axe-core's WCAG audits (tests/browser/accessibility.py)
+
 #: Where to find a Chromium. `python3 course.py test` looks for the same names and passes
 #: the one it found in CELLSEG_CHROMIUM; Playwright never downloads a browser here.
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -74,6 +76,7 @@ class PageResult:
     sidebar_checked: bool = False  # the sidebar is collapsed on one page of each part
     search_results: int = -1  # results the search page lists (-1: not a search page)
     seconds: float = 0.0  # time the visit took
+    accessibility: dict = field(default_factory=dict)  # axe-core audit -> its findings
 
 
 # --------------------------------------------------------------------- in-page scripts
@@ -341,10 +344,12 @@ async def visit(context, url, result, *, sidebar=True):
         await _check_quizzes(page, result)
         await _check_explorers(page, result)
         await _check_math(page, result)  # after the clicks: the feedback shown is typeset too
+        await accessibility.audit(page, result, "desktop")  # typeset, answers open, sliders moved
         if sidebar:
             await _check_desktop_sidebar(page, result)
             result.sidebar_checked = True
         await page.set_viewport_size(PHONE)
+        await accessibility.audit_phone(page, result)
         await _check_phone_menus(page, result)
     finally:
         await page.close()
