@@ -1,0 +1,89 @@
+"""What a learner sees of a page's layout, measured in Chromium (used by book_browser.visit).
+
+On the desktop screen (1280 px): the page's weight (every file Chromium loaded for it, the
+page itself included, once every picture is loaded), the code shown (its longest line and
+any line of machinery: ``glue(``, a build ``assert``, a solution marker), and the code
+cells and outputs that scroll sideways. On the phone screen (390 px): the same machinery
+lines, whether the page itself scrolls sideways and how much each figure is shrunk.
+The results go to ``result.layout`` (a dict); ``test_learner_first.py`` asserts on them.
+"""
+
+import os
+import re
+from urllib.parse import unquote, urlsplit
+
+#: A line of shown code that is there for the build, not for the learner.
+MACHINERY = re.compile(r"\bglue\(|^\s*assert\b|#\s*(BEGIN|END)\s+SOLUTION\b|#\s*SOLUTION\s*$")
+
+CODE_JS = r"""
+() => {
+  const shown = el => el.checkVisibility ? el.checkVisibility() : el.offsetParent !== null;
+  const code = Array.from(document.querySelectorAll('div.cell_input pre, div.highlight-ipython3 pre'))
+                    .filter(shown);
+  const lines = [];
+  code.forEach(pre => pre.innerText.replace(/\n$/, '').split('\n').forEach(l => lines.push(l)));
+  const boxes = Array.from(document.querySelectorAll(
+      'div.cell_input pre, div.cell_output pre, div.cell_output .output, div.cell_output table'))
+      .filter(shown);
+  const overflowing = boxes.filter(el => el.scrollWidth > el.clientWidth + 1)
+      .map(el => (el.closest('.cell_output') ? 'output: ' : 'code: ') +
+                 el.innerText.split('\n').sort((a, b) => b.length - a.length)[0].slice(0, 60));
+  return {lines, overflowing};
+}
+"""
+
+
+PHONE_JS = r"""
+() => {
+  const root = document.scrollingElement || document.documentElement;
+  const figures = Array.from(document.querySelectorAll('div.cell_output img, figure img'))
+      .filter(img => img.naturalWidth > 0 && img.getBoundingClientRect().width > 0)
+      .map(img => ({src: img.currentSrc || img.src, shown: img.getBoundingClientRect().width,
+                    natural: img.naturalWidth}));
+  return {sideways: Math.max(0, root.scrollWidth - root.clientWidth), figures};
+}
+"""
+
+
+def _file_size(url):
+    parts = urlsplit(url)
+    if parts.scheme != "file":
+        return 0
+    path = unquote(parts.path)
+    return os.path.getsize(path) if os.path.isfile(path) else 0
+
+
+def _machinery(lines):
+    return [line.strip()[:80] for line in lines if MACHINERY.search(line)]
+
+
+def record_requests(page, result):
+    """Note every file the page asks for (called as the page opens)."""
+    result.requested = []
+    page.on("request", lambda request: result.requested.append(request.url))
+
+
+async def measure_desktop(page, result):
+    """After the figures are loaded, on the desktop screen (before any click)."""
+    code = await page.evaluate(CODE_JS)
+    urls = sorted(set(u.split("#")[0] for u in result.requested))
+    result.layout = {
+        "weight": sum(_file_size(u) for u in urls),
+        "files": len(urls),
+        "longest_line": max((len(line) for line in code["lines"]), default=0),
+        "code_lines": len(code["lines"]),
+        "long_lines": [line for line in code["lines"] if len(line) > 88][:5],
+        "machinery": _machinery(code["lines"]),
+        "overflowing": code["overflowing"],
+    }
+
+
+async def measure_phone(page, result):
+    """Once the window is narrowed to a phone's."""
+    code = await page.evaluate(CODE_JS)
+    phone = await page.evaluate(PHONE_JS)
+    layout = getattr(result, "layout", None) or {}
+    layout["phone_machinery"] = _machinery(code["lines"])
+    layout["phone_sideways"] = phone["sideways"]
+    layout["phone_figures"] = phone["figures"]
+    result.layout = layout
