@@ -31,8 +31,6 @@ __all__ = ["MACHINERY_CALLS", "is_machinery", "learner_source", "learner_sources
 MACHINERY_CALLS = frozenset({"glue", "static_explorer", "prompt", "watch_figures"})
 #: Modules whose imports are machinery when the shown code no longer uses them.
 MACHINERY_MODULES = ("cellseg_course", "ipywidgets")
-#: A cell using one of these needs a kernel and widgets: folded away in the book.
-LIVE_NAMES = frozenset({"live_explorer", "ipywidgets", "widgets"})
 
 MARKER_LINE = re.compile(r"^\s*#\s*(BEGIN|END) SOLUTION\s*$")
 MARKER_TAIL = re.compile(r"\s*#\s*SOLUTION\s*$")
@@ -352,16 +350,19 @@ def learner_source(source):
 
 
 def needs_a_kernel(source):
-    """Does this cell build ipywidgets (a live explorer), which the HTML book cannot run?"""
+    """Does this cell build ipywidgets (it imports them, or calls ``live_explorer``)?
+
+    Such a cell needs a kernel, which the HTML book does not have.
+    """
     tree = _parse(source)
     if tree is None:
         return False
-    names = _names_used(tree)
     for node in ast.walk(tree):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.add(_import_module(node).split(".")[0])
-            names.update(_bound_names(node))
-    return bool(names & LIVE_NAMES)
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and _import_module(node).split(".")[0] == "ipywidgets":
+            return True
+        if isinstance(node, ast.Call) and _called_name(node) == "live_explorer":
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------- Sphinx

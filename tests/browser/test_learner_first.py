@@ -25,3 +25,18 @@ def test_no_machinery_is_shown_on_a_desktop_or_a_phone(walk):
     for key in ("machinery", "phone_machinery"):
         bad = _bad(layouts, key)
         assert not bad, f"glue(, build assert or solution marker shown ({key}): {bad}"
+
+
+def test_every_shown_code_line_fits_in_88_characters(walk):
+    bad = _bad(_layout(walk), "long_lines")
+    assert not bad, f"shown code lines over 88 characters: {bad}"
+
+
+def test_no_code_cell_or_output_scrolls_sideways_on_a_desktop(walk):
+    bad = _bad(_layout(walk), "overflowing")
+    assert not bad, f"code cells or outputs wider than the page at 1280 px: {bad}"
+
+
+def test_no_page_scrolls_sideways_on_a_phone(walk):
+    bad = {name: found["phone_sideways"] for name, found in _layout(walk).items() if found["phone_sideways"]}
+    assert not bad, f"pages wider than a 390 px phone (px too wide): {bad}"

@@ -100,3 +100,7 @@ def test_shown_code_is_still_python(notebooks):
         for cell in cells:
             if cell and not re.search(r"^\s*[%!]", cell, re.M):
                 compile(cell, name, "exec")
+
+
+def test_importing_the_live_explorer_beside_learner_code_does_not_fold_the_cell():
+    assert not needs_a_kernel("from cellseg_course.explorers import live_explorer\ndef swipe(c):\n    return c")
