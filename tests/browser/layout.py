@@ -33,6 +33,23 @@ CODE_JS = r"""
 """
 
 
+PATH_JS = r"""
+() => {
+  const page = href => href ? new URL(href, location.href).pathname.replace(/\.html$/, '') : null;
+  const shown = el => el.checkVisibility ? el.checkVisibility() : el.offsetParent !== null;
+  const nav = document.querySelector('#pst-primary-sidebar nav.bd-docs-nav') ||
+              document.querySelector('#pst-primary-sidebar');
+  const article = document.querySelector('article.bd-article');
+  return {
+    next: page(document.querySelector('.prev-next-area a.right-next')?.getAttribute('href')),
+    prev: page(document.querySelector('.prev-next-area a.left-prev')?.getAttribute('href')),
+    sidebar: nav ? Array.from(nav.querySelectorAll('a')).filter(shown).map(a => a.textContent.trim()) : [],
+    links: article ? Array.from(article.querySelectorAll('a[href]')).map(a => page(a.getAttribute('href'))) : [],
+    time: article ? (article.innerText.match(/Time:\s*about (\d+) minutes/) || [null, null])[1] : null,
+  };
+}
+"""
+
 PHONE_JS = r"""
 () => {
   const root = document.scrollingElement || document.documentElement;
@@ -51,6 +68,17 @@ def _file_size(url):
         return 0
     path = unquote(parts.path)
     return os.path.getsize(path) if os.path.isfile(path) else 0
+
+
+def _page_name(path):
+    """``lessons/pipeline`` from a page's path (``/tmp/.../html/lessons/pipeline``)."""
+    if not path:
+        return None
+    parts = path.strip("/").split("/")
+    for k, part in enumerate(parts):
+        if part in ("book", "lessons", "exercises", "solutions") and k == len(parts) - 2:
+            return "/".join(parts[k:])
+    return parts[-1]
 
 
 def _machinery(lines):
@@ -76,6 +104,12 @@ async def measure_desktop(page, result):
         "machinery": _machinery(code["lines"]),
         "overflowing": code["overflowing"],
     }
+    path = await page.evaluate(PATH_JS)
+    for key in ("next", "prev"):
+        result.layout[key] = _page_name(path[key])
+    result.layout["sidebar"] = path["sidebar"]
+    result.layout["links"] = sorted({_page_name(p) for p in path["links"] if p} - {None})
+    result.layout["time"] = int(path["time"]) if path["time"] else None
 
 
 async def measure_phone(page, result):

@@ -40,3 +40,41 @@ def test_no_code_cell_or_output_scrolls_sideways_on_a_desktop(walk):
 def test_no_page_scrolls_sideways_on_a_phone(walk):
     bad = {name: found["phone_sideways"] for name, found in _layout(walk).items() if found["phone_sideways"]}
     assert not bad, f"pages wider than a 390 px phone (px too wide): {bad}"
+
+
+def test_each_lesson_is_followed_by_its_exercises_and_solutions_are_off_the_path(walk, root):
+    import notebooks  # tools/notebooks.py
+
+    layouts = _layout(walk)
+    chain = []
+    for lesson, exercises in notebooks.course_structure(root):
+        chain += [f"lessons/{lesson['name']}", *(f"exercises/{e['name']}" for e in exercises)]
+    wrong = {page: (layouts[page]["next"], after) for page, after in zip(chain, chain[1:])
+             if layouts[page]["next"] != after}
+    assert not wrong, f"'next' on these pages (found, wanted): {wrong}"
+    into_solutions = {name: (found["prev"], found["next"]) for name, found in layouts.items()
+                      if not name.startswith("solutions/")
+                      and any(str(link).startswith("solutions/") for link in (found["prev"], found["next"]))}
+    assert not into_solutions, f"'previous' or 'next' leads into the solutions: {into_solutions}"
+    for name in (n for n in layouts if n.startswith("solutions/")):
+        exercise = "exercises/" + name.split("/", 1)[1]
+        assert layouts[name]["next"] is None and layouts[name]["prev"] == exercise, (name, layouts[name])
+        assert name in layouts[exercise]["links"], f"{exercise} does not link to its solution"
+
+
+def test_the_sidebar_shows_the_path_not_every_page(walk):
+    layouts = _layout(walk)
+    lesson = next(n for n in layouts if n.startswith("lessons/"))
+    shown = layouts[lesson]["sidebar"]
+    assert shown, "no sidebar entries shown"
+    assert not any(entry.startswith("Solution") for entry in shown), shown
+    assert len(shown) <= 20, f"the sidebar shows {len(shown)} entries on {lesson}: {shown}"
+
+
+def test_every_exercise_shows_its_time(walk, root):
+    import notebooks  # tools/notebooks.py
+
+    layouts = _layout(walk)
+    for _, exercises in notebooks.course_structure(root):
+        for e in exercises:
+            assert layouts[f"exercises/{e['name']}"]["time"] == e["minutes"], e["name"]
