@@ -15,6 +15,8 @@ what the page *shows* of each code cell changes:
 - the solution markers are removed (the marker lines, and ``# SOLUTION`` at a line's end);
 - a cell left with no code loses its input; a cell left with neither input nor output
   is removed from the page;
+- a progress bar (tqdm, on standard error) is removed from the outputs: it says how long
+  the build took, nothing a reader needs;
 - a cell of ipywidgets code (a live explorer, which needs a kernel) is folded away
   behind a toggle: a reader of the HTML book cannot run it, a curious one may open it.
 
@@ -389,9 +391,20 @@ def _source_block(cell):
     return None, None
 
 
+#: A progress bar (tqdm) in a cell's standard error: "noise levels: 100%|#####| 6/6 [00:01<00:00]".
+PROGRESS_BAR = re.compile(r"\d+%\|.*\|\s*\d+/\d+")
+
+
 def show_learner_code(document):
-    """Apply :func:`learner_sources` to every code cell of a page's doctree."""
+    """Apply :func:`learner_sources` to every code cell of a page's doctree; drop progress bars."""
     from docutils import nodes
+
+    for block in list(document.findall(nodes.literal_block)):
+        if "stderr" in block.get("classes", []) and PROGRESS_BAR.search(block.astext()):
+            output = block.parent
+            block.parent.remove(block)
+            if output.get("nb_element") == "cell_code_output" and not output.children:
+                output.parent.remove(output)
 
     cells = []
     for cell in _code_cells(document):

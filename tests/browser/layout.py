@@ -28,7 +28,11 @@ CODE_JS = r"""
   const overflowing = boxes.filter(el => el.scrollWidth > el.clientWidth + 1)
       .map(el => (el.closest('.cell_output') ? 'output: ' : 'code: ') +
                  el.innerText.split('\n').sort((a, b) => b.length - a.length)[0].slice(0, 60));
-  return {lines, overflowing};
+  const searches = Array.from(document.querySelectorAll(
+      '.search-button__button, .bd-search input, input[type=search]')).filter(shown).length;
+  const progress = Array.from(document.querySelectorAll('div.cell_output')).filter(shown)
+      .map(el => el.innerText).filter(t => /\d+%\|.*\|\s*\d+\/\d+/.test(t)).map(t => t.slice(0, 60));
+  return {lines, overflowing, searches, progress};
 }
 """
 
@@ -103,6 +107,8 @@ async def measure_desktop(page, result):
         "long_lines": [line for line in code["lines"] if len(line) > 88][:5],
         "machinery": _machinery(code["lines"]),
         "overflowing": code["overflowing"],
+        "searches": code["searches"],
+        "progress_bars": code["progress"],
     }
     path = await page.evaluate(PATH_JS)
     for key in ("next", "prev"):
@@ -118,6 +124,7 @@ async def measure_phone(page, result):
     phone = await page.evaluate(PHONE_JS)
     layout = getattr(result, "layout", None) or {}
     layout["phone_machinery"] = _machinery(code["lines"])
+    layout["phone_searches"] = code["searches"]
     layout["phone_sideways"] = phone["sideways"]
     layout["phone_figures"] = phone["figures"]
     result.layout = layout

@@ -78,3 +78,15 @@ def test_every_exercise_shows_its_time(walk, root):
     for _, exercises in notebooks.course_structure(root):
         for e in exercises:
             assert layouts[f"exercises/{e['name']}"]["time"] == e["minutes"], e["name"]
+
+
+def test_one_search_box_on_a_desktop_and_on_a_phone(walk):
+    layouts = _layout(walk)
+    bad = {name: (found["searches"], found["phone_searches"]) for name, found in layouts.items()
+           if (found["searches"], found["phone_searches"]) != (1, 1)}
+    assert not bad, f"search boxes shown (desktop, phone), not one each: {bad}"
+
+
+def test_no_progress_bar_in_an_output(walk):
+    bad = _bad(_layout(walk), "progress_bars")
+    assert not bad, f"progress bars shown: {bad}"
