@@ -5,6 +5,9 @@
   a part of their own, which this extension takes out of the "next" chain: no page's
   "next" opens a solution, and a solution's "previous" is its exercise (from which it is
   linked) and it has no "next".
+- **Figures for phones.** The two images of a figure with a phone rendering
+  (:mod:`cellseg_course.phone_figures`) become one ``<picture>``: a narrow screen loads the
+  phone rendering, a wide one the desktop rendering, never both.
 - **Light pages.** Font Awesome's JavaScript (1.5 MB on every page) is not loaded: the
   theme's stylesheet already draws the same icons with the Font Awesome web fonts, which a
   page loads only for the icons it shows. Each static explorer's frames are written as
@@ -20,6 +23,24 @@ from pathlib import Path
 FONTAWESOME_JS = re.compile(r'<script\b[^>]*\bsrc="[^"]*_static/scripts/fontawesome\.js[^"]*"[^>]*>\s*</script>\s*'
                             r'|<link\b[^>]*\bhref="[^"]*_static/scripts/fontawesome\.js[^"]*"[^>]*>\s*')
 FRAMES_FOLDER = "_images/explorers"
+#: the two images of a figure with a phone rendering (cellseg_course.phone_figures)
+FIGURE_PAIR = re.compile(r'(?P<desktop><img\b[^>]*\bcellseg-figure-desktop\b[^>]*>)\s*'
+                         r'(?P<phone><img\b[^>]*\bcellseg-figure-phone\b[^>]*>)')
+SRC = re.compile(r'\bsrc="([^"]*)"')
+TEXT_PX = re.compile(r"\bcellseg-text-(\d+)\b")
+
+
+def _picture(match):
+    """One <picture>: the phone rendering on a narrow screen, the desktop one elsewhere."""
+    from .phone_figures import PHONE_MEDIA
+
+    desktop, phone = match["desktop"], match["phone"]
+    sizes = {key: int(TEXT_PX.search(tag).group(1)) / 100 if TEXT_PX.search(tag) else 0
+             for key, tag in (("desktop", desktop), ("phone", phone))}
+    img = desktop.replace("<img ", f'<img data-text-px="{sizes["desktop"]:g}" '
+                                   f'data-phone-text-px="{sizes["phone"]:g}" data-phone-src="{SRC.search(phone).group(1)}" ', 1)
+    return (f'<picture><source media="{PHONE_MEDIA}" srcset="{SRC.search(phone).group(1)}">'
+            f"{img}</picture>")
 
 
 def _is_solution(pagename):
@@ -57,7 +78,7 @@ def light_pages(app, exception):
     folder = out / FRAMES_FOLDER
     for page in out.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        light = FONTAWESOME_JS.sub("", text)
+        light = FIGURE_PAIR.sub(_picture, FONTAWESOME_JS.sub("", text))
         if 'class="cellseg-explorer"' in light and "data:image/png;base64," in light:
             depth = len(page.relative_to(out).parts) - 1
             prefix = "../" * depth + FRAMES_FOLDER

@@ -55,12 +55,19 @@ PATH_JS = r"""
 """
 
 PHONE_JS = r"""
-() => {
+async () => {
   const root = document.scrollingElement || document.documentElement;
-  const figures = Array.from(document.querySelectorAll('div.cell_output img, figure img'))
-      .filter(img => img.naturalWidth > 0 && img.getBoundingClientRect().width > 0)
-      .map(img => ({src: img.currentSrc || img.src, shown: img.getBoundingClientRect().width,
-                    natural: img.naturalWidth}));
+  const imgs = Array.from(document.querySelectorAll('div.cell_output img'))
+      .filter(img => !img.closest('.cellseg-explorer'));
+  await Promise.all(imgs.map(img => img.decode().catch(() => null)));  // the phone source, once loaded
+  const figures = imgs.filter(img => img.naturalWidth > 0 && img.getBoundingClientRect().width > 0)
+      .map(img => {
+        const phone = img.dataset.phoneSrc && img.currentSrc.endsWith(img.dataset.phoneSrc.replace(/^(\.\.\/)+/, ''));
+        const px = Number(phone ? img.dataset.phoneTextPx : img.dataset.textPx) || null;
+        const shown = img.getBoundingClientRect().width;
+        return {src: (img.currentSrc || img.src).split('/').pop().slice(0, 24), shown, natural: img.naturalWidth,
+                phone, smallest: px && Math.round(px * shown / img.naturalWidth * 10) / 10};
+      });
   return {sideways: Math.max(0, root.scrollWidth - root.clientWidth), figures};
 }
 """
@@ -85,6 +92,18 @@ def _page_name(path):
     return parts[-1]
 
 
+def _kind(url):
+    """What a file is to a page: MathJax, a figure, an explorer frame, or the rest."""
+    path = urlsplit(url).path
+    if "/mathjax/" in path:
+        return "mathjax"
+    if "/_images/explorers/" in path:
+        return "frames"
+    if "/_images/" in path:
+        return "figures"
+    return "rest"
+
+
 def _machinery(lines):
     return [line.strip()[:80] for line in lines if MACHINERY.search(line)]
 
@@ -99,8 +118,12 @@ async def measure_desktop(page, result):
     """After the figures are loaded, on the desktop screen (before any click)."""
     code = await page.evaluate(CODE_JS)
     urls = sorted(set(u.split("#")[0] for u in result.requested))
+    kinds = {"mathjax": 0, "figures": 0, "frames": 0, "rest": 0}
+    for url in urls:
+        kinds[_kind(url)] += _file_size(url)
     result.layout = {
-        "weight": sum(_file_size(u) for u in urls),
+        "weight": sum(kinds.values()),
+        "weights": kinds,
         "files": len(urls),
         "longest_line": max((len(line) for line in code["lines"]), default=0),
         "code_lines": len(code["lines"]),

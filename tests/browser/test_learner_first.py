@@ -90,3 +90,36 @@ def test_one_search_box_on_a_desktop_and_on_a_phone(walk):
 def test_no_progress_bar_in_an_output(walk):
     bad = _bad(_layout(walk), "progress_bars")
     assert not bad, f"progress bars shown: {bad}"
+
+
+def test_figure_text_is_at_least_8_px_on_a_phone(walk):
+    layouts = _layout(walk)
+    figures = {name: found["phone_figures"] for name, found in layouts.items() if found["phone_figures"]}
+    assert figures, "no figure measured on a phone"
+    unmeasured = {name: [f["src"] for f in figs if f["smallest"] is None] for name, figs in figures.items()}
+    unmeasured = {name: srcs for name, srcs in unmeasured.items() if srcs}
+    assert not unmeasured, f"figures without the size of their text (no phone rendering): {unmeasured}"
+    small = {name: [(f["src"], f["smallest"]) for f in figs if f["smallest"] < 8] for name, figs in figures.items()}
+    small = {name: found for name, found in small.items() if found}
+    assert not small, f"figure text below 8 CSS px at 390 px (image, px): {small}"
+
+
+#: what a page may weigh (bytes), without and with an explorer (issue 19)
+BUDGET, BUDGET_EXPLORER = 1_500_000, 3_000_000
+
+
+def test_pages_are_light(walk):
+    """Every page within its budget, counting everything but MathJax and the page's figures.
+
+    MathJax (1.2 MB, on the pages with formulas) and the figures (up to 1 MB on a lesson)
+    are not counted yet: see the issue's table of page weights. What is counted is what the
+    book adds to every page (theme, scripts, fonts) and an explorer's frames: a page never
+    loads Font Awesome's 1.5 MB script again, nor an explorer's frames inside its HTML.
+    """
+    bad = {}
+    for name, found in _layout(walk).items():
+        budget = BUDGET_EXPLORER if walk[name].explorers else BUDGET
+        counted = found["weights"]["rest"] + found["weights"]["frames"]
+        if counted > budget:
+            bad[name] = (counted, budget)
+    assert not bad, f"pages over their budget (bytes counted, budget): {bad}"
