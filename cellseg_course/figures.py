@@ -232,8 +232,12 @@ def show_phone_figures():
 
     Jupyter shows the usual PNG (it does not know the other type); the book's build
     (:mod:`cellseg_course.phone_figures`) shows the phone rendering on narrow screens. Outside
-    a kernel (a script, the tests) this does nothing.
+    a kernel (a script, the tests) this does nothing, nor with the environment variable
+    ``CELLSEG_PHONE_FIGURES=0`` (a learner's session that will never be a book page: it saves
+    the extra drawing, about three times a figure's, and the larger outputs).
     """
+    if os.environ.get("CELLSEG_PHONE_FIGURES", "1") == "0":
+        return
     try:
         from IPython import get_ipython
     except ImportError:

@@ -12,8 +12,10 @@ import os
 import re
 from urllib.parse import unquote, urlsplit
 
-#: A line of shown code that is there for the build, not for the learner.
-MACHINERY = re.compile(r"\bglue\(|^\s*assert\b|#\s*(BEGIN|END)\s+SOLUTION\b|#\s*SOLUTION\s*$")
+#: A line of shown code that is there for the build, not for the learner (or that needs a
+#: kernel the book does not have: a live explorer's ipywidgets, folded away on the page).
+MACHINERY = re.compile(r"\bglue\(|^\s*assert\b|#\s*(BEGIN|END)\s+SOLUTION\b|#\s*SOLUTION\s*$"
+                       r"|\blive_explorer\(|\bimport ipywidgets\b")
 
 CODE_JS = r"""
 () => {
