@@ -19,8 +19,8 @@ import io
 import json
 import os
 
-__all__ = ["MIN_TEXT_PX", "PAGE_WIDTH", "PHONE_MIME", "phone_figure", "show_phone_figures", "text_sizes",
-           "watch_figures"]
+__all__ = ["MIN_TEXT_PX", "PAGE_WIDTH", "PHONE_MIME", "phone_figure", "show_phone_figures", "smallest_text_px",
+           "text_sizes", "watch_figures"]
 
 PAGE_WIDTH = 688  #: widest a figure is shown in the book (pixels)
 MIN_TEXT_PX = 9.0  #: smallest readable text at the displayed size (pixels)
@@ -150,14 +150,14 @@ def _one_column(fig):
 
 
 def phone_figure(fig, *, width_in=PHONE_WIDTH_IN, dpi=PHONE_DPI):
-    """The figure laid out again for a phone: ``(png_bytes, texts)``.
+    """The figure laid out again for a phone: ``(png_bytes, smallest_text_px)``.
 
     The panels of a grid (one axes per cell: a row of images and plots) are stacked in one
     column ``width_in`` inches wide, each keeping the shape it had; a figure of one panel is
     narrowed to ``width_in``. Text keeps its size in points, so on a phone's screen it is as
     large as in a figure made for it, not shrunk with the whole picture; a figure legend is
-    set in one column. ``texts`` is
-    :func:`text_sizes` of the result at its own size (pixels of the PNG). The figure itself
+    set in one column. ``smallest_text_px`` is
+    :func:`smallest_text_px` of the result (pixels of the PNG). The figure itself
     is left as it is (a copy is laid out).
 
     Examples
@@ -166,7 +166,7 @@ def phone_figure(fig, *, width_in=PHONE_WIDTH_IN, dpi=PHONE_DPI):
     >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt
     >>> fig, axes = plt.subplots(1, 3, figsize=(9, 3), layout="constrained")
-    >>> png, texts = phone_figure(fig)
+    >>> png, smallest = phone_figure(fig)
     >>> from PIL import Image; import io
     >>> w, h = Image.open(io.BytesIO(png)).size
     >>> h > w  # three panels, one under the other
@@ -200,11 +200,35 @@ def phone_figure(fig, *, width_in=PHONE_WIDTH_IN, dpi=PHONE_DPI):
         elif w > width_in:
             phone.set_size_inches(width_in, max(h * width_in / w, min(h, 0.75 * width_in)) + legend_in)
         buffer = io.BytesIO()
-        phone.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
-        texts = text_sizes(phone, page_width=10**6)
-        return buffer.getvalue(), texts
+        # no tight bounding box: constrained layout keeps everything inside the figure, and a
+        # second layout pass would double the time (a phone rendering is made for every figure)
+        phone.savefig(buffer, format="png", dpi=dpi)
+        return buffer.getvalue(), smallest_text_px(phone, dpi=dpi)
     finally:
         plt.close(phone)
+
+
+def smallest_text_px(fig, *, dpi=None):
+    """The size in pixels of the smallest visible text of ``fig`` saved at ``dpi``, without drawing it.
+
+    Unlike :func:`text_sizes` it does not lay the figure out (fast enough to run on every figure
+    shown); a tick label outside the drawn range counts too, but it has the size of the others.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(dpi=100)
+    >>> _ = ax.set_title("small", fontsize=7.2)
+    >>> smallest_text_px(fig)
+    10.0
+    >>> plt.close(fig)
+    """
+    from matplotlib.text import Text
+
+    dpi = fig.dpi if dpi is None else dpi
+    sizes = [t.get_fontsize() for t in fig.findobj(Text)
+             if t.get_visible() and t.get_text().strip() and (t.axes is None or t.axes.get_visible())]
+    return round(min(sizes) * dpi / 72, 2) if sizes else None
 
 
 def _figure_bundle(fig, desktop):
@@ -213,16 +237,14 @@ def _figure_bundle(fig, desktop):
 
     bundle = {"image/png": desktop}
     try:
-        desktop_texts = text_sizes(fig, page_width=10**6)
-        phone, phone_texts = phone_figure(fig)
+        phone, phone_px = phone_figure(fig)
     except Exception:  # a figure that cannot be copied or laid out again: the PNG alone
         return bundle
-    smallest = lambda texts: round(texts["texts"][0][0], 2) if texts["texts"] else None  # noqa: E731
     bundle[PHONE_MIME] = {
         "desktop": desktop,
-        "desktop_text_px": smallest(desktop_texts),
+        "desktop_text_px": smallest_text_px(fig),
         "phone": base64.b64encode(phone).decode("ascii"),
-        "phone_text_px": smallest(phone_texts),
+        "phone_text_px": phone_px,
     }
     return bundle
 

@@ -4,6 +4,7 @@ import base64
 import io
 
 import matplotlib
+import pytest
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -31,11 +32,13 @@ def _row_of_panels(n=3):
 def test_a_row_of_panels_is_stacked_and_its_text_readable_on_a_phone():
     fig = _row_of_panels()
     before = fig.get_size_inches().copy()
-    png, texts = phone_figure(fig)
+    png, smallest = phone_figure(fig)
     width, height = Image.open(io.BytesIO(png)).size
     assert height > 2 * width  # three panels one under the other
     shown = min(width, PHONE_SCREEN)
-    assert texts["texts"][0][0] * shown / width >= 8  # the smallest text, in CSS px on the phone
+    assert smallest * shown / width >= 8  # the smallest text, in CSS px on the phone
+    # the same points as the desktop figure's smallest text, at the phone rendering's 150 dpi
+    assert smallest == pytest.approx(text_sizes(fig, page_width=10**6)["texts"][0][0] * 150 / fig.dpi, abs=0.01)
     desktop = text_sizes(fig, page_width=PHONE_SCREEN)
     assert desktop["texts"][0][0] < 8  # the desktop figure, shrunk to the phone, would not be readable
     assert (fig.get_size_inches() == before).all() and fig.axes[0].get_legend()._ncols == 2  # untouched
