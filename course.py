@@ -422,11 +422,14 @@ STUDENT_CONFIG = {
 
 
 def _student_toc(text):
-    """``_toc.yml`` without its Solutions part."""
-    solutions = re.compile(r"  - caption: Solutions\n    chapters:\n(?:      - file: solutions/.*\n)+")
+    """``_toc.yml`` without its solutions (each is listed under its exercise)."""
+    solutions = re.compile(r"\n( +)sections:\n\1  - file: solutions/[^\n]*(?:\n\1    [^\n]*)*")
     if not solutions.search(text):
-        raise ValueError("_toc.yml has no Solutions part in the expected form.")
-    return solutions.sub("", text)
+        raise ValueError("_toc.yml lists no solution in the expected form (under its exercise).")
+    text = solutions.sub("", text)
+    if "solutions/" in text:
+        raise ValueError("_toc.yml lists a solution outside an exercise's sections.")
+    return text
 
 
 def student_edition(dest, *, execute=True):

@@ -10,9 +10,10 @@ which a practitioner can use on its own. This package holds the course machinery
 """
 
 from .book import glue
-from .figures import watch_figures
+from .figures import show_phone_figures, watch_figures
 from .quiz import load_quiz, show_quiz
 
 watch_figures()  # measures figures only when CELLSEG_FIGURE_CHECK is set (tools/figure_text.py)
+show_phone_figures()  # in a kernel: each figure also laid out for a phone, for the book
 
 __all__ = ["glue", "load_quiz", "show_quiz"]

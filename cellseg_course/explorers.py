@@ -38,7 +38,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Prompt", "StaticExplorer", "encode_frame", "live_explorer", "prompt", "static_explorer"]
+__all__ = ["Prompt", "StaticExplorer", "encode_frame", "frames_to_files", "live_explorer", "prompt",
+           "static_explorer"]
 
 MAX_BYTES = 2_000_000  #: default budget of one static explorer's images (bytes)
 
@@ -242,6 +243,44 @@ class StaticExplorer:
     JSON.parse(b.dataset.set).forEach(function (v, k) {{ inputs[k].value = v; }}); show(); }}); }});
 }})();</script>
 </div>"""
+
+
+_PAYLOAD = re.compile(r'(<div class="cellseg-explorer" id="[^"]+"[^>]*>.*?<script type="application/json">)(.*?)(</script>)',
+                      re.S)
+_FIRST_FRAME = re.compile(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]*"')
+_DATA_URL_JS = '"data:image/png;base64," + d.frames[d.index[i]]'
+
+
+def frames_to_files(page, save):
+    """A page's HTML with each static explorer's frames as image files, not base64 text.
+
+    ``save(png_bytes) -> url`` writes one frame and returns the address the page loads it
+    from. Each explorer's first picture and its list of frames then name files, so the page
+    loads only the frames a reader shows (the book's build calls this on every page;
+    in a notebook the frames stay inside the output, which has no files beside it).
+
+    >>> def update(level):
+    ...     return np.full((4, 4, 3), level), f"level {level}"
+    >>> page = static_explorer(update, {"level": [0.0, 1.0]}, name="demo")._repr_html_()
+    >>> saved = []
+    >>> light = frames_to_files(page, lambda png: saved.append(png) or f"f{len(saved)}.png")
+    >>> len(saved), "base64" in light, '<img src="f1.png"' in light
+    (2, False, True)
+    """
+    def one(match):
+        data = json.loads(match.group(2))  # JSON reads the escaped "<\\/" as "</"
+        encoded = data["frames"]
+        data["frames"] = [save(base64.b64decode(frame)) for frame in encoded]
+        head = match.group(1)
+        shown = _FIRST_FRAME.search(head)  # the picture shown before any slider moves
+        if shown:
+            first = shown.group(0)[len('<img src="data:image/png;base64,'):-1]
+            url = data["frames"][encoded.index(first) if first in encoded else 0]
+            head = head[: shown.start()] + f'<img src="{html.escape(url)}"' + head[shown.end():]
+        return head + json.dumps(data).replace("</", "<\\/") + match.group(3)
+
+    page = _PAYLOAD.sub(one, page)
+    return page.replace(_DATA_URL_JS, "d.frames[d.index[i]]")
 
 
 def static_explorer(update, grid, *, name, prompts=(), start=None, labels=None, formats=None,

@@ -92,8 +92,10 @@ def exercise_from_solution(solution, name):
                     f"solutions/{name}.md: the first markdown cell must start with "
                     "'# Solution: <title>' (the exercise gets '# Exercise: <title>')."
                 )
+            minutes = nb.metadata.get("course", {}).get("minutes")
             cell.source = (
                 SOLUTION_TITLE.sub("# Exercise: ", cell.source, count=1).rstrip()
+                + (f"\n\n**Time:** about {minutes} minutes." if minutes else "")
                 + f"\n\n*When you have finished, compare with the "
                 f"[worked solution](../solutions/{name}.md).*"
             )
@@ -233,11 +235,24 @@ def _lesson_exercises(exercises):
 
 
 def _toc_parts(structure):
-    exercises = [e for _, ex in structure for e in ex]
-    lines = []
-    for caption, folder in (("Exercises", "exercises"), ("Solutions", "solutions")):
-        lines += [f"  - caption: {caption}", "    chapters:"]
-        lines += [f"      - file: {folder}/{e['name']}" for e in exercises]
+    """The Lessons part: each lesson with its exercises under it, each exercise with its solution.
+
+    A learner's path: "next" after a lesson opens its first exercise, and after its last
+    exercise the next lesson; the sidebar shows the lessons, each exercise (with its time)
+    folded under its lesson and each solution under its exercise. The book's build takes the
+    solutions out of the "next" chain (cellseg_course.learner_book): a solution is reached
+    from its exercise.
+    """
+    lines = ["  - caption: Lessons", "    chapters:"]
+    for lesson, exercises in structure:
+        lines.append(f"      - file: lessons/{lesson['name']}")
+        if exercises:
+            lines.append("        sections:")
+        for e in exercises:
+            lines += [f"          - file: exercises/{e['name']}",
+                      f"            title: \"Exercise: {e['title']} ({e['minutes']} min)\"",
+                      "            sections:",
+                      f"              - file: solutions/{e['name']}"]
     return "\n".join(lines)
 
 

@@ -174,12 +174,14 @@ def new_lesson(name, *, title=None, part="Checking", minutes=30, root=ROOT):
                     encoding="utf-8")
     toc = root / "_toc.yml"
     text = toc.read_text(encoding="utf-8")
-    lessons = re.search(r"( *)- caption: Lessons\n +chapters:\n((?: +- file: lessons/.*\n)+)", text)
-    if lessons is None:
-        sys.exit("[course] ERROR: _toc.yml has no 'Lessons' part with chapters; add the page by hand.")
-    indent = re.match(r" *", lessons[2]).group(0)
-    end = lessons.end(2)
-    toc.write_text(text[:end] + f"{indent}- file: lessons/{name}\n" + text[end:], encoding="utf-8")
+    # tools/notebooks.py writes the Lessons part, keeping the order of the lesson lines it
+    # finds: a line just before the end of the generated block puts the lesson last
+    end = re.search(r"^# END GENERATED parts", text, re.M)
+    if end is None or "lessons/" not in text[:end.start()]:
+        sys.exit("[course] ERROR: _toc.yml has no generated Lessons part; add the page by hand.")
+    indent = re.findall(r"^( *)- file: lessons/", text[:end.start()], re.M)[-1]
+    toc.write_text(text[:end.start()] + f"{indent}- file: lessons/{name}\n" + text[end.start():],
+                   encoding="utf-8")
     return [path, toc]
 
 

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+import layout  # the learner-first measures (tests/browser/layout.py)
 import accessibility  # axe-core's WCAG audits (tests/browser/accessibility.py)
 
 #: Where to find a Chromium. `python3 course.py test` looks for the same names and passes
@@ -161,6 +162,7 @@ async def _open(context, url, result):
     page.on("pageerror", lambda e: result.console_errors.append(f"uncaught {e}"))
     page.on("request", lambda r: None if is_local(r.url) else result.external_requests.append(r.url))
     page.on("websocket", lambda ws: result.external_requests.append(ws.url))
+    layout.record_requests(page, result)
     await page.goto(url, wait_until="load")
     return page
 
@@ -341,6 +343,7 @@ async def visit(context, url, result, *, sidebar=True):
     try:
         await _check_search(page, result)
         await _check_figures(page, result)
+        await layout.measure_desktop(page, result)
         await _check_quizzes(page, result)
         await _check_explorers(page, result)
         await _check_math(page, result)  # after the clicks: the feedback shown is typeset too
@@ -349,6 +352,7 @@ async def visit(context, url, result, *, sidebar=True):
             await _check_desktop_sidebar(page, result)
             result.sidebar_checked = True
         await page.set_viewport_size(PHONE)
+        await layout.measure_phone(page, result)
         await accessibility.audit_phone(page, result)
         await _check_phone_menus(page, result)
     finally:
