@@ -60,8 +60,8 @@ def main():
     one, ten = 0.5, list(DSB_THRESHOLDS)
     rows = [
         ("np.bincount(y_true.ravel())", best_time(lambda: np.bincount(truth.ravel()))),
-        ("cellseg matching, 1 threshold", best_time(lambda: matching(truth, pred, threshold=one))),
-        ("cellseg matching, 10 thresholds", best_time(lambda: matching(truth, pred, threshold=ten))),
+        ("cellseg matching, 1 threshold", best_time(lambda: matching(truth, pred, iou_threshold=one))),
+        ("cellseg matching, 10 thresholds", best_time(lambda: matching(truth, pred, iou_threshold=ten))),
     ]
     try:
         from stardist.matching import matching as sd_matching
@@ -70,7 +70,7 @@ def main():
         print("StarDist is not installed: only cellseg is timed (see the docstring to compare).")
     if sd_matching is not None:
         sd_matching(truth[:64, :64], pred[:64, :64])  # compile the numba kernel first
-        ours = matching(truth, pred, threshold=ten)
+        ours = matching(truth, pred, iou_threshold=ten)
         theirs = sd_matching(truth, pred, threshold=ten)
         same = all((a.tp, a.fp, a.fn) == (b.tp, b.fp, b.fn) for a, b in zip(ours, theirs))
         print(f"same tp/fp/fn as StarDist at all ten thresholds: {same}")

@@ -39,7 +39,7 @@ if kind == "matching":
     pred = np.roll(truth, (s // 2, s // 2), axis=(0, 1))
     start = time.perf_counter()
     try:
-        m = cellseg.matching(truth, pred, threshold=0.1)
+        m = cellseg.matching(truth, pred, iou_threshold=0.1)
         result = f"tp={m.tp}"
     except MemoryError:
         result = "MemoryError"

@@ -149,7 +149,7 @@ def same_shape(first, second, names, *, hint):
         )
 
 
-def iou_threshold(value, *, strict=False, name="threshold"):
+def iou_threshold(value, *, strict=False, name="iou_threshold"):
     """An IoU threshold in [0, 1]; 0 only with ``strict`` (IoU > 0), else every pair would match."""
     value = real_number(value, name, minimum=0)
     if value > 1:
@@ -309,7 +309,7 @@ def _unwrap_0d(value):
     return value
 
 
-def iou_cutoff(value, *, strict=False, name="threshold"):
+def iou_cutoff(value, *, strict=False, name="iou_threshold"):
     """One IoU threshold: a number or a 0-d array, in [0, 1] (0 only with ``strict``).
 
     The rule of every function that takes one IoU threshold, so that
@@ -328,7 +328,7 @@ def iou_cutoff(value, *, strict=False, name="threshold"):
     return iou_threshold(value, strict=strict, name=name)
 
 
-def iou_cutoffs(values, *, strict=False, name="thresholds", need_half=False):
+def iou_cutoffs(values, *, strict=False, name="iou_thresholds", need_half=False):
     """A non-empty list of IoU thresholds (one number, a 0-d array or a 1-D sequence), each checked.
 
     With ``need_half``, 0.5 must be among them (F1 and panoptic quality are reported there).

@@ -382,7 +382,7 @@ OBJECT_ERROR_COLORS = {
 }
 
 
-def object_error_map(image, y_true, y_pred, *, threshold=0.5, alpha=0.6):
+def object_error_map(image, y_true, y_pred, *, iou_threshold=0.5, alpha=0.6):
     """Colour every object by the kind of error it takes part in, over the grey image.
 
     Predicted objects are filled with the colour of their row in
@@ -398,7 +398,7 @@ def object_error_map(image, y_true, y_pred, *, threshold=0.5, alpha=0.6):
         Intensities shown in grey underneath (``None``: black).
     y_true, y_pred : 2-D array_like of int
         Reference and prediction, same shape as ``image``.
-    threshold : float, optional
+    iou_threshold : float, optional
         IoU for a correct match.
     alpha : float, optional
         Opacity of the colours, in [0, 1].
@@ -423,14 +423,14 @@ def object_error_map(image, y_true, y_pred, *, threshold=0.5, alpha=0.6):
     alpha = _alpha(alpha)
     if image is None:
         alpha = 1.0
-    threshold = _validate.iou_cutoff(threshold)
+    iou_threshold = _validate.iou_cutoff(iou_threshold)
     kinds = list(OBJECT_ERROR_COLORS)
     # Work on the ids present (one sort each), so memory follows the image, never the largest id.
     true_ids, a_index = np.unique(a, return_inverse=True)
     pred_ids, b_index = np.unique(b, return_inverse=True)
     pred_kind = np.full(len(pred_ids), -1)
     true_missed = np.zeros(len(true_ids), bool)
-    for row in classify_errors(a, b, threshold=threshold, topology=False):  # one row per object or group
+    for row in classify_errors(a, b, iou_threshold=iou_threshold, topology=False):  # one row per object or group
         if row.kind == "missed":
             true_missed[np.searchsorted(true_ids, np.asarray(row.true_ids, true_ids.dtype))] = True
         else:

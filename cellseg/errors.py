@@ -189,7 +189,7 @@ def _groups(keys, values):
     return out
 
 
-def classify_errors(y_true, y_pred, *, threshold=0.5, min_fraction=0.5, topology=True, connectivity=1):
+def classify_errors(y_true, y_pred, *, iou_threshold=0.5, min_fraction=0.5, topology=True, connectivity=1):
     """List every object-level agreement and error between a reference and a prediction.
 
     The rules, applied to the overlap table of the two label images:
@@ -199,7 +199,7 @@ def classify_errors(y_true, y_pred, *, threshold=0.5, min_fraction=0.5, topology
     - **merge** (under-segmentation): a predicted object that contains most of
       two or more reference objects;
     - **correct**: a pair matched by :func:`cellseg.metrics.matching` at
-      ``threshold`` (IoU >= threshold) that takes part in no split or merge;
+      ``iou_threshold`` (IoU >= threshold) that takes part in no split or merge;
     - **boundary**: an unmatched pair, each the other's best overlap, with one
       mostly inside the other: the right object, with a boundary too far off
       for the match;
@@ -213,7 +213,7 @@ def classify_errors(y_true, y_pred, *, threshold=0.5, min_fraction=0.5, topology
     ----------
     y_true, y_pred : array_like of int
         Reference and predicted label images, same shape, 2-D or 3-D.
-    threshold : float, optional
+    iou_threshold : float, optional
         IoU threshold for a correct match.
     min_fraction : float, optional
         "Most of" an object, in (0, 1): the fraction of its pixels that must lie
@@ -241,15 +241,15 @@ def classify_errors(y_true, y_pred, *, threshold=0.5, min_fraction=0.5, topology
     [('merge', (1, 2), (7,)), ('missed', (3,), ()), ('spurious', (), (8,))]
     """
     a, b = check_label_pair(y_true, y_pred)
-    threshold = _validate.iou_cutoff(threshold)
+    iou_threshold = _validate.iou_cutoff(iou_threshold)
     min_fraction = _validate.real_number(min_fraction, "min_fraction", minimum=0, strict=True)
     if min_fraction >= 1:
         raise ValueError(f"min_fraction must be below 1, got {min_fraction:g}.")
     topology = _validate.boolean(topology, "topology")
     pairs = _Pairs(overlap_table(a, b), min_fraction)
     rows = _merges_and_splits(pairs)
-    rows += _correct(pairs, threshold)
-    rows += _boundary(pairs, threshold)
+    rows += _correct(pairs, iou_threshold)
+    rows += _boundary(pairs, iou_threshold)
     rows += _missed_and_spurious(pairs)
     if topology:
         rows += _topology_rows(a, "reference", connectivity)
@@ -300,8 +300,8 @@ def _merges_and_splits(p):
     return rows
 
 
-def _correct(p, threshold):
-    mt, mp, ms = match_objects(p.table, threshold=threshold)
+def _correct(p, iou_threshold):
+    mt, mp, ms = match_objects(p.table, iou_threshold=iou_threshold)
     rows = [
         ObjectError("correct", (int(p.tid[i]),), (int(p.pid[j]),), s, "")
         for i, j, s in zip(mt.tolist(), mp.tolist(), ms.tolist())
@@ -312,7 +312,7 @@ def _correct(p, threshold):
     return rows
 
 
-def _boundary(p, threshold):
+def _boundary(p, iou_threshold):
     """Unmatched pairs, each the other's best overlap, one mostly inside the other."""
     free = ~p.busy_true[p.ti] & ~p.busy_pred[p.pi]
     best_for_true = np.zeros(len(p.tid))
@@ -333,7 +333,7 @@ def _boundary(p, threshold):
         else:
             too = "shifted"
         rows.append(ObjectError("boundary", (int(p.tid[p.ti[e]]),), (int(p.pid[p.pi[e]]),),
-                                float(p.iou[e]), f"IoU below {threshold:g}: prediction {too}"))
+                                float(p.iou[e]), f"IoU below {iou_threshold:g}: prediction {too}"))
     p.mark(edges)
     return rows
 

@@ -392,7 +392,7 @@ class Matching:
     (or the scores of ``criterion``).
     """
 
-    threshold: float
+    iou_threshold: float
     strict: bool
     n_true: int
     n_pred: int
@@ -415,7 +415,7 @@ class Matching:
         return {
             k: getattr(self, k)
             for k in (
-                "threshold", "strict", "n_true", "n_pred", "tp", "fp", "fn", "precision",
+                "iou_threshold", "strict", "n_true", "n_pred", "tp", "fp", "fn", "precision",
                 "recall", "accuracy", "f1", "mean_true_score", "mean_matched_score",
                 "panoptic_quality",
             )
@@ -493,7 +493,7 @@ def _assign(ti, pi, scores):
     return chosen
 
 
-def match_objects(table, *, threshold=0.5, strict=False, criterion="iou"):
+def match_objects(table, *, iou_threshold=0.5, strict=False, criterion="iou"):
     """The one-to-one matching of :func:`matching`, on an :class:`OverlapTable`.
 
     For code that needs the matched pairs of a table it already has (the error
@@ -517,15 +517,15 @@ def match_objects(table, *, threshold=0.5, strict=False, criterion="iou"):
     Examples
     --------
     >>> table = overlap_table([[1, 1, 0, 2]], [[5, 5, 5, 0]])
-    >>> ti, pi, iou = match_objects(table, threshold=0.5)
+    >>> ti, pi, iou = match_objects(table, iou_threshold=0.5)
     >>> table.true_ids[ti].tolist(), table.pred_ids[pi].tolist(), iou.round(3).tolist()
     ([1], [5], [0.667])
     """
     if not isinstance(table, OverlapTable):
         raise TypeError(f"table must be an OverlapTable, the result of overlap_table(y_true, y_pred); got {table!r}.")
-    threshold = _validate.iou_cutoff(threshold, strict=_validate.boolean(strict, "strict"))
+    iou_threshold = _validate.iou_cutoff(iou_threshold, strict=_validate.boolean(strict, "strict"))
     iou = _criterion_scores(table, _validate.choice(criterion, "criterion", CRITERIA))
-    ok = iou > threshold if strict else iou >= threshold
+    ok = iou > iou_threshold if strict else iou >= iou_threshold
     ti, pi, s = table.true_index[ok], table.pred_index[ok], iou[ok]
     chosen = _assign(ti, pi, s)
     ti, pi, s = ti[chosen], pi[chosen], s[chosen]
@@ -544,8 +544,8 @@ def _criterion_scores(table, criterion):
     raise ValueError(f"criterion must be one of {CRITERIA}, got {criterion!r}.")
 
 
-def _match_one(table, threshold, strict, criterion="iou"):
-    ti, pi, s = match_objects(table, threshold=threshold, strict=strict, criterion=criterion)
+def _match_one(table, iou_threshold, strict, criterion="iou"):
+    ti, pi, s = match_objects(table, iou_threshold=iou_threshold, strict=strict, criterion=criterion)
     n_true, n_pred = len(table.true_ids), len(table.pred_ids)
     tp = len(ti)
     fp, fn = n_pred - tp, n_true - tp
@@ -554,7 +554,7 @@ def _match_one(table, threshold, strict, criterion="iou"):
     dtype = _id_dtype(table.true_ids.dtype, table.pred_ids.dtype)
     pairs = np.stack([table.true_ids[ti].astype(dtype), table.pred_ids[pi].astype(dtype)], axis=1)
     return Matching(
-        threshold=threshold,
+        iou_threshold=iou_threshold,
         strict=strict,
         n_true=n_true,
         n_pred=n_pred,
@@ -574,11 +574,11 @@ def _match_one(table, threshold, strict, criterion="iou"):
     )
 
 
-def matching(y_true, y_pred, *, threshold=0.5, strict=False, criterion="iou"):
+def matching(y_true, y_pred, *, iou_threshold=0.5, strict=False, criterion="iou"):
     """Pair reference and predicted objects one-to-one by IoU and count the hits.
 
     A reference object and a predicted object *match* when their intersection
-    over union is at least ``threshold`` (more than ``threshold`` with
+    over union is at least ``iou_threshold`` (more than ``iou_threshold`` with
     ``strict=True``). Among all one-to-one pairings of such candidates the one
     with the most matches is chosen, and among those the one with the largest
     total IoU (an optimal assignment). Matched pairs are true positives (TP);
@@ -590,11 +590,11 @@ def matching(y_true, y_pred, *, threshold=0.5, strict=False, criterion="iou"):
     y_true, y_pred : array_like of int
         Reference and predicted label images, same shape, 2-D or 3-D. Ids need
         not be consecutive.
-    threshold : float or sequence of float, optional
+    iou_threshold : float or sequence of float, optional
         IoU threshold(s) in [0, 1]. With a sequence, one :class:`Matching` per
         threshold is returned, all computed from one overlap table.
     strict : bool, optional
-        Count IoU > threshold instead of IoU >= threshold. ``threshold=0`` needs
+        Count IoU > threshold instead of IoU >= threshold. ``iou_threshold=0`` needs
         ``strict=True`` ("any overlap").
     criterion : {"iou", "iot", "iop"}, optional
         What a pair is scored by, as in StarDist: ``"iou"`` intersection over
@@ -640,7 +640,7 @@ def matching(y_true, y_pred, *, threshold=0.5, strict=False, criterion="iou"):
     >>> m = matching(truth, pred)
     >>> m.tp, m.fp, m.fn, m.matched_pairs.tolist(), round(float(m.matched_scores[0]), 4)
     (1, 0, 1, [[2, 5]], 0.5714)
-    >>> [r.tp for r in matching(truth, pred, threshold=[0.5, 0.6])]
+    >>> [r.tp for r in matching(truth, pred, iou_threshold=[0.5, 0.6])]
     [1, 0]
     >>> m = matching(truth, pred, criterion="iot")  # the merge covers all of cell 2
     >>> m.tp, m.matched_pairs.tolist(), float(m.matched_scores[0])
@@ -648,21 +648,21 @@ def matching(y_true, y_pred, *, threshold=0.5, strict=False, criterion="iou"):
     """
     strict = _validate.boolean(strict, "strict")
     criterion = _validate.choice(criterion, "criterion", CRITERIA)
-    single = not isinstance(threshold, (list, tuple)) and (isinstance(threshold, str) or np.ndim(threshold) == 0)
-    thresholds = _validate.iou_cutoffs(threshold, strict=strict, name="threshold")
+    single = not isinstance(iou_threshold, (list, tuple)) and (isinstance(iou_threshold, str) or np.ndim(iou_threshold) == 0)
+    iou_thresholds = _validate.iou_cutoffs(iou_threshold, strict=strict, name="iou_threshold")
     table = overlap_table(y_true, y_pred)
-    results = [_match_one(table, v, strict, criterion) for v in thresholds]
+    results = [_match_one(table, v, strict, criterion) for v in iou_thresholds]
     return results[0] if single else results
 
 
-def average_precision(y_true, y_pred, *, thresholds=DSB_THRESHOLDS, strict=False):
+def average_precision(y_true, y_pred, *, iou_thresholds=DSB_THRESHOLDS, strict=False):
     """The Data Science Bowl 2018 score: the mean over IoU thresholds of TP / (TP + FP + FN).
 
     Parameters
     ----------
     y_true, y_pred : array_like of int
         Reference and predicted label images.
-    thresholds : sequence of float, optional
+    iou_thresholds : sequence of float, optional
         IoU thresholds; by default 0.50, 0.55, ..., 0.95 (:data:`DSB_THRESHOLDS`).
     strict : bool, optional
         As in :func:`matching`. (The DSB rules say "IoU above the threshold";
@@ -690,8 +690,8 @@ def average_precision(y_true, y_pred, *, thresholds=DSB_THRESHOLDS, strict=False
     0.7
     """
     strict = _validate.boolean(strict, "strict")
-    values = _validate.iou_cutoffs(thresholds, strict=strict, name="thresholds")
-    results = matching(y_true, y_pred, threshold=values, strict=strict)
+    values = _validate.iou_cutoffs(iou_thresholds, strict=strict, name="iou_thresholds")
+    results = matching(y_true, y_pred, iou_threshold=values, strict=strict)
     return float(np.mean([r.accuracy for r in results]))
 
 
@@ -887,7 +887,7 @@ def class_scores(labels, predicted, centers, classes):
 # --------------------------------------------------------------------------- distances
 
 
-def centroid_distances(y_true, y_pred, *, threshold=0.5, strict=False, spacing=None):
+def centroid_distances(y_true, y_pred, *, iou_threshold=0.5, strict=False, spacing=None):
     """Distance between the centroids of every matched pair of objects.
 
     Parameters
@@ -908,18 +908,19 @@ def centroid_distances(y_true, y_pred, *, threshold=0.5, strict=False, spacing=N
     --------
     >>> t = np.zeros((5, 9), int); t[1:4, 1:4] = 1
     >>> p = np.zeros((5, 9), int); p[1:4, 2:5] = 3      # shifted one column
-    >>> centroid_distances(t, p, threshold=0.3).tolist()
+    >>> centroid_distances(t, p, iou_threshold=0.3).tolist()
     [1.0]
     """
     a, b = check_label_pair(y_true, y_pred)
     scale = _spacing(spacing, a.ndim)
-    if isinstance(threshold, (str, list, tuple)) or np.ndim(threshold) != 0:
+    if isinstance(iou_threshold, (str, list, tuple)) or np.ndim(iou_threshold) != 0:
         raise TypeError(
-            f"threshold must be one number for centroid_distances, got {threshold!r}; "
-            "call it once per threshold, e.g. [centroid_distances(t, p, threshold=x) for x in (0.5, 0.7)]."
+            f"iou_threshold must be one number for centroid_distances, got {iou_threshold!r}; "
+            "call it once per threshold, e.g.\n"
+            "[centroid_distances(t, p, iou_threshold=x) for x in (0.5, 0.7)]."
         )
-    threshold = _validate.iou_cutoff(threshold, strict=_validate.boolean(strict, "strict"))
-    pairs = matching(a, b, threshold=threshold, strict=strict).matched_pairs
+    iou_threshold = _validate.iou_cutoff(iou_threshold, strict=_validate.boolean(strict, "strict"))
+    pairs = matching(a, b, iou_threshold=iou_threshold, strict=strict).matched_pairs
     if len(pairs) == 0:
         return np.zeros(0)
     ca = _centroids(a, pairs[:, 0])
@@ -1238,15 +1239,15 @@ def _confidences(confidences, pred_ids):
     return values.astype(float)[order[np.searchsorted(keys[order], pred_ids)]]
 
 
-def _greedy_hits(table, score, rank, threshold):
+def _greedy_hits(table, score, rank, iou_threshold):
     """COCO's matching: each detection, in confidence order, takes its best unmatched object.
 
     The unmatched reference object of highest score (ties: the larger id) is taken
-    if that score reaches ``threshold``. Returns a boolean per predicted object: is it a true positive. Pairs whose two
+    if that score reaches ``iou_threshold``. Returns a boolean per predicted object: is it a true positive. Pairs whose two
     objects have no other candidate are decided at once; only competing candidates
     (possible below 0.5, or at exactly 0.5) are walked through in confidence order.
     """
-    ok = score >= threshold
+    ok = score >= iou_threshold
     ti, pi, s = table.true_index[ok], table.pred_index[ok], score[ok]
     hit = np.zeros(len(table.pred_ids), dtype=bool)
     if len(ti) == 0:

@@ -57,7 +57,7 @@ __all__ = [
 
 def _thresholds(thresholds):
     """The IoU thresholds of a count: the rule of :func:`cellseg.metrics.matching`, with 0.5 among them."""
-    return np.array(_validate.iou_cutoffs(thresholds, name="thresholds", need_half=True))
+    return np.array(_validate.iou_cutoffs(thresholds, name="iou_thresholds", need_half=True))
 
 
 def _region_image(regions, shape):
@@ -235,7 +235,7 @@ def centroid_regions(labels, regions):
     return ids[keep], regions[r[keep], c[keep]]
 
 
-def count_by_region(y_true, y_pred, regions, *, thresholds=DSB_THRESHOLDS):
+def count_by_region(y_true, y_pred, regions, *, iou_thresholds=DSB_THRESHOLDS):
     """Match two label images once and count TP, FP and FN in each region.
 
     The objects are matched on the whole image (as :func:`cellseg.metrics.matching`
@@ -254,7 +254,7 @@ def count_by_region(y_true, y_pred, regions, *, thresholds=DSB_THRESHOLDS):
     regions : 2-D array_like of int
         Region id of every pixel, ``0 .. n_regions - 1`` (e.g. :func:`grid_regions`,
         or ``0`` for a tuning part and ``1`` for a test part).
-    thresholds : sequence of float, optional
+    iou_thresholds : sequence of float, optional
         IoU thresholds; they must include 0.5. By default those of the DSB score.
 
     Returns
@@ -269,7 +269,7 @@ def count_by_region(y_true, y_pred, regions, *, thresholds=DSB_THRESHOLDS):
     >>> truth = np.zeros((4, 8), int); truth[:, :3] = 1; truth[:, 5:] = 2
     >>> pred = np.zeros((4, 8), int); pred[:, :3] = 5; pred[0, 4] = 9
     >>> halves = grid_regions(truth.shape, tile_shape=(4, 4))
-    >>> c = count_by_region(truth, pred, halves, thresholds=[0.5])
+    >>> c = count_by_region(truth, pred, halves, iou_thresholds=[0.5])
     >>> c.tp.ravel().tolist(), c.fp.ravel().tolist(), c.fn.ravel().tolist()
     ([1, 0], [0, 1], [0, 1])
     >>> c.select([0]).pooled()
@@ -277,7 +277,7 @@ def count_by_region(y_true, y_pred, regions, *, thresholds=DSB_THRESHOLDS):
     """
     a, b = check_label_pair(y_true, y_pred, ndim=2)
     reg = _region_image(regions, a.shape)
-    thr = _thresholds(thresholds)
+    thr = _thresholds(iou_thresholds)
     n_regions = int(reg.max()) + 1
     table = overlap_table(a, b)
     true_ids, true_reg = centroid_regions(a, reg)
@@ -289,8 +289,8 @@ def count_by_region(y_true, y_pred, regions, *, thresholds=DSB_THRESHOLDS):
     tp = np.zeros(shape, np.int64)
     matched_pred = np.zeros(shape, np.int64)
     iou_sum = np.zeros(shape)
-    for k, t in enumerate(thr):  # a few thresholds, each one vectorised
-        ti, pi, s = match_objects(table, threshold=float(t))
+    for k, t in enumerate(thr):  # a few iou_thresholds, each one vectorised
+        ti, pi, s = match_objects(table, iou_threshold=float(t))
         tp[:, k] = np.bincount(true_reg[ti], minlength=n_regions)
         matched_pred[:, k] = np.bincount(pred_reg[pi], minlength=n_regions)
         iou_sum[:, k] = np.bincount(true_reg[ti], weights=s, minlength=n_regions)

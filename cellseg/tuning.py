@@ -250,7 +250,7 @@ class SweepResult:
     best_iou: np.ndarray  #: for each reference object (increasing id), its best IoU
 
 
-def sweep(image, y_true, *, regions, methods=None, thresholds=DSB_THRESHOLDS):
+def sweep(image, y_true, *, regions, methods=None, iou_thresholds=DSB_THRESHOLDS):
     """Segment ``image`` with every setting of every method and score each against ``y_true``.
 
     Each segmentation is matched once with the reference on the whole image and
@@ -267,7 +267,7 @@ def sweep(image, y_true, *, regions, methods=None, thresholds=DSB_THRESHOLDS):
         Region of each pixel (e.g. :func:`cellseg.scoring.grid_regions`).
     methods : dict, optional
         ``{name: Baseline}``; by default :data:`BASELINES`.
-    thresholds : sequence of float, optional
+    iou_thresholds : sequence of float, optional
         IoU thresholds (must include 0.5).
 
     Returns
@@ -293,12 +293,12 @@ def sweep(image, y_true, *, regions, methods=None, thresholds=DSB_THRESHOLDS):
         )
     image = _validate.image_array(image, "image", ndim=2)
     # Check everything the scoring needs before the first segmentation runs.
-    count_by_region(y_true, np.zeros(image.shape, np.int32), regions, thresholds=thresholds)
+    count_by_region(y_true, np.zeros(image.shape, np.int32), regions, iou_thresholds=iou_thresholds)
     results = []
     for name, method in methods.items():
         for params in parameter_grid(method.grid):
             labels = method(image, **params)
-            counts = count_by_region(y_true, labels, regions, thresholds=thresholds)
+            counts = count_by_region(y_true, labels, regions, iou_thresholds=iou_thresholds)
             results.append(SweepResult(name, {**method.default, **params}, counts,
                                        best_iou(y_true, labels)[1]))
     return results

@@ -74,7 +74,7 @@ KIND_BY_NAME = {
     "label": "count", "radius": "count",
     "shape": "shape", "tile_shape": "shape", "pixel_size": "spacing",
     "spacing": "spacing",
-    "threshold": "real", "thresholds": "iou",
+    "threshold": "real", "thresholds": "iou", "iou_threshold": "iou", "iou_thresholds": "iou",
     "mode": "text", "method": "text", "criterion": "text", "kind": "text", "name": "object", "path": "text",
     "titles": "object", "names": "object",
 }

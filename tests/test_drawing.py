@@ -146,10 +146,10 @@ def test_object_error_map_memory_does_not_follow_the_largest_id(scale):
 
 def test_object_error_map_takes_a_0d_threshold_like_a_number():
     two = _two()
-    np.testing.assert_array_equal(object_error_map(None, two, two, threshold=np.array(0.5)),
-                                  object_error_map(None, two, two, threshold=0.5))
+    np.testing.assert_array_equal(object_error_map(None, two, two, iou_threshold=np.array(0.5)),
+                                  object_error_map(None, two, two, iou_threshold=0.5))
     with pytest.raises(TypeError, match="threshold must be one number"):
-        object_error_map(None, two, two, threshold=np.array([0.5, 0.6]))
+        object_error_map(None, two, two, iou_threshold=np.array([0.5, 0.6]))
 
 
 @pytest.mark.parametrize("legend", [cellseg.drawing.add_error_legend, cellseg.drawing.add_object_error_legend])

@@ -232,7 +232,7 @@ def test_connectivity_is_a_whole_number(connectivity):
 
 def test_classify_errors_takes_a_0d_threshold():
     labels = np.zeros((6, 6), int); labels[1:4, 1:4] = 1
-    assert [r.kind for r in classify_errors(labels, labels, threshold=np.array(0.5))] == ["correct"]
+    assert [r.kind for r in classify_errors(labels, labels, iou_threshold=np.array(0.5))] == ["correct"]
 
 
 def test_inject_error_refuses_an_amount_beyond_the_image():

@@ -205,19 +205,19 @@ def test_low_threshold_needs_an_optimal_assignment():
     pred[0, 2:9], pred[0, 0:2] = 1, 2
     _, _, iou = brute_iou(truth, pred)
     np.testing.assert_allclose(iou, [[4 / 9, 2 / 6], [3 / 10, 0]])
-    m = matching(truth, pred, threshold=0.25)
+    m = matching(truth, pred, iou_threshold=0.25)
     assert m.tp == 2
     assert m.matched_pairs.tolist() == [[1, 2], [2, 1]]
-    assert matching(truth, pred, threshold=0.35).tp == 1
+    assert matching(truth, pred, iou_threshold=0.35).tp == 1
 
 
 def test_threshold_list_equals_single_calls():
     truth = np.zeros((12, 12), int)
     truth[1:6, 1:6], truth[7:11, 2:10] = 1, 2
     pred = np.roll(truth, 1, axis=1)
-    several = matching(truth, pred, threshold=[0.3, 0.6, 0.9])
+    several = matching(truth, pred, iou_threshold=[0.3, 0.6, 0.9])
     assert [r.as_dict() for r in several] == [
-        matching(truth, pred, threshold=t).as_dict() for t in (0.3, 0.6, 0.9)
+        matching(truth, pred, iou_threshold=t).as_dict() for t in (0.3, 0.6, 0.9)
     ]
 
 
@@ -266,7 +266,7 @@ def test_bad_input_raises_clear_errors(y_true, y_pred, message):
 def test_bad_threshold(thresh):
     lab = np.ones((3, 3), int)
     with pytest.raises(ValueError, match="thresh"):
-        matching(lab, lab, threshold=thresh)
+        matching(lab, lab, iou_threshold=thresh)
 
 
 def test_strict_zero_threshold_means_any_overlap():
@@ -275,7 +275,7 @@ def test_strict_zero_threshold_means_any_overlap():
     pred = np.zeros((1, 10), int)
     pred[0, 4:] = 2
     pred[0, 0] = 3
-    m = matching(truth, pred, threshold=0, strict=True)
+    m = matching(truth, pred, iou_threshold=0, strict=True)
     assert (m.tp, m.fp, m.fn) == (1, 1, 0)
     assert m.matched_pairs.tolist() == [[1, 3]]  # IoU 1/5 beats 1/10 on the tie-break
 
@@ -290,7 +290,7 @@ def relabel(labels, mapping_seed):
 @FAST
 @given(small_labels, small_labels, st.integers(0, 10**6), st.sampled_from([0.1, 0.3, 0.5, 0.7]))
 def test_matching_properties(y_true, y_pred, seed, thresh):
-    m = matching(y_true, y_pred, threshold=thresh)
+    m = matching(y_true, y_pred, iou_threshold=thresh)
     assert m.tp == brute_tp(y_true, y_pred, thresh)
     assert m.tp + m.fp == m.n_pred and m.tp + m.fn == m.n_true
     for v in (m.precision, m.recall, m.f1, m.accuracy, m.mean_true_score, m.mean_matched_score,
@@ -298,15 +298,15 @@ def test_matching_properties(y_true, y_pred, seed, thresh):
         assert 0.0 <= v <= 1.0
     assert (m.matched_scores >= thresh).all()
     # invariant to renumbering the labels
-    r = matching(relabel(y_true, seed), relabel(y_pred, seed + 1), threshold=thresh)
+    r = matching(relabel(y_true, seed), relabel(y_pred, seed + 1), iou_threshold=thresh)
     assert (r.tp, r.fp, r.fn) == (m.tp, m.fp, m.fn)
     assert r.mean_matched_score == pytest.approx(m.mean_matched_score)
     # swapping the roles swaps FP and FN
-    s = matching(y_pred, y_true, threshold=thresh)
+    s = matching(y_pred, y_true, iou_threshold=thresh)
     assert (s.tp, s.fp, s.fn) == (m.tp, m.fn, m.fp)
     assert s.f1 == pytest.approx(m.f1)
     # a perfect prediction scores 1
-    p = matching(y_true, y_true, threshold=thresh)
+    p = matching(y_true, y_true, iou_threshold=thresh)
     assert (p.f1, p.accuracy, p.panoptic_quality, p.mean_true_score) == (1, 1, 1, 1)
 
 
@@ -317,7 +317,7 @@ def test_disjoint_prediction_scores_zero(y_true):
     shifted[:, 7:] = y_true
     padded = np.zeros((7, 14), np.uint8)
     padded[:, :7] = y_true
-    m = matching(padded, shifted, threshold=0, strict=True)
+    m = matching(padded, shifted, iou_threshold=0, strict=True)
     assert m.tp == 0
     assert m.f1 == (1.0 if not y_true.any() else 0.0)
 
@@ -336,7 +336,7 @@ def test_agrees_with_stardist(name):
     y_true = FIXTURE_DATA[f"{name}/y_true"]
     y_pred = FIXTURE_DATA[f"{name}/y_pred"]
     expected = FIXTURE_DATA[f"{name}/stardist"]
-    results = matching(y_true, y_pred, threshold=thresholds)
+    results = matching(y_true, y_pred, iou_threshold=thresholds)
     ours = np.array(
         [[r.tp, r.fp, r.fn, r.mean_true_score, r.mean_matched_score, r.panoptic_quality]
          for r in results]
@@ -465,16 +465,16 @@ def brute_centroid(labels, i):
 @given(label_images(), label_images(), st.sampled_from([0.1, 0.3, 0.5, 0.7]))
 def test_matching_with_ids_up_to_the_dtype_maximum(y_true, y_pred, thresh):
     t_ids, p_ids, iou = brute_iou(y_true, y_pred)
-    m = matching(y_true, y_pred, threshold=thresh)
+    m = matching(y_true, y_pred, iou_threshold=thresh)
     assert (m.n_true, m.n_pred) == (len(t_ids), len(p_ids))
     assert m.tp == brute_tp(y_true, y_pred, thresh)
     assert (m.tp, m.fp, m.fn) == tuple(
-        getattr(matching(ranks(y_true), ranks(y_pred), threshold=thresh), k) for k in ("tp", "fp", "fn")
+        getattr(matching(ranks(y_true), ranks(y_pred), iou_threshold=thresh), k) for k in ("tp", "fp", "fn")
     )
     for (i, j), score in zip(m.matched_pairs.tolist(), m.matched_scores):
         assert i in t_ids and j in p_ids  # the ids themselves, never wrapped
         assert score == pytest.approx(iou[t_ids.index(i), p_ids.index(j)])
-    d = centroid_distances(y_true, y_pred, threshold=thresh)
+    d = centroid_distances(y_true, y_pred, iou_threshold=thresh)
     expected = [np.hypot(*(brute_centroid(y_true, i) - brute_centroid(y_pred, j)))
                 for i, j in m.matched_pairs.tolist()]
     np.testing.assert_allclose(d, expected)
@@ -505,7 +505,7 @@ def test_the_reviews_huge_id_examples():
 def test_centroid_distances_takes_one_threshold():
     a = np.array([[1, 1, 0]])
     with pytest.raises(TypeError, match="one number.*once per threshold"):
-        centroid_distances(a, a, threshold=[0.5])
+        centroid_distances(a, a, iou_threshold=[0.5])
 
 
 @pytest.mark.parametrize("bad, error", [(True, TypeError), (["0.5"], TypeError), ([], ValueError),
@@ -513,7 +513,7 @@ def test_centroid_distances_takes_one_threshold():
 def test_average_precision_refuses_meaningless_thresholds(bad, error):
     a = np.array([[1, 1, 0]])
     with pytest.raises(error):
-        average_precision(a, a, thresholds=bad)
+        average_precision(a, a, iou_thresholds=bad)
 
 
 @pytest.mark.parametrize("bad", ["no", 1, None, "False"])
@@ -534,7 +534,7 @@ def test_crowded_low_threshold_memory_follows_the_candidate_pairs():
 
     truth, pred = tiling(80)  # 6,400 objects, each with 4 candidates of IoU 1/7
     tracemalloc.start()
-    m = matching(truth, pred, threshold=0.1)
+    m = matching(truth, pred, iou_threshold=0.1)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert m.tp == 6400
@@ -549,7 +549,7 @@ def test_sparse_assignment_agrees_with_a_dense_one_on_crowded_scenes():
         truth = rng.integers(0, 6, (12, 12))
         pred = rng.integers(0, 6, (12, 12))
         for thresh in (0.05, 0.1, 0.2):
-            m = matching(truth, pred, threshold=thresh)
+            m = matching(truth, pred, iou_threshold=thresh)
             assert m.tp == brute_tp(truth, pred, thresh)
             _, _, iou = brute_iou(truth, pred)
             ok = iou >= thresh
@@ -573,11 +573,11 @@ def test_a_0d_iou_threshold_is_a_number_everywhere():
 
     t = np.zeros((6, 6), int); t[1:4, 1:4] = 1
     p = np.zeros((6, 6), int); p[1:4, 2:5] = 2
-    assert matching(t, p, threshold=np.array(0.5)).tp == matching(t, p, threshold=0.5).tp
+    assert matching(t, p, iou_threshold=np.array(0.5)).tp == matching(t, p, iou_threshold=0.5).tp
     table = metrics.overlap_table(t, p)
-    assert len(match_objects(table, threshold=np.array(0.4))[0]) == 1
-    np.testing.assert_array_equal(metrics.centroid_distances(t, p, threshold=np.array(0.4)),
-                                  metrics.centroid_distances(t, p, threshold=0.4))
+    assert len(match_objects(table, iou_threshold=np.array(0.4))[0]) == 1
+    np.testing.assert_array_equal(metrics.centroid_distances(t, p, iou_threshold=np.array(0.4)),
+                                  metrics.centroid_distances(t, p, iou_threshold=0.4))
 
 
 @pytest.mark.parametrize("spacing", [(True, True), "1", [[1.0], [1.0, 2.0]], (1 + 1j, 1)])
@@ -592,7 +592,7 @@ def test_metric_spacing_refuses_what_check_spacing_refuses(spacing):
 def test_average_precision_names_its_own_argument(thresholds):
     t = np.zeros((6, 6), int); t[1:4, 1:4] = 1
     with pytest.raises((TypeError, ValueError), match="thresholds"):
-        metrics.average_precision(t, t, thresholds=thresholds)
+        metrics.average_precision(t, t, iou_thresholds=thresholds)
 
 
 def test_ragged_points_get_the_course_message():

@@ -93,7 +93,7 @@ def test_matching_criteria_agree_with_stardist(criterion):
     assert [c[0] for c in cases] == [str(n) for n in STARDIST["names"]]
     compared = explained = 0
     for (name, y_true, y_pred), expected in zip(cases, STARDIST["stardist"][:, col]):
-        results = matching(y_true, y_pred, threshold=thresholds, criterion=criterion)
+        results = matching(y_true, y_pred, iou_threshold=thresholds, criterion=criterion)
         assert all(r.criterion == criterion for r in results)
         ours = np.array([[r.tp, r.fp, r.fn, r.mean_true_score, r.mean_matched_score,
                           r.panoptic_quality] for r in results])
@@ -122,14 +122,14 @@ def test_iot_and_iop_hand_worked():
     truth[:, :4], truth[:, 4:] = 1, 2
     pred = np.zeros((4, 8), int)
     pred[:, 1:8] = 5  # covers 3/4 of cell 1 and all of cell 2; 28 pixels
-    iot = matching(truth, pred, threshold=0.7, criterion="iot")
-    iop = matching(truth, pred, threshold=0.5, criterion="iop")
-    iou = matching(truth, pred, threshold=0.5)
+    iot = matching(truth, pred, iou_threshold=0.7, criterion="iot")
+    iop = matching(truth, pred, iou_threshold=0.5, criterion="iop")
+    iou = matching(truth, pred, iou_threshold=0.5)
     assert (iot.tp, iot.fp, iot.fn, float(iot.matched_scores[0])) == (1, 0, 1, 1.0)
     assert iot.matched_pairs.tolist() == [[2, 5]]
     assert (iop.tp, round(float(iop.matched_scores[0]), 4)) == (1, round(16 / 28, 4))
     assert iou.tp == 1 and iou.matched_scores[0] == pytest.approx(16 / 28)
-    assert matching(truth, pred, threshold=0.6, criterion="iop").tp == 0
+    assert matching(truth, pred, iou_threshold=0.6, criterion="iop").tp == 0
 
 
 @pytest.mark.parametrize("bad, error", [("IoU", ValueError), ("dice", ValueError),

@@ -46,7 +46,7 @@ def shifted(nuclei):
 def test_counts_add_up_to_the_whole_image_matching(nuclei, shifted):
     _, truth = nuclei
     counts = count_by_region(truth, shifted, grid_regions(truth.shape, tile_shape=(64, 64)))
-    whole = metrics.matching(truth, shifted, threshold=THRESHOLDS)
+    whole = metrics.matching(truth, shifted, iou_threshold=THRESHOLDS)
     assert counts.tp.shape == (64, len(THRESHOLDS))
     assert counts.tp.sum(axis=0).tolist() == [m.tp for m in whole]
     assert counts.fp.sum(axis=0).tolist() == [m.fp for m in whole]
@@ -62,8 +62,8 @@ def test_counts_add_up_to_the_whole_image_matching(nuclei, shifted):
 @FAST
 @given(small_labels, small_labels)
 def test_counts_agree_with_matching_on_random_images(a, b):
-    counts = count_by_region(a, b, grid_regions(a.shape, tile_shape=(3, 5)), thresholds=[0.3, 0.5, 0.8])
-    whole = metrics.matching(a, b, threshold=[0.3, 0.5, 0.8])
+    counts = count_by_region(a, b, grid_regions(a.shape, tile_shape=(3, 5)), iou_thresholds=[0.3, 0.5, 0.8])
+    whole = metrics.matching(a, b, iou_threshold=[0.3, 0.5, 0.8])
     assert counts.tp.sum(axis=0).tolist() == [m.tp for m in whole]
     assert counts.fp.sum(axis=0).tolist() == [m.fp for m in whole]
     assert counts.fn.sum(axis=0).tolist() == [m.fn for m in whole]
@@ -76,7 +76,7 @@ def test_an_object_cut_by_the_split_counts_once_on_the_side_of_its_centroid():
     truth[2:5, 3:8] = 4  # 2 rows above the split at row 4, 1 row below: centroid above
     pred = truth.copy()
     halves = (np.arange(10)[:, None] >= 4).astype(int) * np.ones((1, 10), int)
-    counts = count_by_region(truth, pred, halves, thresholds=[0.5])
+    counts = count_by_region(truth, pred, halves, iou_thresholds=[0.5])
     assert counts.tp.ravel().tolist() == [1, 0]
     assert counts.select([1]).pooled() == {"f1": 1.0, "dsb": 1.0, "pq": 1.0}  # nothing there
     assert counts.select(np.array([True, False])).tp.ravel().tolist() == [1]
@@ -89,7 +89,7 @@ def test_a_match_counts_where_the_reference_object_is_and_a_false_positive_where
     pred[1:4, 1:4] = 2
     pred[6:8, 6:8] = 3
     regions = grid_regions(truth.shape, tile_shape=(4, 4))
-    c = count_by_region(truth, pred, regions, thresholds=[0.5])
+    c = count_by_region(truth, pred, regions, iou_thresholds=[0.5])
     assert c.tp.ravel().tolist() == [1, 0, 0, 0]
     assert c.fp.ravel().tolist() == [0, 0, 0, 1]
     per = c.per_region()
@@ -111,7 +111,7 @@ def test_count_by_region_huge_ids():
     truth[3:, 3:] = 5
     pred = np.zeros_like(truth)
     pred[:3, :3] = 2**41
-    c = count_by_region(truth, pred, grid_regions(truth.shape, tile_shape=(3, 6)), thresholds=[0.5])
+    c = count_by_region(truth, pred, grid_regions(truth.shape, tile_shape=(3, 6)), iou_thresholds=[0.5])
     assert c.tp.ravel().tolist() == [1, 0] and c.fn.ravel().tolist() == [0, 1]
 
 
@@ -130,7 +130,7 @@ def test_count_by_region_rejects_bad_regions(regions, message):
 def test_count_by_region_rejects_bad_thresholds(thresholds):
     lab = np.zeros((6, 6), int)
     with pytest.raises(ValueError, match="threshold"):
-        count_by_region(lab, lab, np.zeros((6, 6), int), thresholds=thresholds)
+        count_by_region(lab, lab, np.zeros((6, 6), int), iou_thresholds=thresholds)
 
 
 def test_grid_regions_with_partial_tiles():
@@ -360,9 +360,9 @@ def test_count_by_region_refuses_region_ids_beyond_the_pixels():
 def test_count_by_region_thresholds_follow_the_rule_of_matching(thresholds):
     two = _two()
     with pytest.raises((TypeError, ValueError), match="thresholds"):
-        count_by_region(two, two, np.zeros((6, 6), int), thresholds=thresholds)
+        count_by_region(two, two, np.zeros((6, 6), int), iou_thresholds=thresholds)
     with pytest.raises((TypeError, ValueError), match="threshold"):
-        metrics.matching(two, two, threshold=thresholds)
+        metrics.matching(two, two, iou_threshold=thresholds)
 
 
 def test_grid_regions_refuses_a_huge_image_before_allocating():

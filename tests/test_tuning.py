@@ -29,7 +29,7 @@ def test_every_baseline_finds_nuclei_on_the_real_image(nuclei, name):
     assert labels.shape == truth.shape and np.issubdtype(labels.dtype, np.integer)
     n = len(np.unique(labels)) - 1
     assert 20 < n < 250
-    assert metrics.matching(truth, labels, threshold=0.5).tp > 10
+    assert metrics.matching(truth, labels, iou_threshold=0.5).tp > 10
 
 
 @pytest.mark.parametrize("name", list(BASELINES))
@@ -106,7 +106,7 @@ def test_sweep_thresholds_follow_the_rule_of_matching(thresholds):
     image = np.zeros((16, 16))
     truth = np.zeros((16, 16), int)
     with pytest.raises((TypeError, ValueError), match="thresholds"):
-        sweep(image, truth, regions=np.zeros((16, 16), int), thresholds=thresholds)
+        sweep(image, truth, regions=np.zeros((16, 16), int), iou_thresholds=thresholds)
 
 
 def test_parameter_grid_refuses_a_grid_too_large_to_sweep_at_once():

@@ -189,7 +189,7 @@ def check_object_counts(tp, fp, fn):
     'FP = -1: a count cannot be negative.'
     """
     y_true, y_pred = hand_example()
-    m = metrics.matching(y_true, y_pred, threshold=0.5)
+    m = metrics.matching(y_true, y_pred, iou_threshold=0.5)
     n_true, n_pred = len(np.unique(y_true)) - 1, len(np.unique(y_pred)) - 1
     overlapping = int(np.sum(metrics.overlap_table(y_true, y_pred).iou > 0))
     slips = [
@@ -220,7 +220,7 @@ def check_object_scores(precision, recall, f1):
     'give each score as a fraction between 0 and 1, not as a percentage.'
     """
     y_true, y_pred = hand_example()
-    m = metrics.matching(y_true, y_pred, threshold=0.5)
+    m = metrics.matching(y_true, y_pred, iou_threshold=0.5)
     s = metrics.pixel_scores(y_true, y_pred)
     slips = [
         ((m.recall, m.precision, m.f1), "you swapped precision and recall: precision divides by the "
@@ -292,7 +292,7 @@ def check_shift_limit(answer):
     if problem is not None:
         return problem
     shift = 0
-    while metrics.matching(*shifted_cell(shift), threshold=0.5).tp == 1:
+    while metrics.matching(*shifted_cell(shift), iou_threshold=0.5).tp == 1:
         shift += 1
     if value == shift:
         return Feedback(True, f"At a shift of {shift} pixels the IoU falls below 0.5.")

@@ -35,7 +35,7 @@ def _pixel(check):
 def _object(check):
     def run():
         for y_true, y_pred in _random_pairs():
-            m = metrics.matching(y_true, y_pred, threshold=0.5)
+            m = metrics.matching(y_true, y_pred, iou_threshold=0.5)
             assert check(m.tp, m.fp, m.fn, m), (y_true, y_pred)
     return run
 
@@ -43,7 +43,7 @@ def _object(check):
 def _average_precision():
     for y_true, y_pred in _random_pairs():
         ts = [0.5 + 0.05 * k for k in range(10)]
-        ratios = [(lambda m: m.tp / (m.tp + m.fp + m.fn))(metrics.matching(y_true, y_pred, threshold=t)) for t in ts]
+        ratios = [(lambda m: m.tp / (m.tp + m.fp + m.fn))(metrics.matching(y_true, y_pred, iou_threshold=t)) for t in ts]
         assert metrics.average_precision(y_true, y_pred) == pytest.approx(sum(ratios) / 10)
 
 
