@@ -14,6 +14,10 @@
  *    label in name): their name is taken from what they show; the colour-mode button's
  *    icons carry titles ("Light", "Dark") that are not its name: they lose their titles
  *    and are hidden from assistive technology, the button keeps its name "Color mode".
+ * 4. Toggles without a name: the sidebar's arrow that opens a lesson's exercises (a bare
+ *    <summary> with an icon) is named after its entry ("Exercises of ..."), and the
+ *    "Toggle hidden content" name of a folded code cell gives way to the text it shows
+ *    ("Show the live explorer's code"), so that what is seen is what is announced.
  */
 (function () {
   "use strict";
@@ -81,12 +85,25 @@
     });
   }
 
+  function toggleNames() {
+    document.querySelectorAll(".bd-sidenav li > details > summary").forEach((summary) => {
+      if (summary.textContent.trim() || summary.hasAttribute("aria-label")) return;
+      const link = summary.closest("li").querySelector(":scope > a");
+      const entry = link ? link.textContent.trim() : "this entry";
+      summary.setAttribute("aria-label", `Show or hide the pages under ${entry}`);
+    });
+    document.querySelectorAll('summary[aria-label="Toggle hidden content"]').forEach((summary) => {
+      if (summary.textContent.trim()) summary.removeAttribute("aria-label"); // named by its text
+    });
+  }
+
   document.addEventListener("keydown", quizKeys, true);
 
   function setUp() {
     quizLiveFeedback();
     explorerSkipLinks();
     themeButtonNames();
+    toggleNames();
   }
 
   if (document.readyState === "loading") {

@@ -40,8 +40,8 @@ def main():
     for name, method in tuning.BASELINES.items():
         labels = method(image)
         seg = best_ms(lambda: method(image))
-        score = best_ms(lambda: scoring.count_by_region(truth, labels, tiles).pooled())
-        both = best_ms(lambda: scoring.count_by_region(truth, method(image), tiles).pooled())
+        score = best_ms(lambda: scoring.count_by_region(truth, labels, regions=tiles).pooled())
+        both = best_ms(lambda: scoring.count_by_region(truth, method(image), regions=tiles).pooled())
         worst = max(worst, both)
         print(f"{name:28s} {seg:7.1f}ms {score:7.1f}ms {both:7.1f}ms")
     print(f"{'slowest evaluation':28s} {'':9s} {'':9s} {worst:7.1f}ms   (target < 100 ms)")
@@ -63,7 +63,7 @@ def main():
 
     def explorer_update():  # what the lesson's explorer does for one slider position
         found = tuning.BASELINES["Voronoi-Otsu"](image, spot_sigma=3.5, outline_sigma=1.0)
-        scoring.count_by_region(truth, found, tiles).pooled()
+        scoring.count_by_region(truth, found, regions=tiles).pooled()
         errors.classify_errors(truth, found, topology=False).counts()
         return drawing.object_error_map(image, truth, found)
 

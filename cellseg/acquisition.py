@@ -195,7 +195,7 @@ def acquire(
     return digitize(counts + offset, bit_depth)
 
 
-def illumination_field(shape, falloff=0.3, center=None):
+def illumination_field(shape, *, falloff=0.3, center=None):
     """Return a smooth illumination pattern: 1 at ``center``, dimmer towards the edges.
 
     ``field(r, c) = 1 - falloff * d**2 / d_max**2`` where ``d`` is the distance

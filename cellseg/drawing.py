@@ -149,7 +149,7 @@ def _image_and_labels(image, *labels, names=("labels",)):
     if len(labels) == 2:
         checked = check_label_pair(*labels, ndim=2)
     else:
-        checked = (check_label_image(labels[0], names[0], ndim=2),)
+        checked = (check_label_image(labels[0], name=names[0], ndim=2),)
     if image is None:
         return (np.zeros(checked[0].shape + (3,)), *checked)
     rgb = _gray_rgb(image)

@@ -560,7 +560,7 @@ def _report_of(i, image, options):
         raise type(err)(f"images[{i}] cannot be checked: {err}") from None
 
 
-def batch_report(images, names=None, *, progress=None, **options):
+def batch_report(images, *, names=None, progress=None, **options):
     """Run :func:`image_report` on every image of a batch and return a table.
 
     Parameters

@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 
-def check_label_image(labels, name="labels", *, ndim=None):
+def check_label_image(labels, *, name="labels", ndim=None):
     """Check that ``labels`` is a valid label image and return it as an array.
 
     A valid label image has an integer dtype (or is boolean, which counts as a
@@ -168,8 +168,8 @@ def check_label_pair(y_true, y_pred, *, ndim=(2, 3)):
     ...
     ValueError: y_true has shape (1, 2) but y_pred has shape (1, 3); ...
     """
-    a = check_label_image(y_true, "y_true", ndim=ndim)
-    b = check_label_image(y_pred, "y_pred", ndim=ndim)
+    a = check_label_image(y_true, name="y_true", ndim=ndim)
+    b = check_label_image(y_pred, name="y_pred", ndim=ndim)
     _validate.same_shape(
         a, b, ("y_true", "y_pred"),
         hint="pass the segmentation of exactly the field of view that the reference describes",
@@ -265,7 +265,7 @@ def smallest_label_dtype(n_labels):
     return np.dtype(np.min_scalar_type(n_labels))
 
 
-def cast_labels(labels, dtype=None):
+def cast_labels(labels, *, dtype=None):
     """Convert a label image to another integer type without wrapping around.
 
     ``labels.astype(np.uint8)`` turns label 300 into 44 (300 - 256) without a
@@ -296,7 +296,7 @@ def cast_labels(labels, dtype=None):
     >>> lab = np.array([[0, 1], [300, 2]])
     >>> cast_labels(lab).dtype
     dtype('uint16')
-    >>> cast_labels(lab, np.uint8)
+    >>> cast_labels(lab, dtype=np.uint8)
     Traceback (most recent call last):
     ...
     ValueError: labels has labels up to 300, but uint8 holds at most 255: ...

@@ -491,7 +491,7 @@ def measure_objects(
     """
     import pandas as pd  # here, so that `import cellseg` stays light
 
-    labels = check_label_image(labels, "labels", ndim=(2, 3))
+    labels = check_label_image(labels, name="labels", ndim=(2, 3))
     ndim = labels.ndim
     spacing_arr = _validate.spacing(spacing, ndim, required=ndim == 3)  # a stack needs its voxel
     spacing_arr = np.ones(2) if spacing_arr is None else spacing_arr

@@ -813,7 +813,7 @@ def _class_names(values, name):
     return arr.astype(str)
 
 
-def class_scores(labels, predicted, centers, classes):
+def class_scores(labels, *, predicted, centers, classes):
     """Precision and recall of each class for a labelled, classified image.
 
     A detected object *matches* the true cell whose centre lies inside it, when
@@ -846,10 +846,10 @@ def class_scores(labels, predicted, centers, classes):
     Examples
     --------
     >>> labels = np.array([[1, 0, 2, 0, 3]])
-    >>> class_scores(labels, ["a", "a", "b"], [[0, 0], [0, 2], [0, 4]], ["a", "b", "b"])
+    >>> class_scores(labels, predicted=["a", "a", "b"], centers=[[0, 0], [0, 2], [0, 4]], classes=["a", "b", "b"])
     {'a': (0.5, 1.0), 'b': (1.0, 0.5)}
     """
-    labels = check_label_image(labels, "labels", ndim=2)
+    labels = check_label_image(labels, name="labels", ndim=2)
     predicted = _class_names(predicted, "predicted")
     classes = _class_names(classes, "classes")
     n = int(labels.max())
@@ -1328,8 +1328,6 @@ def coco_average_precision(y_true, y_pred, confidences, *, iou_threshold=DSB_THR
     >>> coco_average_precision(truth, pred, {3: 0.8, 4: 0.7, 9: 0.1})  # spurious ranked last
     1.0
     """
-    single = not isinstance(iou_threshold, (list, tuple)) and (
-        isinstance(iou_threshold, str) or np.ndim(iou_threshold) == 0)
     thresholds = _validate.iou_cutoffs(iou_threshold, name="iou_threshold")
     table = overlap_table(y_true, y_pred)
     conf = _confidences(confidences, table.pred_ids)

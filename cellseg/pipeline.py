@@ -516,7 +516,7 @@ def resample_isotropic(image, *, spacing, voxel=None, order=1):
             "pass order=1 for intensities, or a label image (integers) with order=0."
         )
     if order == 0 and arr.dtype != bool:
-        arr = check_label_image(arr, "image")
+        arr = check_label_image(arr, name="image")
     elif order == 1:
         arr = _validate.image(arr)
     spacing = _validate.spacing(spacing, arr.ndim, required=True)

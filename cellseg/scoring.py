@@ -26,7 +26,7 @@ Examples
 --------
 >>> truth = np.zeros((4, 8), int); truth[:, :3] = 1; truth[:, 5:] = 2
 >>> pred = np.zeros((4, 8), int); pred[:, :3] = 7                 # object 2 missed
->>> counts = count_by_region(truth, pred, grid_regions(truth.shape, tile_shape=(4, 4)))
+>>> counts = count_by_region(truth, pred, regions=grid_regions(truth.shape, tile_shape=(4, 4)))
 >>> counts.tp[:, 0].tolist(), counts.fn[:, 0].tolist(), counts.fp[:, 0].tolist()
 ([1, 0], [0, 1], [0, 0])
 >>> counts.pooled()["f1"]
@@ -213,7 +213,7 @@ def centroid_regions(labels, regions):
     ([2, 5], [1, 0])
     """
     labels = check_label_image(labels, ndim=2)
-    regions = check_label_image(regions, "regions", ndim=2)
+    regions = check_label_image(regions, name="regions", ndim=2)
     _validate.same_shape(labels, regions, ("labels", "regions"), hint="pass one region id per pixel")
     flat = labels.ravel()
     top = int(flat.max())
@@ -235,7 +235,7 @@ def centroid_regions(labels, regions):
     return ids[keep], regions[r[keep], c[keep]]
 
 
-def count_by_region(y_true, y_pred, regions, *, iou_thresholds=DSB_THRESHOLDS):
+def count_by_region(y_true, y_pred, *, regions, iou_thresholds=DSB_THRESHOLDS):
     """Match two label images once and count TP, FP and FN in each region.
 
     The objects are matched on the whole image (as :func:`cellseg.metrics.matching`
@@ -269,7 +269,7 @@ def count_by_region(y_true, y_pred, regions, *, iou_thresholds=DSB_THRESHOLDS):
     >>> truth = np.zeros((4, 8), int); truth[:, :3] = 1; truth[:, 5:] = 2
     >>> pred = np.zeros((4, 8), int); pred[:, :3] = 5; pred[0, 4] = 9
     >>> halves = grid_regions(truth.shape, tile_shape=(4, 4))
-    >>> c = count_by_region(truth, pred, halves, iou_thresholds=[0.5])
+    >>> c = count_by_region(truth, pred, regions=halves, iou_thresholds=[0.5])
     >>> c.tp.ravel().tolist(), c.fp.ravel().tolist(), c.fn.ravel().tolist()
     ([1, 0], [0, 1], [0, 1])
     >>> c.select([0]).pooled()
@@ -338,7 +338,7 @@ def bootstrap_scores(counts, *, other=None, n_resamples=2000, seed=0):
     Examples
     --------
     >>> truth = np.zeros((8, 8), int); truth[1:3, 1:3] = 1; truth[5:7, 5:7] = 2
-    >>> c = count_by_region(truth, truth, grid_regions(truth.shape, tile_shape=(4, 4)))
+    >>> c = count_by_region(truth, truth, regions=grid_regions(truth.shape, tile_shape=(4, 4)))
     >>> boot = bootstrap_scores(c, n_resamples=50, seed=1)
     >>> sorted(boot), float(boot["f1"].min())
     (['dsb', 'f1', 'pq'], 1.0)

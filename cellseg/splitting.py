@@ -171,7 +171,7 @@ def seeded_watershed(image, seeds, *, mask=None, bright_objects=True):
     if seeds_arr.shape == image.shape and seeds_arr.ndim == 2 and seeds_arr.dtype != object:
         # Flood the ids present, numbered 0, 1, ... (0 stays background), then put the ids
         # back: seeds labelled 2**32 or 2**63 keep their label, whatever the dtype.
-        seeds_arr = check_label_image(seeds_arr, "seeds")
+        seeds_arr = check_label_image(seeds_arr, name="seeds")
         ids, markers = np.unique(seeds_arr, return_inverse=True)
         markers = markers.reshape(image.shape)
         if ids[0] != 0:

@@ -293,12 +293,12 @@ def sweep(image, y_true, *, regions, methods=None, iou_thresholds=DSB_THRESHOLDS
         )
     image = _validate.image_array(image, "image", ndim=2)
     # Check everything the scoring needs before the first segmentation runs.
-    count_by_region(y_true, np.zeros(image.shape, np.int32), regions, iou_thresholds=iou_thresholds)
+    count_by_region(y_true, np.zeros(image.shape, np.int32), regions=regions, iou_thresholds=iou_thresholds)
     results = []
     for name, method in methods.items():
         for params in parameter_grid(method.grid):
             labels = method(image, **params)
-            counts = count_by_region(y_true, labels, regions, iou_thresholds=iou_thresholds)
+            counts = count_by_region(y_true, labels, regions=regions, iou_thresholds=iou_thresholds)
             results.append(SweepResult(name, {**method.default, **params}, counts,
                                        best_iou(y_true, labels)[1]))
     return results

@@ -414,7 +414,7 @@ def _named_value(name, ndim):
     if name == "region_counts":
         import cellseg
 
-        return cellseg.scoring.count_by_region(base["y_true"], base["y_pred"], base["regions"])
+        return cellseg.scoring.count_by_region(base["y_true"], base["y_pred"], regions=base["regions"])
     if name == "rng":
         return np.random.default_rng(0)
     if name == "discs":  # nuclei large enough for the scale functions: discs of radius 5 px

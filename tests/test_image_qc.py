@@ -190,7 +190,7 @@ def make_batch():
 
 def test_batch_report_flags_and_table():
     images, names = make_batch()
-    report = batch_report(images, names, bit_depth=12)
+    report = batch_report(images, names=names, bit_depth=12)
     assert isinstance(report, BatchReport) and len(report) == 3
     assert report.flagged == ["bright", "dark"]
     text = str(report).splitlines()
@@ -222,7 +222,7 @@ def test_batch_report_progress_bar(capsys):
 def test_batch_report_bad_input():
     images, names = make_batch()
     with pytest.raises(ValueError, match="one name per image"):
-        batch_report(images, names[:2])
+        batch_report(images, names=names[:2])
     with pytest.raises(ValueError, match="single 2-D image"):
         batch_report(images[0])
 

@@ -110,7 +110,7 @@ def test_astype_wraps_around_but_cast_labels_refuses():
     wrapped = lab.astype(np.uint8)
     assert wrapped.tolist() == [[0, 1, 300 - 256]]  # label 300 silently became 44
     with pytest.raises(ValueError, match="wrap around"):
-        cast_labels(lab, np.uint8)
+        cast_labels(lab, dtype=np.uint8)
 
 
 def test_cast_labels_default_picks_the_smallest_type_and_keeps_values():
@@ -122,7 +122,7 @@ def test_cast_labels_default_picks_the_smallest_type_and_keeps_values():
 
 def test_cast_labels_rejects_float_target_and_float_input():
     with pytest.raises(ValueError, match="integer type"):
-        cast_labels(np.array([[0, 1]]), np.float32)
+        cast_labels(np.array([[0, 1]]), dtype=np.float32)
     with pytest.raises(ValueError, match="floating-point"):
         cast_labels(np.array([[0.0, 1.0]]))
 

@@ -100,7 +100,7 @@ def test_segment_nuclei_on_the_real_image(real):
     # the held-out half, as the recipe was tuned on the top half only
     tiles = scoring.grid_regions(truth.shape, tile_shape=(64, 64))
     test = np.arange(tiles.max() + 1) >= (tiles.max() + 1) // 2
-    assert scoring.count_by_region(truth, labels, tiles).select(test).pooled()["dsb"] > 0.3
+    assert scoring.count_by_region(truth, labels, regions=tiles).select(test).pooled()["dsb"] > 0.3
 
 
 def test_segment_nuclei_carries_across_magnification(real):

@@ -45,7 +45,7 @@ def shifted(nuclei):
 
 def test_counts_add_up_to_the_whole_image_matching(nuclei, shifted):
     _, truth = nuclei
-    counts = count_by_region(truth, shifted, grid_regions(truth.shape, tile_shape=(64, 64)))
+    counts = count_by_region(truth, shifted, regions=grid_regions(truth.shape, tile_shape=(64, 64)))
     whole = metrics.matching(truth, shifted, iou_threshold=THRESHOLDS)
     assert counts.tp.shape == (64, len(THRESHOLDS))
     assert counts.tp.sum(axis=0).tolist() == [m.tp for m in whole]
@@ -62,7 +62,7 @@ def test_counts_add_up_to_the_whole_image_matching(nuclei, shifted):
 @FAST
 @given(small_labels, small_labels)
 def test_counts_agree_with_matching_on_random_images(a, b):
-    counts = count_by_region(a, b, grid_regions(a.shape, tile_shape=(3, 5)), iou_thresholds=[0.3, 0.5, 0.8])
+    counts = count_by_region(a, b, regions=grid_regions(a.shape, tile_shape=(3, 5)), iou_thresholds=[0.3, 0.5, 0.8])
     whole = metrics.matching(a, b, iou_threshold=[0.3, 0.5, 0.8])
     assert counts.tp.sum(axis=0).tolist() == [m.tp for m in whole]
     assert counts.fp.sum(axis=0).tolist() == [m.fp for m in whole]
@@ -76,7 +76,7 @@ def test_an_object_cut_by_the_split_counts_once_on_the_side_of_its_centroid():
     truth[2:5, 3:8] = 4  # 2 rows above the split at row 4, 1 row below: centroid above
     pred = truth.copy()
     halves = (np.arange(10)[:, None] >= 4).astype(int) * np.ones((1, 10), int)
-    counts = count_by_region(truth, pred, halves, iou_thresholds=[0.5])
+    counts = count_by_region(truth, pred, regions=halves, iou_thresholds=[0.5])
     assert counts.tp.ravel().tolist() == [1, 0]
     assert counts.select([1]).pooled() == {"f1": 1.0, "dsb": 1.0, "pq": 1.0}  # nothing there
     assert counts.select(np.array([True, False])).tp.ravel().tolist() == [1]
@@ -89,7 +89,7 @@ def test_a_match_counts_where_the_reference_object_is_and_a_false_positive_where
     pred[1:4, 1:4] = 2
     pred[6:8, 6:8] = 3
     regions = grid_regions(truth.shape, tile_shape=(4, 4))
-    c = count_by_region(truth, pred, regions, iou_thresholds=[0.5])
+    c = count_by_region(truth, pred, regions=regions, iou_thresholds=[0.5])
     assert c.tp.ravel().tolist() == [1, 0, 0, 0]
     assert c.fp.ravel().tolist() == [0, 0, 0, 1]
     per = c.per_region()
@@ -111,7 +111,7 @@ def test_count_by_region_huge_ids():
     truth[3:, 3:] = 5
     pred = np.zeros_like(truth)
     pred[:3, :3] = 2**41
-    c = count_by_region(truth, pred, grid_regions(truth.shape, tile_shape=(3, 6)), iou_thresholds=[0.5])
+    c = count_by_region(truth, pred, regions=grid_regions(truth.shape, tile_shape=(3, 6)), iou_thresholds=[0.5])
     assert c.tp.ravel().tolist() == [1, 0] and c.fn.ravel().tolist() == [0, 1]
 
 
@@ -123,14 +123,14 @@ def test_count_by_region_huge_ids():
 def test_count_by_region_rejects_bad_regions(regions, message):
     lab = np.zeros((6, 6), int)
     with pytest.raises(ValueError, match=message):
-        count_by_region(lab, lab, regions)
+        count_by_region(lab, lab, regions=regions)
 
 
 @pytest.mark.parametrize("thresholds", [[0.6, 0.7], [], [0.5, 1.5], [np.nan, 0.5]])
 def test_count_by_region_rejects_bad_thresholds(thresholds):
     lab = np.zeros((6, 6), int)
     with pytest.raises(ValueError, match="threshold"):
-        count_by_region(lab, lab, np.zeros((6, 6), int), iou_thresholds=thresholds)
+        count_by_region(lab, lab, regions=np.zeros((6, 6), int), iou_thresholds=thresholds)
 
 
 def test_grid_regions_with_partial_tiles():
@@ -151,7 +151,7 @@ def test_grid_regions_rejects_bad_input(shape, tile):
 
 def test_bootstrap_is_reproducible_and_centred(nuclei, shifted):
     _, truth = nuclei
-    counts = count_by_region(truth, shifted, grid_regions(truth.shape, tile_shape=(64, 64)))
+    counts = count_by_region(truth, shifted, regions=grid_regions(truth.shape, tile_shape=(64, 64)))
     one = bootstrap_scores(counts, n_resamples=500, seed=3)
     two = bootstrap_scores(counts, n_resamples=500, seed=3)
     for key in ("f1", "dsb", "pq"):
@@ -164,8 +164,8 @@ def test_bootstrap_is_reproducible_and_centred(nuclei, shifted):
 def test_paired_bootstrap_uses_the_same_resamples(nuclei, shifted):
     _, truth = nuclei
     regions = grid_regions(truth.shape, tile_shape=(128, 128))
-    a = count_by_region(truth, shifted, regions)
-    b = count_by_region(truth, truth, regions)
+    a = count_by_region(truth, shifted, regions=regions)
+    b = count_by_region(truth, truth, regions=regions)
     paired = bootstrap_scores(a, other=b, n_resamples=300, seed=5)
     sep_a = bootstrap_scores(a, n_resamples=300, seed=5)
     sep_b = bootstrap_scores(b, n_resamples=300, seed=5)
@@ -177,15 +177,15 @@ def test_paired_bootstrap_uses_the_same_resamples(nuclei, shifted):
 
 def test_bootstrap_with_one_region_always_gives_the_pooled_score(nuclei, shifted):
     _, truth = nuclei
-    counts = count_by_region(truth, shifted, np.zeros(truth.shape, int))
+    counts = count_by_region(truth, shifted, regions=np.zeros(truth.shape, int))
     boot = bootstrap_scores(counts, n_resamples=20, seed=0)
     assert np.allclose(boot["f1"], counts.pooled()["f1"])
 
 
 def test_bootstrap_rejects_wrong_input(nuclei):
     _, truth = nuclei
-    c1 = count_by_region(truth, truth, grid_regions(truth.shape, tile_shape=(256, 256)))
-    c2 = count_by_region(truth, truth, grid_regions(truth.shape, tile_shape=(128, 128)))
+    c1 = count_by_region(truth, truth, regions=grid_regions(truth.shape, tile_shape=(256, 256)))
+    c2 = count_by_region(truth, truth, regions=grid_regions(truth.shape, tile_shape=(128, 128)))
     with pytest.raises(TypeError):
         bootstrap_scores({"tp": 1})
     with pytest.raises(ValueError, match="same regions"):
@@ -343,7 +343,7 @@ def test_seeds_follow_one_rule(seed):
     two = _two()
     with pytest.raises((TypeError, ValueError), match="seed must be a whole number >= 0"):
         simulate_annotator(two, seed=seed)
-    counts = count_by_region(two, two, np.zeros((6, 6), int))
+    counts = count_by_region(two, two, regions=np.zeros((6, 6), int))
     with pytest.raises((TypeError, ValueError), match="seed must be a whole number >= 0"):
         bootstrap_scores(counts, n_resamples=5, seed=seed)
 
@@ -353,14 +353,14 @@ def test_count_by_region_refuses_region_ids_beyond_the_pixels():
     regions = np.zeros((6, 6), int)
     regions[0, 0] = 10**9
     with pytest.raises(ValueError, match="number the regions 0, 1, 2"):
-        count_by_region(two, two, regions)
+        count_by_region(two, two, regions=regions)
 
 
 @pytest.mark.parametrize("thresholds", ["0.5", [[0.5, 0.6], [0.7]], [0.5, "0.6"], None])
 def test_count_by_region_thresholds_follow_the_rule_of_matching(thresholds):
     two = _two()
     with pytest.raises((TypeError, ValueError), match="thresholds"):
-        count_by_region(two, two, np.zeros((6, 6), int), iou_thresholds=thresholds)
+        count_by_region(two, two, regions=np.zeros((6, 6), int), iou_thresholds=thresholds)
     with pytest.raises((TypeError, ValueError), match="threshold"):
         metrics.matching(two, two, iou_threshold=thresholds)
 
@@ -372,6 +372,6 @@ def test_grid_regions_refuses_a_huge_image_before_allocating():
 
 def test_bootstrap_refuses_a_huge_number_of_resamples():
     two = _two()
-    counts = count_by_region(two, two, grid_regions((6, 6), tile_shape=(3, 3)))
+    counts = count_by_region(two, two, regions=grid_regions((6, 6), tile_shape=(3, 3)))
     with pytest.raises(ValueError, match="fewer resamples"):
         bootstrap_scores(counts, n_resamples=10**12)

@@ -25,7 +25,6 @@ Run (about ten minutes on two cores)::
     .venv/bin/python tools/tune_recipe.py
 """
 
-import itertools
 import math
 import sys
 from pathlib import Path
@@ -78,7 +77,7 @@ def halves(shape, tile):
 
 
 def test_score(truth, labels, tiles, tune, seed=0):
-    counts = scoring.count_by_region(truth, labels, tiles).select(~tune)
+    counts = scoring.count_by_region(truth, labels, regions=tiles).select(~tune)
     low, high = scoring.percentile_interval(scoring.bootstrap_scores(counts, seed=seed)["dsb"])
     return counts.pooled()["dsb"], low, high
 
@@ -94,7 +93,7 @@ def main():
     for method, grid in GRIDS.items():
         for params in tuning.parameter_grid(grid):
             score = np.mean([
-                scoring.count_by_region(lab, run(method, img, r, params), t)
+                scoring.count_by_region(lab, run(method, img, r, params), regions=t)
                 .select(tn).pooled()["dsb"]
                 for (img, lab, t, tn), r in zip(copies, radii)])
             if score > best.get(method, (-1,))[0]:
@@ -110,7 +109,7 @@ def main():
     vo = tuning.BASELINES["Voronoi-Otsu"]
     pixel_best = max(
         tuning.parameter_grid(vo.grid),
-        key=lambda p: scoring.count_by_region(truth, vo(image, **p), tiles)
+        key=lambda p: scoring.count_by_region(truth, vo(image, **p), regions=tiles)
         .select(tune).pooled()["dsb"])
     print(f"Voronoi-Otsu in pixels, tuned on the tuning half: {pixel_best}")
     print()

@@ -141,7 +141,7 @@ def best_baseline():
     image, truth = nuclei_2d()
     tiles, tuning_part, test_part = parts()
     labels = tuning.BASELINES[method](image.astype(float), **params)
-    counts = scoring.count_by_region(truth, labels, tiles)
+    counts = scoring.count_by_region(truth, labels, regions=tiles)
     return BaselineResult(method, {**tuning.BASELINES[method].default, **params},
                           float(counts.select(tuning_part).pooled()["dsb"]), counts.select(test_part))
 
@@ -163,7 +163,7 @@ def _run(segment_nuclei, image):
     if is_placeholder(labels):
         return None, Feedback(None, "Your function returns nothing yet (None or ...): make it return a label image.")
     try:
-        labels = check_label_image(labels, "the result of your function", ndim=2)
+        labels = check_label_image(labels, name="the result of your function", ndim=2)
     except (TypeError, ValueError) as error:
         return None, Feedback(False, str(error))
     if labels.shape != image.shape:
@@ -218,7 +218,7 @@ def check_beat_the_baseline(segment_nuclei):
     if problem is not None:
         return problem
     tiles, _, test_part = parts()
-    mine = scoring.count_by_region(truth, labels, tiles).select(test_part)
+    mine = scoring.count_by_region(truth, labels, regions=tiles).select(test_part)
     baseline = best_baseline()
     own = scoring.bootstrap_scores(mine, n_resamples=N_RESAMPLES, seed=SEED)
     paired = scoring.bootstrap_scores(mine, other=baseline.counts, n_resamples=N_RESAMPLES, seed=SEED)

@@ -58,7 +58,7 @@ def _labels_or_feedback(labels, shape, what):
         return None, Feedback(False, f"{what} should be a label image (a 2-D array of whole numbers of the "
                               f"image's shape {shape}), but it is {_short(labels)}.")
     try:
-        labels = check_label_image(labels, what, ndim=2)
+        labels = check_label_image(labels, name=what, ndim=2)
     except Exception as error:  # noqa: BLE001 - its message says what is wrong and what to pass
         return None, Feedback(False, str(error))
     if labels.shape != shape:
@@ -206,7 +206,7 @@ def check_intensity_classes(labels, predicted, scores):
     predicted, feedback = _classes_or_feedback(predicted, n, names)
     if feedback is not None:
         return feedback
-    expected = class_scores(labels, predicted, centers, classes)
+    expected = class_scores(labels, predicted=predicted, centers=centers, classes=classes)
     example = "{" + ", ".join(f'"{c}": (precision, recall)' for c in names) + "}"
     if not isinstance(scores, dict) or set(scores) != set(expected):
         got = f"a dict with the keys {sorted(map(str, scores))}" if isinstance(scores, dict) else _short(scores)

@@ -68,7 +68,7 @@ def test_class_scores_by_hand():
     # three cells: a, b, b; one object swallowed two cells, one cell is missed
     labels = np.array([[1, 1, 1, 0, 2, 0, 0]])
     centers = [[0, 0], [0, 2], [0, 6]]
-    scores = metrics.class_scores(labels, ["b", "b"], centers, ["a", "b", "b"])
+    scores = metrics.class_scores(labels, predicted=["b", "b"], centers=centers, classes=["a", "b", "b"])
     assert scores["b"] == (0.0, 0.0)  # label 1 holds two centres, label 2 holds none
     assert np.isnan(scores["a"][0]) and scores["a"][1] == 0.0
 
@@ -85,7 +85,7 @@ def test_intensity_classes_default_threshold_misses_the_dim_cells():
     labels = pipeline.segment(pipeline.smooth(image))
     n = int(labels.max())
     predicted = ["bright"] * n
-    scores = metrics.class_scores(labels, predicted, centers, classes)
+    scores = metrics.class_scores(labels, predicted=predicted, centers=centers, classes=classes)
     assert scores["bright"] == (1.0, 1.0) and scores["dim"][1] == 0.0
     feedback = ex.check_intensity_classes(labels, predicted, scores)
     assert feedback.correct is False and "dim cell" in feedback.message
@@ -97,7 +97,7 @@ def test_intensity_classes_wrong_scores_or_classes():
     assert ex.check_intensity_classes(truth, classes, {"bright": (1, 0.5), "dim": (1, 1)}).correct is False
     assert ex.check_intensity_classes(truth, classes, {"bright": (1, 1)}).correct is False
     swapped = np.where(classes == "dim", "bright", "dim")
-    scores = metrics.class_scores(truth, swapped, centers, classes)
+    scores = metrics.class_scores(truth, predicted=swapped, centers=centers, classes=classes)
     assert scores == {"bright": (0.0, 0.0), "dim": (0.0, 0.0)}
     feedback = ex.check_intensity_classes(truth, swapped, scores)
     assert feedback.correct is False and "wrong class" in feedback.message
@@ -113,7 +113,7 @@ def test_intensity_classes_explains_what_is_wrong_with_this_answer():
     assert "class names" in ex.check_intensity_classes(truth, as_numbers, right).message
     flipped = np.where(classes == "dim", "bright", "dim")
     one_off = np.where(np.arange(len(classes)) == 0, flipped, classes)
-    scores = metrics.class_scores(truth, one_off, centers, classes)
+    scores = metrics.class_scores(truth, predicted=one_off, centers=centers, classes=classes)
     swapped = {c: (r, p) for c, (p, r) in scores.items()}
     assert "swapped" in ex.check_intensity_classes(truth, one_off, swapped).message
     percent = {c: (100 * p, 100 * r) for c, (p, r) in scores.items()}
