@@ -314,9 +314,7 @@ def _write_tiff(path, image):
 
 def _zarr_writer(root, rows, cols, fields_per_well):
     """Create an OME-NGFF 0.4 plate group and return a function that writes one field into it."""
-    import zarr
-
-    plate = zarr.open_group(str(root), mode="w", zarr_format=2)
+    plate = _new_group(root)
     wells = [{"path": f"{chr(65 + r)}/{c + 1}", "rowIndex": r, "columnIndex": c}
              for r in range(rows) for c in range(cols)]
     plate.attrs["plate"] = {
@@ -332,9 +330,21 @@ def _zarr_writer(root, rows, cols, fields_per_well):
                               "images": [{"path": str(f)} for f in range(fields_per_well)]}
         group = plate.require_group(field_path)
         group.attrs["multiscales"] = [_multiscales()]
-        group.create_array("0", data=image, chunks=image.shape, overwrite=True)
+        if hasattr(group, "create_array"):  # zarr 3
+            group.create_array("0", data=image, chunks=image.shape, overwrite=True)
+        else:  # zarr 2 (Python 3.10)
+            group.create_dataset("0", data=image, chunks=image.shape, overwrite=True)
 
     return write
+
+
+def _new_group(path):
+    """An empty Zarr group in the format of OME-NGFF 0.4 (Zarr format 2), with zarr 3 or zarr 2."""
+    import zarr
+
+    if int(zarr.__version__.split(".")[0]) >= 3:
+        return zarr.open_group(str(path), mode="w", zarr_format=2)
+    return zarr.open_group(str(path), mode="w")
 
 
 def _multiscales(scale=(1.0, 1.0)):
@@ -366,7 +376,7 @@ def mosaic_centers(shape, *, seed=SEED, fill=0.6):
     return nodes + rng.uniform(-jitter, jitter, nodes.shape)
 
 
-def _mosaic_block(block, centers, seed, block_info=None):
+def _mosaic_block(centers, seed, block_info=None):
     """Render one chunk of the mosaic from the centres near it (a ``map_blocks`` function)."""
     (r0, r1), (c0, c1) = block_info[None]["array-location"]
     reach = 5 * CELL_SIGMA
@@ -401,7 +411,6 @@ def make_mosaic(path, *, shape=4096, chunks=1024, seed=SEED):
         An intensity threshold (counts) halfway up a cell, for the pipeline.
     """
     import dask.array as da
-    import zarr
 
     rows, cols = (shape, shape) if np.ndim(shape) == 0 else tuple(shape)
     rows = _validate.whole_number(rows, "shape", minimum=64)
@@ -413,7 +422,7 @@ def make_mosaic(path, *, shape=4096, chunks=1024, seed=SEED):
     dtype = np.dtype(np.uint16) if BIT_DEPTH <= 16 else np.dtype(np.uint32)
     mosaic = da.map_blocks(_mosaic_block, centers=centers, seed=seed, dtype=dtype,
                            chunks=da.core.normalize_chunks(chunks, (rows, cols)))
-    group = zarr.open_group(str(path), mode="w", zarr_format=2)
+    group = _new_group(path)
     group.attrs["multiscales"] = [_multiscales()]
     mosaic.to_zarr(str(path), component="0", overwrite=True)
     assert full_scale(BIT_DEPTH) <= np.iinfo(dtype).max
