@@ -391,8 +391,9 @@ def _gather(out, layout):
             if (out / "fields" / name).exists():
                 parts.append(out / "fields" / name)
     fields = _read_parts(parts)
-    if "error" in fields:
-        fields["error"] = fields["error"].fillna("")
+    for name in ["error"] + [c for c in layout.columns if layout[c].dtype == object]:
+        if name in fields:  # an empty text reads back as NaN
+            fields[name] = ["" if isinstance(v, float) and math.isnan(v) else str(v) for v in fields[name]]
     objects = _read_parts([out / "objects" / f"{k}.csv" for k in keys if (out / "objects" / f"{k}.csv").exists()])
     fields.to_csv(out / "fields.csv", index=False)
     objects.to_csv(out / "objects.csv", index=False)
@@ -457,7 +458,7 @@ def flag_fields(fields, *, z_limit=Z_LIMIT, drift_loss=DRIFT_LOSS, window=DRIFT_
     -------
     flagged : pandas.DataFrame
         ``fields`` with ``z_sharpness``, ``z_n_objects``, ``z_max_area``,
-        ``light`` (the running median), ``flags`` (the reasons, joined by
+        ``brightness_trend`` (the running median), ``flags`` (the reasons, joined by
         ``", "``) and ``flagged``.
     """
     import pandas as pd
@@ -472,7 +473,7 @@ def flag_fields(fields, *, z_limit=Z_LIMIT, drift_loss=DRIFT_LOSS, window=DRIFT_
 
     ok = table["status"] == "ok"
     usable = ok & ~truthy("clipped_high")  # a clipped field's numbers mean nothing
-    for name in ("z_sharpness", "z_n_objects", "z_max_area", "light"):
+    for name in ("z_sharpness", "z_n_objects", "z_max_area", "brightness_trend"):
         table[name] = np.nan
     for _, index in table[usable].groupby(plates[usable]).groups.items():
         part = table.loc[index]
@@ -480,7 +481,7 @@ def flag_fields(fields, *, z_limit=Z_LIMIT, drift_loss=DRIFT_LOSS, window=DRIFT_
         table.loc[index, "z_n_objects"] = robust_z(part["n_objects"])
         table.loc[index, "z_max_area"] = robust_z(part["max_area"])
         order = part["order"] if "order" in part else np.arange(len(part))
-        table.loc[index, "light"], _ = _drift(part["brightness"], order, window, drift_loss)
+        table.loc[index, "brightness_trend"], _ = _drift(part["brightness"], order, window, drift_loss)
     rules = {
         "failed": ~ok,
         "saturated": ok & truthy("clipped_high"),
@@ -488,7 +489,7 @@ def flag_fields(fields, *, z_limit=Z_LIMIT, drift_loss=DRIFT_LOSS, window=DRIFT_
         "out of focus": table["z_sharpness"] < -z_limit,
         "nearly empty": table["z_n_objects"] < -z_limit,
         "debris": table["z_max_area"] > z_limit,
-        "drift": table["light"] < 1 - drift_loss,
+        "drift": table["brightness_trend"] < 1 - drift_loss,
     }
     hits = pd.DataFrame({name: np.asarray(rule, dtype=bool) for name, rule in rules.items()},
                         index=table.index)

@@ -66,6 +66,7 @@ DEFOCUS_SIGMA = 5.0  #: width (pixels) of the blur of an out-of-focus field
 SATURATION_FACTOR = 3.0  #: exposure of a saturated field, relative to a normal one
 UNEVEN_FALLOFF = 0.6  #: light lost in the darkest corner of an unevenly lit field
 DRIFT_TOLERANCE = 0.15  #: a field that lost more light than this to the drift counts as drifted
+MOSAIC_TILE = 128  #: side of the tiles in which a chunk of the mosaic is drawn
 
 #: the faults a field can have ("" is a good field)
 FAULTS = ("out of focus", "saturated", "nearly empty", "uneven illumination", "debris", "drift")
@@ -367,7 +368,7 @@ def mosaic_centers(shape, *, seed=SEED, fill=0.6):
     """
     rows, cols = shape
     rng = np.random.default_rng(seed)
-    jitter = 4.0
+    jitter = 5.0  # a pitch of 34 px: no power of two is a multiple of it, so cells fall on chunk borders
     pitch = MIN_SEPARATION + 2 * jitter
     r = np.arange(jitter + 8, rows - jitter - 8, pitch)
     c = np.arange(jitter + 8, cols - jitter - 8, pitch)
@@ -377,12 +378,22 @@ def mosaic_centers(shape, *, seed=SEED, fill=0.6):
 
 
 def _mosaic_block(centers, seed, block_info=None):
-    """Render one chunk of the mosaic from the centres near it (a ``map_blocks`` function)."""
+    """Render one chunk of the mosaic from the centres near it (a ``map_blocks`` function).
+
+    The chunk is drawn in tiles of :data:`MOSAIC_TILE` pixels, each from the
+    cells within reach of it: :func:`cellseg.synthetic.render_cells` costs
+    rows x cells x columns, and a cell farther than 5 widths adds nothing.
+    """
     (r0, r1), (c0, c1) = block_info[None]["array-location"]
     reach = 5 * CELL_SIGMA
-    near = ((centers[:, 0] > r0 - reach) & (centers[:, 0] < r1 + reach)
-            & (centers[:, 1] > c0 - reach) & (centers[:, 1] < c1 + reach))
-    signal = render_cells(centers[near] - [r0, c0], shape=(r1 - r0, c1 - c0)) + BACKGROUND
+    signal = np.full((r1 - r0, c1 - c0), BACKGROUND)
+    for tr in range(r0, r1, MOSAIC_TILE):
+        for tc in range(c0, c1, MOSAIC_TILE):
+            er, ec = min(tr + MOSAIC_TILE, r1), min(tc + MOSAIC_TILE, c1)
+            near = ((centers[:, 0] > tr - reach) & (centers[:, 0] < er + reach)
+                    & (centers[:, 1] > tc - reach) & (centers[:, 1] < ec + reach))
+            signal[tr - r0: er - r0, tc - c0: ec - c0] += render_cells(
+                centers[near] - [tr, tc], shape=(er - tr, ec - tc))
     index = block_info[None]["chunk-location"]
     return acquire(signal, EXPOSURE, bit_depth=BIT_DEPTH, offset=OFFSET, noise_scale=NOISE_SCALE,
                    seed=_field_seed(seed, index[0] * 100_003 + index[1]))
