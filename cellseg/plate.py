@@ -51,6 +51,7 @@ __all__ = [
     "FAULTS",
     "Plate",
     "make_plate",
+    "plate_layout",
     "plate_field",
     "well_name",
     "make_mosaic",
@@ -271,6 +272,44 @@ def make_plate(folder, *, rows=8, cols=12, fields_per_well=1, shape=128, faults=
     >>> n_files, list(plate.truth.values())
     (6, ['saturated'])
     """
+    if fmt not in ("tiff", "ome-zarr"):
+        raise ValueError(f"fmt must be 'tiff' or 'ome-zarr', got {fmt!r}.")
+    layout = plate_layout(rows=rows, cols=cols, fields_per_well=fields_per_well, faults=faults, drift=drift,
+                          drift_start=drift_start, seed=seed, name=name)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    if fmt == "tiff":
+        layout["path"] = [f"{name}_{w}_{f}.tif" for w, f in zip(layout["well"], layout["field"])]
+    else:
+        layout["path"] = [f"{name}.zarr/{chr(65 + r)}/{c + 1}/{f}/0"
+                          for r, c, f in zip(layout["row"], layout["col"], layout["field"])]
+    rows, cols, fields_per_well = int(layout["row"].max()) + 1, int(layout["col"].max()) + 1, \
+        int(layout["field"].max()) + 1
+    writer = _write_tiff if fmt == "tiff" else _zarr_writer(folder / f"{name}.zarr", rows, cols, fields_per_well)
+    for i, (f, lt, path) in enumerate(zip(layout["fault"], layout["light"], layout["path"])):
+        image = plate_field(shape=shape, fault="" if f == "drift" else f, light=float(lt),
+                            seed=_field_seed(seed, i))
+        writer(folder / path, image)
+    threshold = OFFSET + EXPOSURE * (BACKGROUND + 0.5)
+    return Plate(folder, layout, float(threshold))
+
+
+def plate_layout(*, rows=8, cols=12, fields_per_well=1, faults=None, drift=0.5, drift_start=0.75, seed=SEED,
+                 name="plate1"):
+    """The layout and truth of the plate :func:`make_plate` writes, without writing anything.
+
+    Returns
+    -------
+    layout : pandas.DataFrame
+        One row per field (``plate``, ``well``, ``row``, ``col``, ``field``,
+        ``order``, ``fault``, ``light``), as in :class:`Plate`, without ``path``.
+
+    Examples
+    --------
+    >>> layout = plate_layout(rows=2, cols=3, faults={"debris": 1}, drift=0)
+    >>> list(layout["well"]), sorted(layout["fault"])
+    (['A01', 'A02', 'A03', 'B01', 'B02', 'B03'], ['', '', '', '', '', 'debris'])
+    """
     import pandas as pd
 
     rows = _validate.whole_number(rows, "rows", minimum=1)
@@ -281,30 +320,15 @@ def make_plate(folder, *, rows=8, cols=12, fields_per_well=1, shape=128, faults=
     drift_start = _validate.real_number(drift_start, "drift_start", minimum=0)
     if drift >= 1 or drift_start > 1:
         raise ValueError("drift (the fraction of light lost) must be below 1 and drift_start at most 1.")
-    if fmt not in ("tiff", "ome-zarr"):
-        raise ValueError(f"fmt must be 'tiff' or 'ome-zarr', got {fmt!r}.")
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     n_fields = rows * cols * fields_per_well
     fault, light = _layout_faults(n_fields, faults, drift, drift_start, np.random.default_rng(seed))
     order = np.arange(n_fields)
     well_index, field = np.divmod(order, fields_per_well)
     row, col = np.divmod(well_index, cols)
-    layout = pd.DataFrame({
+    return pd.DataFrame({
         "plate": name, "well": [well_name(r, c) for r, c in zip(row, col)], "row": row, "col": col,
         "field": field, "order": order, "fault": fault.astype(str), "light": light,
     })
-    if fmt == "tiff":
-        layout["path"] = [f"{name}_{w}_{f}.tif" for w, f in zip(layout["well"], field)]
-    else:
-        layout["path"] = [f"{name}.zarr/{chr(65 + r)}/{c + 1}/{f}/0" for r, c, f in zip(row, col, field)]
-    writer = _write_tiff if fmt == "tiff" else _zarr_writer(folder / f"{name}.zarr", rows, cols, fields_per_well)
-    for i, (f, lt, path) in enumerate(zip(layout["fault"], light, layout["path"])):
-        image = plate_field(shape=shape, fault="" if f == "drift" else f, light=float(lt),
-                            seed=_field_seed(seed, i))
-        writer(folder / path, image)
-    threshold = OFFSET + EXPOSURE * (BACKGROUND + 0.5)
-    return Plate(folder, layout, float(threshold))
 
 
 def _write_tiff(path, image):

@@ -13,6 +13,7 @@ with :mod:`cellseg`, never from a typed-in number.
 """
 
 from .cells_in_3d import EXERCISE_STACK, check_surface_areas, check_voxel_factor, check_volumes
+from .experiment import check_bad_wells
 from .feedback import Feedback, check_number, is_placeholder, ready_to_plot
 from .images import check_clipped, check_label_capacity, check_label_dtype, check_underexposed
 from .metrics import (
@@ -61,4 +62,5 @@ __all__ = [
     "check_volumes",
     "check_surface_areas",
     "check_voxel_factor",
+    "check_bad_wells",
 ]
