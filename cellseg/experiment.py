@@ -272,22 +272,16 @@ class Experiment(NamedTuple):
     skipped: int  #: fields already measured by an earlier run, not redone
 
 
-class _TqdmCallback:
-    """A progress bar for Dask's local schedulers: one tick per finished field task."""
+def _ticks(bar, prefix):
+    """A Dask callback (local schedulers) that moves ``bar`` on when a task named ``prefix...`` ends."""
+    from dask.callbacks import Callback
 
-    def __init__(self, bar, prefix):
-        from dask.callbacks import Callback
+    def posttask(key, result, dsk, state, worker_id):
+        name = key[0] if isinstance(key, tuple) else key
+        if str(name).startswith(prefix):
+            bar.update(1)
 
-        self.bar, self.prefix = bar, prefix
-        outer = self
-
-        class _Ticks(Callback):
-            def _posttask(self, key, result, dsk, state, worker_id):
-                name = key[0] if isinstance(key, tuple) else key
-                if str(name).startswith(outer.prefix):
-                    outer.bar.update(1)
-
-        self.callback = _Ticks()
+    return Callback(posttask=posttask)
 
 
 def _active_client(client):
@@ -362,8 +356,9 @@ def run_experiment(layout, folder, out, *, sigma, threshold, min_size, bit_depth
     options = {"sigma": sigma, "threshold": threshold, "min_size": min_size, "bit_depth": bit_depth}
     records = layout.to_dict("records")
     todo = [r for r in records if not (out / "fields" / f"{_key(r['path'])}.csv").exists()]
-    tasks = [dask.delayed(_process_field, pure=False, name=f"field-{_key(r['path'])}")(
-        r, str(folder), out, options) for r in todo]
+    run = dask.base.tokenize(str(out), options)[:8]  # the same field in another run is another task
+    tasks = [dask.delayed(_process_field)(r, str(folder), out, options,
+                                          dask_key_name=f"field-{_key(r['path'])}-{run}") for r in todo]
     show = progress if progress is not None else len(todo) >= PROGRESS_MIN
     from tqdm import tqdm  # plain text; tqdm.auto would draw a widget
 
@@ -375,8 +370,7 @@ def run_experiment(layout, folder, out, *, sigma, threshold, min_size, bit_depth
             for _ in as_completed(client.compute(tasks)):
                 bar.update(1)
         elif tasks:
-            ticks = _TqdmCallback(bar, "field-")
-            with ticks.callback:
+            with _ticks(bar, "field-"):
                 dask.compute(*tasks, scheduler=scheduler)
     fields, objects = _gather(out, layout)
     return Experiment(fields, objects, computed=len(todo), skipped=len(records) - len(todo))

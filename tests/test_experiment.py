@@ -99,14 +99,15 @@ def test_an_interrupted_run_resumes_without_redoing_finished_fields(tmp_path, mo
     assert (again.computed, again.skipped) == (0, 8)
 
 
-def test_a_corrupt_file_is_reported_and_the_batch_completes(tmp_path):
+def test_a_corrupt_file_is_reported_and_the_batch_completes(tmp_path, capsys):
     plate = _small_plate(tmp_path)
     broken = plate.folder / plate.layout["path"][2]
     good_bytes = broken.read_bytes()
     broken.write_bytes(b"not a TIFF at all")
     (plate.folder / plate.layout["path"][5]).unlink()
     run = dict(threshold=plate.threshold, progress=False, **PIPELINE)
-    result = ex.run_experiment(plate.layout, plate.folder, tmp_path / "out", **run)
+    result = ex.run_experiment(plate.layout, plate.folder, tmp_path / "out", **{**run, "progress": True})
+    assert "8/8" in capsys.readouterr().err  # the progress bar counted every field, failed or not
     status = dict(zip(result.fields["well"], result.fields["status"]))
     failed = [w for w, s in status.items() if s == "failed"]
     assert failed == [plate.layout["well"][2], plate.layout["well"][5]]
