@@ -27,7 +27,6 @@ import time
 from pathlib import Path
 
 import dask
-import numpy as np
 
 from cellseg import experiment as ex
 from cellseg import plate as pl

@@ -341,7 +341,6 @@ def run_experiment(layout, folder, out, *, sigma, threshold, min_size, bit_depth
         ``fields`` and ``objects`` (DataFrames), ``computed`` and ``skipped``.
     """
     import dask
-    import pandas as pd
 
     if not hasattr(layout, "columns") or "path" not in layout.columns:
         raise TypeError("layout must be a pandas DataFrame with a 'path' column, e.g. make_plate(...).layout.")
