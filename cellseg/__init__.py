@@ -19,6 +19,9 @@ Small functions on NumPy arrays, in the style of scikit-image:
 - :mod:`cellseg.scale`: the typical nucleus radius of an image and a recipe in units of it;
 - :mod:`cellseg.tuning`: classical baselines for nuclei and a parameter sweep;
 - :mod:`cellseg.io`: reading TIFF/OME-TIFF files with their pixel size;
+- :mod:`cellseg.plate`, :mod:`cellseg.experiment`: a synthetic plate with known faults, batch
+  QC of a whole experiment and tiled segmentation of a mosaic on Dask (Dask, zarr and pandas
+  are imported only when these functions run);
 - :mod:`cellseg.data`: real images with their annotations (:func:`nuclei_2d`);
 - :mod:`cellseg.measure`: a table per object (2-D and 3-D, a DataFrame with QC flags), and
   volume, surface area and sphericity of 3-D objects, in micrometres;
@@ -39,12 +42,14 @@ from . import (
     data,
     drawing,
     errors,
+    experiment,
     image_qc,
     io,
     labels,
     measure,
     metrics,
     pipeline,
+    plate,
     scale,
     scoring,
     splitting,
@@ -57,12 +62,14 @@ from .acquisition import *  # noqa: F403
 from .data import *  # noqa: F403
 from .drawing import *  # noqa: F403
 from .errors import *  # noqa: F403
+from .experiment import *  # noqa: F403
 from .image_qc import *  # noqa: F403
 from .io import *  # noqa: F403
 from .labels import *  # noqa: F403
 from .measure import *  # noqa: F403
 from .metrics import *  # noqa: F403
 from .pipeline import *  # noqa: F403
+from .plate import *  # noqa: F403
 from .scale import *  # noqa: F403
 from .scoring import *  # noqa: F403
 from .splitting import *  # noqa: F403
@@ -74,7 +81,7 @@ from .tuning import *  # noqa: F403
 __version__ = "0.1.0"
 
 #: the modules whose public names make up the top-level namespace
-MODULES = (acquisition, data, drawing, errors, image_qc, io, labels, measure, metrics, pipeline,
-           scale, scoring, splitting, synthetic, synthetic3d, theory, tuning)
+MODULES = (acquisition, data, drawing, errors, experiment, image_qc, io, labels, measure, metrics,
+           pipeline, plate, scale, scoring, splitting, synthetic, synthetic3d, theory, tuning)
 
 __all__ = [name for module in MODULES for name in module.__all__]

@@ -4,6 +4,8 @@ import subprocess
 import sys
 
 COURSE_ONLY = ("cellseg_course", "IPython", "ipywidgets", "myst_nb", "jupyterquiz", "matplotlib")
+#: what only the experiment modules (cellseg.plate, cellseg.experiment) need: never loaded by import cellseg
+EXPERIMENT_ONLY = ("dask", "distributed", "dask_image", "zarr", "pandas", "tifffile")
 
 
 def test_import_cellseg_loads_no_course_machinery():
@@ -57,3 +59,25 @@ def test_every_public_name_has_a_top_level_name_and_one_home():
             homes[name] = module.__name__
             assert getattr(cellseg, name) is getattr(module, name), f"cellseg.{name} is not {module.__name__}.{name}"
     assert set(cellseg.__all__) == set(homes), "cellseg.__all__ lists a name no module makes public"
+
+
+def test_import_cellseg_loads_no_dask_zarr_or_pandas():
+    code = (
+        "import sys, cellseg\n"
+        f"print(','.join(m for m in {EXPERIMENT_ONLY!r} if m in sys.modules))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "", f"import cellseg loaded: {loaded.stdout.strip()}"
+
+
+def test_even_the_experiment_modules_load_dask_only_when_they_run():
+    import importlib.util
+
+    # Every name checked is installed, so the test above could fail (no typo hides a module).
+    assert all(importlib.util.find_spec(m) is not None for m in EXPERIMENT_ONLY)
+    code = (
+        "import sys, cellseg.experiment, cellseg.plate\n"
+        f"print(','.join(m for m in {EXPERIMENT_ONLY!r} if m in sys.modules))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "", f"import cellseg.experiment loaded: {loaded.stdout.strip()}"

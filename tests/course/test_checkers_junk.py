@@ -48,6 +48,7 @@ CHECKERS = {
     "check_surface_areas": (checkers.check_surface_areas, [[100.0]]),
     "check_voxel_factor": (checkers.check_voxel_factor, [10.0]),
     "check_beat_the_baseline": (checkers.check_beat_the_baseline, [lambda image: image > 0]),
+    "check_bad_wells": (checkers.check_bad_wells, [["A01"]]),
 }
 
 CHECKERS.update({
