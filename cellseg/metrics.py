@@ -648,7 +648,8 @@ def matching(y_true, y_pred, *, iou_threshold=0.5, strict=False, criterion="iou"
     """
     strict = _validate.boolean(strict, "strict")
     criterion = _validate.choice(criterion, "criterion", CRITERIA)
-    single = not isinstance(iou_threshold, (list, tuple)) and (isinstance(iou_threshold, str) or np.ndim(iou_threshold) == 0)
+    single = not isinstance(iou_threshold, (list, tuple)) and (
+        isinstance(iou_threshold, str) or np.ndim(iou_threshold) == 0)
     iou_thresholds = _validate.iou_cutoffs(iou_threshold, strict=strict, name="iou_threshold")
     table = overlap_table(y_true, y_pred)
     results = [_match_one(table, v, strict, criterion) for v in iou_thresholds]
@@ -1004,8 +1005,9 @@ def hausdorff_distance(y_true, y_pred, *, percentile=100, spacing=None):
     distances is taken instead of the maximum (and the larger of the two
     returned), which ignores a few outlying pixels. That is one of two HD95
     conventions (also MONAI's); MedPy's ``hd95`` instead takes the percentile
-    of both directions' distances pooled, which can be noticeably smaller. Distances run between contours (outline pixels), not
-    between all pixels of the masks.
+    of both directions' distances pooled, which can be noticeably smaller.
+    Distances run between contours (outline pixels), not between all pixels of
+    the masks.
 
     Parameters
     ----------
@@ -1243,9 +1245,10 @@ def _greedy_hits(table, score, rank, iou_threshold):
     """COCO's matching: each detection, in confidence order, takes its best unmatched object.
 
     The unmatched reference object of highest score (ties: the larger id) is taken
-    if that score reaches ``iou_threshold``. Returns a boolean per predicted object: is it a true positive. Pairs whose two
-    objects have no other candidate are decided at once; only competing candidates
-    (possible below 0.5, or at exactly 0.5) are walked through in confidence order.
+    if that score reaches ``iou_threshold``. Returns a boolean per predicted
+    object: is it a true positive. Pairs whose two objects have no other
+    candidate are decided at once; only competing candidates (possible below
+    0.5, or at exactly 0.5) are walked through in confidence order.
     """
     ok = score >= iou_threshold
     ti, pi, s = table.true_index[ok], table.pred_index[ok], score[ok]

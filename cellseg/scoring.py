@@ -109,6 +109,7 @@ class RegionCounts:
 
     @property
     def n_regions(self):
+        """The number of regions counted."""
         return self.tp.shape[0]
 
     def _k05(self):

@@ -177,6 +177,7 @@ class Baseline:
     grid: dict  #: ``{parameter: list of values}``; every combination is one setting
 
     def __call__(self, image, **params):
+        """Segment ``image`` with the default setting, updated by ``params``."""
         return self.function(image, **{**self.default, **params})
 
 
