@@ -237,6 +237,16 @@ def dice(y_true, y_pred):
 
     Label images count as their foreground. Equal to the pixel F1 score.
 
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        Masks or label images, same shape.
+
+    Returns
+    -------
+    float
+        The Dice coefficient, in [0, 1].
+
     Examples
     --------
     >>> dice([[1, 1, 0]], [[0, 1, 1]])
@@ -249,6 +259,16 @@ def jaccard(y_true, y_pred):
     """Jaccard index ``|A ∩ B| / |A ∪ B|`` (intersection over union) of two masks.
 
     Label images count as their foreground; 1.0 if both are empty.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        Masks or label images, same shape.
+
+    Returns
+    -------
+    float
+        The Jaccard index, in [0, 1].
 
     Examples
     --------
@@ -503,7 +523,7 @@ def match_objects(table, *, iou_threshold=0.5, strict=False, criterion="iou"):
     ----------
     table : OverlapTable
         The overlaps of two label images (:func:`overlap_table`).
-    threshold, strict, criterion : optional
+    iou_threshold, strict, criterion : optional
         The matching rule, as in :func:`matching` (one threshold).
 
     Returns
@@ -790,6 +810,19 @@ def one_object_per_point(labels, points):
     The simplest object-level check against true centres: as many objects as
     cells, each cell found once, nothing extra.
 
+    Parameters
+    ----------
+    labels : array_like of int
+        Label image.
+    points : (n, labels.ndim) array_like
+        The true centres, ``(row, col)`` in 2-D; rounded to the nearest pixel
+        (as in :func:`objects_at_points`).
+
+    Returns
+    -------
+    bool
+        Whether every point hits a different object and every object is hit.
+
     Examples
     --------
     >>> one_object_per_point([[1, 1, 0, 2]], [[0, 0], [0, 3]])
@@ -895,8 +928,8 @@ def centroid_distances(y_true, y_pred, *, iou_threshold=0.5, strict=False, spaci
     ----------
     y_true, y_pred : array_like of int
         Label images, same shape.
-    threshold, strict : optional
-        Matching rule, as in :func:`matching`.
+    iou_threshold, strict : optional
+        Matching rule, as in :func:`matching` (one threshold).
     spacing : float or sequence of float, optional
         Pixel (voxel) size along each axis; distances are in pixels by default.
 

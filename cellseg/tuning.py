@@ -219,6 +219,16 @@ MAX_SETTINGS = 100_000
 def parameter_grid(grid):
     """Every combination of a grid's values, as a list of dicts (first parameter slowest).
 
+    Parameters
+    ----------
+    grid : dict
+        ``{parameter: list of values}``, at least one parameter.
+
+    Returns
+    -------
+    list of dict
+        One ``{parameter: value}`` per combination.
+
     Examples
     --------
     >>> parameter_grid({"a": [1, 2], "b": [0.5]})
