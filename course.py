@@ -90,7 +90,8 @@ def run(cmd, **kwargs):
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 #: what a user of the book build needs to see: progress of the notebooks, warnings, errors, the result
-BUILD_NEEDS = re.compile(r"Executing notebook|Executed notebook|WARNING|ERROR|rror:|Traceback|Exception|build succeeded|build finished")
+BUILD_NEEDS = re.compile(r"Executing notebook|Executed notebook|WARNING|ERROR|rror:|Traceback|Exception"
+                         r"|build succeeded|build finished")
 
 
 def run_quietly(cmd, cwd=ROOT, *, keep=None, log=None):
@@ -558,7 +559,8 @@ def main():
     p.add_argument("--student", action="store_true",
                    help="build the student edition (no solutions) into _build/student/")
     p.set_defaults(func=build)
-    sub.add_parser("test", help="set up if needed and run every test (extra arguments go to pytest)").set_defaults(func=test)
+    p = sub.add_parser("test", help="set up if needed and run every test (extra arguments go to pytest)")
+    p.set_defaults(func=test)
     p = sub.add_parser("lab", help="open JupyterLab on your own copies of the exercises (workspace/)")
     p.add_argument("--sources", action="store_true", help="open the course's sources instead (for authors)")
     p.add_argument("--workspace", default=str(WORKSPACE), help="the folder of your copies (default: workspace/)")

@@ -80,7 +80,8 @@ def explorers():
     """(name, update, controls) for each lesson explorer, on 512 x 512 scenes."""
     rng = np.random.default_rng(SEED)
     centers = synthetic.place_cells(N_CELLS, shape=SIZE, min_separation=cellseg.MIN_SEPARATION, seed=rng)
-    signal = synthetic.render_cells(centers, shape=SIZE, cell_sigma=cellseg.CELL_SIGMA, brightness=cellseg.CELL_BRIGHTNESS)
+    signal = synthetic.render_cells(centers, shape=SIZE, cell_sigma=cellseg.CELL_SIGMA,
+                                    brightness=cellseg.CELL_BRIGHTNESS)
     image = synthetic.add_noise(signal, noise_scale=cellseg.NOISE_SCALE, seed=rng)
     noise = cellseg.make_pure_noise(shape=SIZE).image
     pipeline_ns = {"cellseg": cellseg, "scenes": {"cells": image, "pure noise": noise},

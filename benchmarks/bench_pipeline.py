@@ -5,8 +5,9 @@ Two measurements, printed as one table (best and median of several runs):
 (a) ``cellseg.segment`` (threshold, label, size filter, renumbering with one
     ``np.bincount`` and one lookup table) on a 2048 x 2048 image with about 2000
     cells, against the straightforward version that loops over the labels and
-    compares the whole label image with each one (the usual first attempt). Both must give identical label images. Target: segment at
-    least 50 times faster.
+    compares the whole label image with each one (the usual first attempt).
+    Both must give identical label images. Target: segment at least 50 times
+    faster.
 (b) One update of the lesson's explorer (smooth, threshold, label, size filter,
     colour overlay) on a 512 x 512 image. Target: under 50 ms.
 
@@ -105,7 +106,8 @@ def main():
     small_labels = cellseg.segment(small_smoothed)
     name = f"{SMALL}x{SMALL}, {n_small} cells"
     update = timings(lambda: explorer_update(image, *args), repeat=50)
-    rows.append((f"explorer update ({name})", *update, f"target < 50 ms (best): {'met' if update[0] < 50 else 'MISSED'}"))
+    rows.append((f"explorer update ({name})", *update,
+                 f"target < 50 ms (best): {'met' if update[0] < 50 else 'MISSED'}"))
     rows.append(("  of which smooth", *timings(lambda: cellseg.smooth(image), repeat=50), ""))
     rows.append(("  of which segment", *timings(lambda: cellseg.segment(small_smoothed), repeat=50), ""))
     rows.append(("  of which overlay_labels",

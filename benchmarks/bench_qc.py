@@ -1,8 +1,8 @@
 """Speed of the visual-QC helpers on a 512 x 512 image (the slider budget is well under 100 ms).
 
-Times cellseg.drawing.error_map, cellseg.drawing.overlay_comparison, cellseg.drawing.overlay_labels, the swipe update of the
-visual-QC lesson (array slicing of two precomputed overlays) and cellseg.errors.classify_errors, best of
-several runs. Run::
+Times cellseg.drawing.error_map, cellseg.drawing.overlay_comparison, cellseg.drawing.overlay_labels,
+the swipe update of the visual-QC lesson (array slicing of two precomputed overlays) and
+cellseg.errors.classify_errors, best of several runs. Run::
 
     .venv/bin/python benchmarks/bench_qc.py
 """
@@ -34,7 +34,8 @@ def main():
 
     rows = [
         ("cellseg.drawing.error_map (with image)", best_time(lambda: cellseg.drawing.error_map(image, truth, pred))),
-        ("cellseg.drawing.overlay_comparison", best_time(lambda: cellseg.drawing.overlay_comparison(image, truth, pred))),
+        ("cellseg.drawing.overlay_comparison",
+         best_time(lambda: cellseg.drawing.overlay_comparison(image, truth, pred))),
         ("cellseg.drawing.overlay_labels", best_time(lambda: cellseg.drawing.overlay_labels(image, pred))),
         ("swipe update (slicing)", best_time(swipe)),
         ("cellseg.errors.classify_errors", best_time(lambda: cellseg.errors.classify_errors(truth, pred))),

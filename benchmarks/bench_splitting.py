@@ -85,7 +85,9 @@ def main():
     best, median = _times(lambda: splitting.voronoi_otsu_labeling(image, spot_sigma=3, outline_sigma=2), repeat=15)
     rows.append(("voronoi_otsu_labeling, crowded field 512x512", best, median))
     best, median = _times(
-        lambda: drawing.overlay_boundaries(image, splitting.voronoi_otsu_labeling(image, spot_sigma=3, outline_sigma=2)), repeat=15
+        lambda: drawing.overlay_boundaries(image,
+                                           splitting.voronoi_otsu_labeling(image, spot_sigma=3, outline_sigma=2)),
+        repeat=15
     )
     rows.append(("explorer update (labelling + outline overlay), 512x512", best, median))
 

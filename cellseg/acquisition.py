@@ -49,6 +49,16 @@ def _bit_depth(bit_depth):
 def full_scale(bit_depth):
     """Return the largest value a ``bit_depth``-bit camera can record, ``2**bit_depth - 1``.
 
+    Parameters
+    ----------
+    bit_depth : int
+        Bits per pixel of the camera, 1 to ``MAX_BIT_DEPTH`` (32); cameras record 8 to 16.
+
+    Returns
+    -------
+    int
+        ``2**bit_depth - 1``.
+
     Examples
     --------
     >>> full_scale(8), full_scale(12), full_scale(16)
@@ -60,6 +70,16 @@ def full_scale(bit_depth):
 def storage_dtype(bit_depth):
     """Return the smallest unsigned type that stores ``bit_depth``-bit values.
 
+    Parameters
+    ----------
+    bit_depth : int
+        Bits per pixel of the camera, 1 to ``MAX_BIT_DEPTH`` (32); cameras record 8 to 16.
+
+    Returns
+    -------
+    numpy.dtype
+        ``uint8``, ``uint16`` or ``uint32``.
+
     Examples
     --------
     >>> storage_dtype(8), storage_dtype(12)
@@ -70,6 +90,16 @@ def storage_dtype(bit_depth):
 
 def default_offset(bit_depth):
     """Return the default camera offset: a 32nd of the range, ``2**bit_depth // 32``.
+
+    Parameters
+    ----------
+    bit_depth : int
+        Bits per pixel of the camera, 1 to ``MAX_BIT_DEPTH`` (32); cameras record 8 to 16.
+
+    Returns
+    -------
+    int
+        ``2**bit_depth // 32``.
 
     Examples
     --------

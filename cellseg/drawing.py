@@ -83,6 +83,16 @@ def label_colors(n_labels):
     colour a label image whatever its ids, use :func:`label_rgb`, which works on
     the ids present.
 
+    Parameters
+    ----------
+    n_labels : int
+        The largest label id the table must colour (at most ``MAX_COLOR_TABLE``).
+
+    Returns
+    -------
+    table : (n_labels + 1, 3) ndarray of float
+        RGB colours in [0, 1]; row ``k`` is the colour of label ``k``.
+
     Examples
     --------
     >>> label_colors(2).shape
@@ -304,6 +314,28 @@ def add_error_legend(ax, **kwargs):
     """Add the legend of :func:`error_map` (three coloured squares) to a matplotlib axes.
 
     Keyword arguments go to :meth:`matplotlib.axes.Axes.legend`.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The axes that shows the error map.
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.legend`; by default the legend
+        sits outside the axes, at its top right (``loc="upper left"``,
+        ``bbox_to_anchor=(1.02, 1.0)``, ``borderaxespad=0.0``).
+
+    Returns
+    -------
+    legend : matplotlib.legend.Legend
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> legend = add_error_legend(ax)
+    >>> [text.get_text() for text in legend.get_texts()]
+    ['true positive (both)', 'false positive (prediction only)', 'false negative (reference only)']
+    >>> plt.close(fig)
     """
     _validate.has_method(ax, "legend", "ax", what="a matplotlib axes, e.g. fig, ax = plt.subplots()")
     from matplotlib.patches import Patch
@@ -338,6 +370,16 @@ def show_comparison(image, y_true, y_pred, *, titles=("image", "reference", "pre
     Returns
     -------
     fig : matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> truth = np.zeros((8, 8), int); truth[2:6, 2:6] = 1
+    >>> pred = np.zeros((8, 8), int); pred[2:6, 3:7] = 1
+    >>> fig = show_comparison(np.zeros((8, 8)), truth, pred)
+    >>> [ax.get_title() for ax in fig.axes]
+    ['image', 'reference', 'prediction', 'errors']
+    >>> plt.close(fig)
     """
     rgb, a, b = _image_and_labels(image, y_true, y_pred)
     if (isinstance(titles, str) or not isinstance(titles, (list, tuple))
@@ -447,6 +489,27 @@ def add_object_error_legend(fig_or_ax, **kwargs):
     """Add the legend of :func:`object_error_map` (one coloured square per kind) to a figure or axes.
 
     Keyword arguments go to ``legend`` (by default one row of six entries).
+
+    Parameters
+    ----------
+    fig_or_ax : matplotlib.figure.Figure or matplotlib.axes.Axes
+        Where the legend goes.
+    **kwargs
+        Passed to its ``legend`` method; by default ``ncol`` is the number of
+        kinds (one row), ``handlelength=1.2`` and ``columnspacing=1.0``.
+
+    Returns
+    -------
+    legend : matplotlib.legend.Legend
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> legend = add_object_error_legend(fig)
+    >>> [text.get_text() for text in legend.get_texts()]
+    ['correct', 'boundary', 'split', 'merge', 'spurious', 'missed']
+    >>> plt.close(fig)
     """
     _validate.has_method(fig_or_ax, "legend", "fig_or_ax",
                          what="a matplotlib figure or axes, e.g. fig, ax = plt.subplots()")

@@ -608,7 +608,8 @@ def batch_report(images, *, names=None, progress=None, **options):
     if names is not None:
         if (isinstance(names, (str, bytes)) or not hasattr(names, "__iter__")
                 or (isinstance(names, np.ndarray) and names.ndim != 1)):
-            raise TypeError(f"names must be a list of names, one per image, e.g. names=['a.tif', 'b.tif']; got {names!r}.")
+            raise TypeError("names must be a list of names, one per image, e.g. names=['a.tif', 'b.tif']; "
+                            f"got {names!r}.")
         names = list(names)
         if total is not None and len(names) != total:
             raise ValueError(f"got {len(names)} names for {total} images; pass one name per image.")

@@ -443,6 +443,16 @@ def load_labels(path, *, ndim=None):
     ValueError
         If the file does not hold a valid label image (for example a float
         image).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = os.path.join(folder, "cells.tif")
+    ...     save_labels(path, np.array([[0, 1], [2, 2]], dtype=np.uint8))
+    ...     labels = load_labels(path, ndim=2)
+    >>> labels.dtype, labels.tolist()
+    (dtype('uint8'), [[0, 1], [2, 2]])
     """
     path = _tiff_path(path)
     if ndim is not None:

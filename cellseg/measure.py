@@ -349,6 +349,11 @@ def sphericity(mask, *, spacing, method="smooth", sigma=None):
     mask, spacing, method, sigma
         As in :func:`surface_area`.
 
+    Returns
+    -------
+    float
+        The sphericity, 1 for a ball.
+
     Examples
     --------
     >>> z, y, x = np.ogrid[-12:13, -12:13, -12:13]

@@ -237,6 +237,16 @@ def dice(y_true, y_pred):
 
     Label images count as their foreground. Equal to the pixel F1 score.
 
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        Masks or label images, same shape.
+
+    Returns
+    -------
+    float
+        The Dice coefficient, in [0, 1].
+
     Examples
     --------
     >>> dice([[1, 1, 0]], [[0, 1, 1]])
@@ -249,6 +259,16 @@ def jaccard(y_true, y_pred):
     """Jaccard index ``|A ∩ B| / |A ∪ B|`` (intersection over union) of two masks.
 
     Label images count as their foreground; 1.0 if both are empty.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        Masks or label images, same shape.
+
+    Returns
+    -------
+    float
+        The Jaccard index, in [0, 1].
 
     Examples
     --------
@@ -503,7 +523,7 @@ def match_objects(table, *, iou_threshold=0.5, strict=False, criterion="iou"):
     ----------
     table : OverlapTable
         The overlaps of two label images (:func:`overlap_table`).
-    threshold, strict, criterion : optional
+    iou_threshold, strict, criterion : optional
         The matching rule, as in :func:`matching` (one threshold).
 
     Returns
@@ -648,7 +668,8 @@ def matching(y_true, y_pred, *, iou_threshold=0.5, strict=False, criterion="iou"
     """
     strict = _validate.boolean(strict, "strict")
     criterion = _validate.choice(criterion, "criterion", CRITERIA)
-    single = not isinstance(iou_threshold, (list, tuple)) and (isinstance(iou_threshold, str) or np.ndim(iou_threshold) == 0)
+    single = not isinstance(iou_threshold, (list, tuple)) and (
+        isinstance(iou_threshold, str) or np.ndim(iou_threshold) == 0)
     iou_thresholds = _validate.iou_cutoffs(iou_threshold, strict=strict, name="iou_threshold")
     table = overlap_table(y_true, y_pred)
     results = [_match_one(table, v, strict, criterion) for v in iou_thresholds]
@@ -789,6 +810,19 @@ def one_object_per_point(labels, points):
     The simplest object-level check against true centres: as many objects as
     cells, each cell found once, nothing extra.
 
+    Parameters
+    ----------
+    labels : array_like of int
+        Label image.
+    points : (n, labels.ndim) array_like
+        The true centres, ``(row, col)`` in 2-D; rounded to the nearest pixel
+        (as in :func:`objects_at_points`).
+
+    Returns
+    -------
+    bool
+        Whether every point hits a different object and every object is hit.
+
     Examples
     --------
     >>> one_object_per_point([[1, 1, 0, 2]], [[0, 0], [0, 3]])
@@ -894,8 +928,8 @@ def centroid_distances(y_true, y_pred, *, iou_threshold=0.5, strict=False, spaci
     ----------
     y_true, y_pred : array_like of int
         Label images, same shape.
-    threshold, strict : optional
-        Matching rule, as in :func:`matching`.
+    iou_threshold, strict : optional
+        Matching rule, as in :func:`matching` (one threshold).
     spacing : float or sequence of float, optional
         Pixel (voxel) size along each axis; distances are in pixels by default.
 
@@ -1004,8 +1038,9 @@ def hausdorff_distance(y_true, y_pred, *, percentile=100, spacing=None):
     distances is taken instead of the maximum (and the larger of the two
     returned), which ignores a few outlying pixels. That is one of two HD95
     conventions (also MONAI's); MedPy's ``hd95`` instead takes the percentile
-    of both directions' distances pooled, which can be noticeably smaller. Distances run between contours (outline pixels), not
-    between all pixels of the masks.
+    of both directions' distances pooled, which can be noticeably smaller.
+    Distances run between contours (outline pixels), not between all pixels of
+    the masks.
 
     Parameters
     ----------
@@ -1243,9 +1278,10 @@ def _greedy_hits(table, score, rank, iou_threshold):
     """COCO's matching: each detection, in confidence order, takes its best unmatched object.
 
     The unmatched reference object of highest score (ties: the larger id) is taken
-    if that score reaches ``iou_threshold``. Returns a boolean per predicted object: is it a true positive. Pairs whose two
-    objects have no other candidate are decided at once; only competing candidates
-    (possible below 0.5, or at exactly 0.5) are walked through in confidence order.
+    if that score reaches ``iou_threshold``. Returns a boolean per predicted
+    object: is it a true positive. Pairs whose two objects have no other
+    candidate are decided at once; only competing candidates (possible below
+    0.5, or at exactly 0.5) are walked through in confidence order.
     """
     ok = score >= iou_threshold
     ti, pi, s = table.true_index[ok], table.pred_index[ok], score[ok]

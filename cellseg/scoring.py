@@ -109,6 +109,7 @@ class RegionCounts:
 
     @property
     def n_regions(self):
+        """The number of regions counted."""
         return self.tp.shape[0]
 
     def _k05(self):
@@ -368,6 +369,20 @@ def bootstrap_scores(counts, *, other=None, n_resamples=2000, seed=0):
 def percentile_interval(samples, *, confidence=0.95):
     """The central ``confidence`` interval of bootstrap samples: ``(low, high)``.
 
+    Parameters
+    ----------
+    samples : array_like of float
+        Bootstrap samples of a score, e.g. ``bootstrap_scores(counts)['f1']``;
+        finite, at least one.
+    confidence : float, optional
+        The share of the samples the interval holds, between 0 and 1 (exclusive).
+
+    Returns
+    -------
+    low, high : float
+        The ``(1 - confidence) / 2`` and ``(1 + confidence) / 2`` quantiles of the samples
+        (:func:`numpy.percentile`, linear interpolation).
+
     Examples
     --------
     >>> percentile_interval(np.arange(101), confidence=0.9)
@@ -397,6 +412,11 @@ def best_iou(y_true, y_pred):
     because each object's best IoU does not depend on the other annotated
     objects.
 
+    Parameters
+    ----------
+    y_true, y_pred : array_like of int
+        Reference and predicted label images, same shape.
+
     Returns
     -------
     ids : 1-D ndarray
@@ -420,6 +440,16 @@ def touching_pairs(labels):
     """The pairs of objects that touch (share an edge between two pixels), as an ``(n, 2)`` array.
 
     Each pair is listed once, smaller id first, sorted.
+
+    Parameters
+    ----------
+    labels : array_like of int
+        A 2-D label image.
+
+    Returns
+    -------
+    pairs : (n, 2) ndarray of int
+        The touching pairs of ids.
 
     Examples
     --------

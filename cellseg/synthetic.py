@@ -98,7 +98,8 @@ class Scene(NamedTuple):
 
     image: np.ndarray  #: the noisy image, float, all values >= 0
     labels: np.ndarray  #: the ground-truth label image (int32, 0 = background, cell k = k + 1)
-    centers: np.ndarray  #: (n, ndim) positions of the cell centres, one column per axis: (row, col) in 2-D, (z, y, x) in 3-D
+    #: (n, ndim) positions of the cell centres, one column per axis: (row, col) in 2-D, (z, y, x) in 3-D
+    centers: np.ndarray
     classes: Optional[np.ndarray] = None  #: (n,) class of each cell, or None
     spacing: Optional[tuple] = None  #: physical size of a pixel along each axis, or None (pixels)
 

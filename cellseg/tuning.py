@@ -177,6 +177,7 @@ class Baseline:
     grid: dict  #: ``{parameter: list of values}``; every combination is one setting
 
     def __call__(self, image, **params):
+        """Segment ``image`` with the default setting, updated by ``params``."""
         return self.function(image, **{**self.default, **params})
 
 
@@ -217,6 +218,16 @@ MAX_SETTINGS = 100_000
 
 def parameter_grid(grid):
     """Every combination of a grid's values, as a list of dicts (first parameter slowest).
+
+    Parameters
+    ----------
+    grid : dict
+        ``{parameter: list of values}``, at least one parameter.
+
+    Returns
+    -------
+    list of dict
+        One ``{parameter: value}`` per combination.
 
     Examples
     --------

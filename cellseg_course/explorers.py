@@ -62,7 +62,8 @@ def prompt(text, **values):
     {'threshold': 0.1}
     """
     if not isinstance(text, str) or not text.strip():
-        raise ValueError("a prompt needs its question as a non-empty string, e.g. prompt('What happens ...?', threshold=0.1).")
+        raise ValueError("a prompt needs its question as a non-empty string, "
+                         "e.g. prompt('What happens ...?', threshold=0.1).")
     if not values:
         raise ValueError(f"prompt {text!r} names no slider value: pass one, e.g. threshold=0.1.")
     return Prompt(text, dict(values))
@@ -117,7 +118,8 @@ def encode_frame(picture, *, format="png", colors=None):
     palette, index = np.unique(packed, return_inverse=True)
     if len(palette) <= 256:  # exact palette: lossless and small
         image = Image.fromarray(index.reshape(packed.shape).astype(np.uint8), mode="L").convert("P")
-        image.putpalette(np.stack([palette >> 16, (palette >> 8) & 255, palette & 255], axis=1).astype(np.uint8).tobytes())
+        image.putpalette(
+            np.stack([palette >> 16, (palette >> 8) & 255, palette & 255], axis=1).astype(np.uint8).tobytes())
     elif colors is not None:
         image = Image.fromarray(rgb).quantize(int(colors), method=Image.Quantize.MEDIANCUT)
     else:
@@ -168,7 +170,8 @@ class StaticExplorer:
     ``readouts`` (what the page shows under the picture), ``nbytes``.
     """
 
-    def __init__(self, name, grid, frames, index, texts, alts, readouts, *, labels, start, prompts, width, formats, caption):
+    def __init__(self, name, grid, frames, index, texts, alts, readouts, *,
+                 labels, start, prompts, width, formats, caption):
         self.name, self.grid, self.frames, self.index = name, grid, frames, index
         self.texts, self.alts, self.readouts = texts, alts, readouts
         self.labels, self.start = labels, start
@@ -203,14 +206,16 @@ class StaticExplorer:
         for k, (name, options) in enumerate(self.grid.items()):
             shown = [_label(v, self.formats.get(name)) for v in options]
             sliders.append(
-                f'<div class="cellseg-explorer-control"><label for="{uid}-s{k}" style="display:inline-block;min-width:9em">{html.escape(self.labels.get(name, name))}</label> '
+                f'<div class="cellseg-explorer-control"><label for="{uid}-s{k}" '
+                f'style="display:inline-block;min-width:9em">{html.escape(self.labels.get(name, name))}</label> '
                 f'<input type="range" id="{uid}-s{k}" min="0" max="{len(options) - 1}" step="1" '
                 f'value="{self.start[name]}" aria-valuetext="{html.escape(shown[self.start[name]])}" '
                 f'data-values="{html.escape(json.dumps(shown))}"> '
                 f'<output for="{uid}-s{k}" aria-live="off">{html.escape(shown[self.start[name]])}</output></div>'
             )
         tries = "".join(
-            f'<li>{html.escape(p.text)} <button type="button" data-set="{html.escape(json.dumps(self._slider_positions(p.values)))}">'
+            f'<li>{html.escape(p.text)} '
+            f'<button type="button" data-set="{html.escape(json.dumps(self._slider_positions(p.values)))}">'
             f"set the sliders</button></li>"
             for p in self.prompts
         )
@@ -223,15 +228,19 @@ class StaticExplorer:
         payload = json.dumps(data).replace("</", "<\\/")  # never close the script element early
         caption = f'<p class="cellseg-explorer-caption">{html.escape(self.caption)}</p>' if self.caption else ""
         group = html.escape("explorer of " + ", ".join(self.labels.get(name, name) for name in self.grid))
-        return f"""<div class="cellseg-explorer" id="{uid}" role="group" aria-label="{group}" style="max-width:{max(self.width, 560) + 40}px">
+        return f"""<div class="cellseg-explorer" id="{uid}" role="group" aria-label="{group}" \
+style="max-width:{max(self.width, 560) + 40}px">
 {caption}{"".join(sliders)}
-<img src="data:image/png;base64,{data['frames'][self.index[first]]}" alt="{html.escape(self.alts[first])}" width="{self.width}" style="image-rendering:pixelated;max-width:100%;height:auto;display:block">
+<img src="data:image/png;base64,{data['frames'][self.index[first]]}" alt="{html.escape(self.alts[first])}" \
+width="{self.width}" style="image-rendering:pixelated;max-width:100%;height:auto;display:block">
 <p class="cellseg-explorer-readout" aria-live="polite" aria-atomic="true">{html.escape(self.readouts[first])}</p>
 {prompt_list}
 <script type="application/json">{payload}</script>
 <script>(function () {{
-  var root = document.getElementById("{uid}"), d = JSON.parse(root.querySelector("script[type='application/json']").textContent);
-  var inputs = root.querySelectorAll("input[type=range]"), img = root.querySelector("img"), out = root.querySelector(".cellseg-explorer-readout");
+  var root = document.getElementById("{uid}"), \
+d = JSON.parse(root.querySelector("script[type='application/json']").textContent);
+  var inputs = root.querySelectorAll("input[type=range]"), img = root.querySelector("img"), \
+out = root.querySelector(".cellseg-explorer-readout");
   function show() {{
     var i = 0;
     inputs.forEach(function (s, k) {{ var v = JSON.parse(s.dataset.values)[+s.value]; i = i * d.sizes[k] + (+s.value);
@@ -245,8 +254,8 @@ class StaticExplorer:
 </div>"""
 
 
-_PAYLOAD = re.compile(r'(<div class="cellseg-explorer" id="[^"]+"[^>]*>.*?<script type="application/json">)(.*?)(</script>)',
-                      re.S)
+_PAYLOAD = re.compile(r'(<div class="cellseg-explorer" id="[^"]+"[^>]*>.*?<script type="application/json">)'
+                      r'(.*?)(</script>)', re.S)
 _FIRST_FRAME = re.compile(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]*"')
 _DATA_URL_JS = '"data:image/png;base64," + d.frames[d.index[i]]'
 
@@ -284,7 +293,8 @@ def frames_to_files(page, save):
 
 
 def static_explorer(update, grid, *, name, prompts=(), start=None, labels=None, formats=None,
-                    alt="{params}: {text}", readout="{params}: {text}", caption=None, width=384, region=None, colors=None, max_bytes=MAX_BYTES):
+                    alt="{params}: {text}", readout="{params}: {text}", caption=None, width=384, region=None,
+                    colors=None, max_bytes=MAX_BYTES):
     """Precompute an explorer over a grid of slider values, for a page without a kernel.
 
     Parameters
@@ -434,7 +444,8 @@ def live_explorer(update, controls, *, width=512, format="jpeg"):
     if not callable(update):
         raise TypeError(f"update must be a function update(**params) -> (picture, text), got {update!r}.")
     if not isinstance(controls, dict) or not controls:
-        raise ValueError("controls must be a dict {parameter name: ipywidgets slider}, e.g. {'threshold': FloatSlider(...)}.")
+        raise ValueError("controls must be a dict {parameter name: ipywidgets slider}, "
+                         "e.g. {'threshold': FloatSlider(...)}.")
     for name, control in controls.items():
         if not hasattr(control, "observe") or not hasattr(control, "value"):
             raise TypeError(f"control {name!r} must be an ipywidgets control with a value, got {control!r}.")

@@ -194,7 +194,8 @@ def phone_figure(fig, *, width_in=PHONE_WIDTH_IN, dpi=PHONE_DPI):
             column = phone.add_gridspec(len(main), 1, height_ratios=ratios)
             for row, i in enumerate(order):
                 main[i].set_subplotspec(column[row, 0])
-            if phone.get_layout_engine() is None or type(phone.get_layout_engine()).__name__ != "ConstrainedLayoutEngine":
+            if (phone.get_layout_engine() is None
+                    or type(phone.get_layout_engine()).__name__ != "ConstrainedLayoutEngine"):
                 phone.set_layout_engine("constrained")
             phone.set_size_inches(width_in, sum(0.85 * width_in * r + 0.35 for r in ratios) + legend_in)
         elif w > width_in:

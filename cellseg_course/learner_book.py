@@ -38,7 +38,8 @@ def _picture(match):
     sizes = {key: int(TEXT_PX.search(tag).group(1)) / 100 if TEXT_PX.search(tag) else 0
              for key, tag in (("desktop", desktop), ("phone", phone))}
     img = desktop.replace("<img ", f'<img data-text-px="{sizes["desktop"]:g}" '
-                                   f'data-phone-text-px="{sizes["phone"]:g}" data-phone-src="{SRC.search(phone).group(1)}" ', 1)
+                                   f'data-phone-text-px="{sizes["phone"]:g}" '
+                                   f'data-phone-src="{SRC.search(phone).group(1)}" ', 1)
     return (f'<picture><source media="{PHONE_MEDIA}" srcset="{SRC.search(phone).group(1)}">'
             f"{img}</picture>")
 

@@ -225,17 +225,21 @@ def test_inject_error_on_a_full_int32_image_advises_a_wider_type():
 
 @pytest.mark.parametrize("connectivity", [True, np.array([1, 2]), 1.5, "1"])
 def test_connectivity_is_a_whole_number(connectivity):
-    labels = np.zeros((6, 6), int); labels[1:4, 1:4] = 1
+    labels = np.zeros((6, 6), int)
+    labels[1:4, 1:4] = 1
     with pytest.raises((TypeError, ValueError), match="connectivity"):
         label_topology(labels, connectivity=connectivity)
 
 
 def test_classify_errors_takes_a_0d_threshold():
-    labels = np.zeros((6, 6), int); labels[1:4, 1:4] = 1
+    labels = np.zeros((6, 6), int)
+    labels[1:4, 1:4] = 1
     assert [r.kind for r in classify_errors(labels, labels, iou_threshold=np.array(0.5))] == ["correct"]
 
 
 def test_inject_error_refuses_an_amount_beyond_the_image():
-    labels = np.zeros((6, 6), int); labels[1:3, 1:3] = 1; labels[4:6, 4:6] = 2
+    labels = np.zeros((6, 6), int)
+    labels[1:3, 1:3] = 1
+    labels[4:6, 4:6] = 2
     with pytest.raises(ValueError, match="amount is in pixels"):
         cellseg.errors.inject_error(labels, "merge", label=1, other=2, amount=10**12)

@@ -125,7 +125,8 @@ def test_explicit_sigma_and_small_objects():
     tiny[2, 2, 2] = True  # one voxel: smoothing would erase it; sigma is reduced
     assert surface_area(tiny, spacing=spacing) > 0
     ball = ellipsoid_mask((8, 8, 8), spacing=spacing)
-    assert surface_area(ball, spacing=spacing, sigma=0.5) == pytest.approx(surface_area(ball, spacing=spacing), rel=0.06)
+    assert surface_area(ball, spacing=spacing, sigma=0.5) == pytest.approx(surface_area(ball, spacing=spacing),
+                                                                          rel=0.06)
 
 
 # --------------------------------------------------------------------------- errors

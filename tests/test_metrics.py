@@ -571,8 +571,10 @@ def test_match_objects_refuses_what_is_not_an_overlap_table():
 def test_a_0d_iou_threshold_is_a_number_everywhere():
     from cellseg.metrics import match_objects
 
-    t = np.zeros((6, 6), int); t[1:4, 1:4] = 1
-    p = np.zeros((6, 6), int); p[1:4, 2:5] = 2
+    t = np.zeros((6, 6), int)
+    t[1:4, 1:4] = 1
+    p = np.zeros((6, 6), int)
+    p[1:4, 2:5] = 2
     assert matching(t, p, iou_threshold=np.array(0.5)).tp == matching(t, p, iou_threshold=0.5).tp
     table = metrics.overlap_table(t, p)
     assert len(match_objects(table, iou_threshold=np.array(0.4))[0]) == 1
@@ -582,7 +584,8 @@ def test_a_0d_iou_threshold_is_a_number_everywhere():
 
 @pytest.mark.parametrize("spacing", [(True, True), "1", [[1.0], [1.0, 2.0]], (1 + 1j, 1)])
 def test_metric_spacing_refuses_what_check_spacing_refuses(spacing):
-    t = np.zeros((6, 6), int); t[1:4, 1:4] = 1
+    t = np.zeros((6, 6), int)
+    t[1:4, 1:4] = 1
     for func in (metrics.mean_contour_distance, metrics.hausdorff_distance, metrics.centroid_distances):
         with pytest.raises((TypeError, ValueError), match="spacing"):
             func(t, t, spacing=spacing)
@@ -590,7 +593,8 @@ def test_metric_spacing_refuses_what_check_spacing_refuses(spacing):
 
 @pytest.mark.parametrize("thresholds", ["0.5", [[0.5, 0.6], [0.7]], None, True])
 def test_average_precision_names_its_own_argument(thresholds):
-    t = np.zeros((6, 6), int); t[1:4, 1:4] = 1
+    t = np.zeros((6, 6), int)
+    t[1:4, 1:4] = 1
     with pytest.raises((TypeError, ValueError), match="thresholds"):
         metrics.average_precision(t, t, iou_thresholds=thresholds)
 

@@ -96,7 +96,8 @@ def test_two_noise_free_cells_merge_exactly_below_the_predicted_distance():
     peak = theory.smoothed_peak(brightness=1.0, cell_sigma=6, sigma=2)
     d_pred = theory.min_separation(0.5, cell_sigma=sig_eff, brightness=peak)
     for d, merged in ((math.floor(d_pred) - 1, True), (math.ceil(d_pred) + 1, False)):
-        pair = synthetic.render_cells([[40, 40 - d / 2], [40, 40 + d / 2]], shape=(80, 100), cell_sigma=6, brightness=1.0)
+        pair = synthetic.render_cells([[40, 40 - d / 2], [40, 40 + d / 2]], shape=(80, 100), cell_sigma=6,
+                                      brightness=1.0)
         n = int(cellseg.segment(cellseg.smooth(pair, sigma=2), threshold=0.5, min_size=0).max())
         assert n == (1 if merged else 2), (d, d_pred)
 
@@ -151,8 +152,10 @@ def test_merging_distance_predicted_by_the_midpoint_formula():
     # deviations above zero, so the noise is almost never clipped (the 0.06 offset of the
     # background would move the prediction to 21.2 px, which the simulation refutes).
     for seed in range(5):
-        apart = int(pipeline.segment(pipeline.smooth(synthetic.make_pair(distance=d_merge + 1.0, seed=seed).image)).max())
-        merged = int(pipeline.segment(pipeline.smooth(synthetic.make_pair(distance=d_merge - 1.0, seed=seed).image)).max())
+        apart = int(pipeline.segment(
+            pipeline.smooth(synthetic.make_pair(distance=d_merge + 1.0, seed=seed).image)).max())
+        merged = int(pipeline.segment(
+            pipeline.smooth(synthetic.make_pair(distance=d_merge - 1.0, seed=seed).image)).max())
         assert (apart, merged) == (2, 1)
 
 

@@ -29,7 +29,8 @@ def measure(path, log):
 
 
 def main(paths):
-    paths = [Path(p).resolve() for p in paths] or sorted(ROOT.glob("lessons/*.ipynb")) + sorted(ROOT.glob("solutions/*.ipynb"))
+    paths = ([Path(p).resolve() for p in paths]
+             or sorted(ROOT.glob("lessons/*.ipynb")) + sorted(ROOT.glob("solutions/*.ipynb")))
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "figures.jsonl"
         log.touch()

@@ -18,7 +18,8 @@ from cellseg import labels as _labels
 from cellseg.acquisition import acquire, full_scale
 from cellseg.image_qc import MIN_RANGE
 from cellseg.synthetic import MIN_SEPARATION, NOISE_SCALE, SEED, place_cells, render_cells
-from .feedback import Feedback, _NOT_ANSWERED, _short, check_number, is_placeholder, ndim, never_raises, scalar, too_long
+from .feedback import (Feedback, _NOT_ANSWERED, _short, check_number, is_placeholder, ndim, never_raises, scalar,
+                       too_long)
 
 __all__ = [
     "check_label_dtype",
@@ -120,7 +121,8 @@ def check_label_capacity(answer, dtype):
     Examples
     --------
     >>> check_label_capacity(8, np.uint8).message
-    'the number of objects uint8 holds = 8 is not right: 8 is the number of bits; how many values do 8 bits make, and which one is the background?'
+    'the number of objects uint8 holds = 8 is not right: 8 is the number of bits; how many values do 8 bits make,
+    and which one is the background?'
     >>> check_label_capacity(..., np.uint8).correct is None
     True
     """
@@ -266,7 +268,8 @@ def check_clipped(answer, seed=SEED):
     Examples
     --------
     >>> check_clipped("1, 6").message
-    "give the clipped images as a list of their numbers 0..7, e.g. [1, 6], or as a list of 8 True/False values; got '1, 6'."
+    "give the clipped images as a list of their numbers 0..7, e.g. [1, 6], or as a list of 8 True/False values;
+    got '1, 6'."
     >>> check_clipped(...).correct is None
     True
     """

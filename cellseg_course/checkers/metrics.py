@@ -84,7 +84,8 @@ def _check_counts(names, answers, expected, hint, slips=(), explain=None):
     for name, answer in zip(names, answers):
         value, problem = whole_number(answer, name)
         if problem is not None:
-            return Feedback(False, f"{problem.message} Counts are whole numbers of {'pixels' if len(names) == 4 else 'objects'}.")
+            return Feedback(False, f"{problem.message} Counts are whole numbers of "
+                                   f"{'pixels' if len(names) == 4 else 'objects'}.")
         if value < 0:
             return Feedback(False, f"{name} = {value}: a count cannot be negative.")
         values.append(value)
@@ -268,7 +269,8 @@ def check_last_threshold(answer):
         (1 - expected, "that is one minus the IoU; the pair matches while the threshold is at most its IoU."),
     ]
     value = scalar(answer)
-    if number_problem(answer) is None and not 0 <= float(value) <= 1 and not math.isclose(float(value), 100 * expected, abs_tol=0.05):
+    if (number_problem(answer) is None and not 0 <= float(value) <= 1
+            and not math.isclose(float(value), 100 * expected, abs_tol=0.05)):
         slips.append((float(value), "an IoU threshold lies between 0 and 1."))
     return check_number(
         answer, expected, decimals=3, what="the last matching threshold", slips=slips,

@@ -190,7 +190,8 @@ def _dominant_error(truth, labels, tiles, test_part):
     return kind, counts[kind]
 
 
-@never_raises("Pass your segmentation function itself (image -> label image), without calling it: check_beat_the_baseline(segment_nuclei).")
+@never_raises("Pass your segmentation function itself (image -> label image), without calling it: "
+              "check_beat_the_baseline(segment_nuclei).")
 def check_beat_the_baseline(segment_nuclei):
     """Score ``segment_nuclei`` on the test part and compare it with the lesson's tuned baseline.
 

@@ -89,7 +89,8 @@ def check_pair_split(labels, max_offset=3.0):
     >>> from cellseg.synthetic import make_pair
     >>> truth = make_pair(distance=PAIR_DISTANCE).labels
     >>> check_pair_split(truth > 0).message
-    'Your label image has 1 object(s); the image has two cells. A threshold alone merges them: find one seed per cell and flood from the seeds.'
+    'Your label image has 1 object(s); the image has two cells. A threshold alone merges them: find one seed per cell
+    and flood from the seeds.'
 
     """
     from scipy import ndimage as ndi
@@ -299,7 +300,8 @@ def _shape_problem(name, arr, n):
     if arr.shape == (n, N_IMAGES):
         return f"{name} has one value per image and level {arr.shape}; average over the images (axis=1)."
     if arr.shape == (N_IMAGES,):
-        return f"{name} has {N_IMAGES} values, one per image: you took it over the levels (axis=0); take it over the images (axis=1)."
+        return (f"{name} has {N_IMAGES} values, one per image: you took it over the levels (axis=0); "
+                "take it over the images (axis=1).")
     return f"{name} should be {n} numbers, one per noise level, but it has shape {arr.shape}."
 
 
@@ -321,7 +323,8 @@ def check_count_statistics(mean, std):
     for name, values in (("mean", mean), ("std", std)):
         arr = _numbers_or_none(values)
         if arr is None:
-            return Feedback(False, f"{name} should be {n} finite numbers, one per noise level, but it is {_short(values)}.")
+            return Feedback(False, f"{name} should be {n} finite numbers, one per noise level, "
+                                   f"but it is {_short(values)}.")
         problem = _shape_problem(name, arr, n)
         if problem:
             return Feedback(False, problem)
@@ -377,7 +380,8 @@ def check_failure_level(level):
         if value.is_integer() and 0 <= value < len(EXTENDED_NOISE_LEVELS):
             return Feedback(False, f"{value:g} looks like a position in the list; answer with the noise level "
                             "itself, EXTENDED_NOISE_LEVELS[position].")
-        return Feedback(False, f"{value:g} is not one of EXTENDED_NOISE_LEVELS (0.05, 0.1, ..., 1.0); answer with one of them.")
+        return Feedback(False, f"{value:g} is not one of EXTENDED_NOISE_LEVELS (0.05, 0.1, ..., 1.0); "
+                               "answer with one of them.")
     index = matches[0]
     if index < first:
         return Feedback(False, f"at noise {value:g} all {N_IMAGES} images are still counted right; go further.")

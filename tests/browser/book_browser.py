@@ -413,5 +413,6 @@ def summary(results):
     for r in results.values():
         lines.append(
             f"{r.name:38} {r.formulas:>3}/{r.math_elements:<4} {len(r.external_requests):>8} "
-            f"{r.figures:>7} {r.quiz_questions:>7} {r.explorers:>9} {r.sliders:>7} {len(r.console_errors):>6} {r.seconds:>7.1f}")
+            f"{r.figures:>7} {r.quiz_questions:>7} {r.explorers:>9} {r.sliders:>7} "
+            f"{len(r.console_errors):>6} {r.seconds:>7.1f}")
     return "\n".join(lines)

@@ -43,7 +43,8 @@ def _object(check):
 def _average_precision():
     for y_true, y_pred in _random_pairs():
         ts = [0.5 + 0.05 * k for k in range(10)]
-        ratios = [(lambda m: m.tp / (m.tp + m.fp + m.fn))(metrics.matching(y_true, y_pred, iou_threshold=t)) for t in ts]
+        ratios = [(lambda m: m.tp / (m.tp + m.fp + m.fn))(metrics.matching(y_true, y_pred, iou_threshold=t))
+                  for t in ts]
         assert metrics.average_precision(y_true, y_pred) == pytest.approx(sum(ratios) / 10)
 
 
@@ -58,24 +59,33 @@ def _over(values, function, formula):
         assert function(**kwargs) == pytest.approx(formula(**kwargs)), kwargs
 
 
-SHAPES = [dict(brightness=b, cell_sigma=s, sigma=ss) for b, s, ss in [(1.0, 6.0, 2.0), (0.4, 3.0, 1.5), (2.0, 8.0, 4.0)]]
+SHAPES = [dict(brightness=b, cell_sigma=s, sigma=ss)
+          for b, s, ss in [(1.0, 6.0, 2.0), (0.4, 3.0, 1.5), (2.0, 8.0, 4.0)]]
 
 #: row name -> (the formula exactly as the page writes it, the check of that formula)
 FORMULAS = {
-    "Pixel precision": (r"\frac{TP}{TP + FP}", _pixel(lambda tp, fp, fn, s, *_: s.precision == pytest.approx(tp / (tp + fp)))),
-    "Pixel recall": (r"\frac{TP}{TP + FN}", _pixel(lambda tp, fp, fn, s, *_: s.recall == pytest.approx(tp / (tp + fn)))),
+    "Pixel precision": (r"\frac{TP}{TP + FP}",
+                        _pixel(lambda tp, fp, fn, s, *_: s.precision == pytest.approx(tp / (tp + fp)))),
+    "Pixel recall": (r"\frac{TP}{TP + FN}",
+                     _pixel(lambda tp, fp, fn, s, *_: s.recall == pytest.approx(tp / (tp + fn)))),
     "Dice": (r"\frac{2\,TP}{2\,TP + FP + FN}",
-             _pixel(lambda tp, fp, fn, s, a, b: s.dice == pytest.approx(2 * tp / (2 * tp + fp + fn)) == cellseg.dice(a, b))),
+             _pixel(lambda tp, fp, fn, s, a, b:
+                    s.dice == pytest.approx(2 * tp / (2 * tp + fp + fn)) == cellseg.dice(a, b))),
     "IoU (Jaccard)": (r"\frac{TP}{TP + FP + FN}",
                       _pixel(lambda tp, fp, fn, s, a, b: cellseg.jaccard(a, b) == pytest.approx(tp / (tp + fp + fn)))),
-    "Object precision": (r"\frac{TP}{TP + FP}", _object(lambda tp, fp, fn, m: m.precision == pytest.approx(tp / (tp + fp)))),
+    "Object precision": (r"\frac{TP}{TP + FP}",
+                         _object(lambda tp, fp, fn, m: m.precision == pytest.approx(tp / (tp + fp)))),
     "Object recall": (r"\frac{TP}{TP + FN}", _object(lambda tp, fp, fn, m: m.recall == pytest.approx(tp / (tp + fn)))),
-    "F1": (r"\frac{2\,TP}{2\,TP + FP + FN}", _object(lambda tp, fp, fn, m: m.f1 == pytest.approx(2 * tp / (2 * tp + fp + fn)))),
-    "Average precision (DSB)": (r"\frac{1}{10}\sum_{t = 0.5, 0.55, \ldots, 0.95} \frac{TP_t}{TP_t + FP_t + FN_t}", _average_precision),
+    "F1": (r"\frac{2\,TP}{2\,TP + FP + FN}",
+           _object(lambda tp, fp, fn, m: m.f1 == pytest.approx(2 * tp / (2 * tp + fp + fn)))),
+    "Average precision (DSB)": (r"\frac{1}{10}\sum_{t = 0.5, 0.55, \ldots, 0.95} \frac{TP_t}{TP_t + FP_t + FN_t}",
+                                _average_precision),
     "Objects in a label type of $b$ bits": (
-        r"2^b - 1", lambda: [cl.label_capacity(np.dtype(f"uint{b}")) == 2**b - 1 or pytest.fail(b) for b in (8, 16, 32, 64)]),
+        r"2^b - 1",
+        lambda: [cl.label_capacity(np.dtype(f"uint{b}")) == 2**b - 1 or pytest.fail(b) for b in (8, 16, 32, 64)]),
     "Peak after smoothing": (r"B\,\frac{\sigma^2}{\sigma^2 + \sigma_s^2}", lambda: _over(
-        SHAPES, theory.smoothed_peak, lambda brightness, cell_sigma, sigma: brightness * cell_sigma**2 / (cell_sigma**2 + sigma**2))),
+        SHAPES, theory.smoothed_peak,
+        lambda brightness, cell_sigma, sigma: brightness * cell_sigma**2 / (cell_sigma**2 + sigma**2))),
     "Width after smoothing": (r"\sqrt{\sigma^2 + \sigma_s^2}", lambda: _over(
         [dict(cell_sigma=s["cell_sigma"], sigma=s["sigma"]) for s in SHAPES], theory.smoothed_sigma,
         lambda cell_sigma, sigma: math.hypot(cell_sigma, sigma))),
@@ -87,7 +97,8 @@ FORMULAS = {
         [dict(distance=d, brightness=1.0, cell_sigma=6.0) for d in (14.0, 24.0)], theory.midpoint_intensity,
         lambda distance, brightness, cell_sigma: 2 * brightness * math.exp(-(distance**2) / (8 * cell_sigma**2)))),
     "Mean of noise clipped at zero": (r"\frac{\sigma_n}{\sqrt{2\pi}}", lambda: _over(
-        [dict(noise_scale=s) for s in (0.15, 1.0)], lambda noise_scale: theory.smoothed_noise_mean(noise_scale=noise_scale, clipped=True),
+        [dict(noise_scale=s) for s in (0.15, 1.0)],
+        lambda noise_scale: theory.smoothed_noise_mean(noise_scale=noise_scale, clipped=True),
         lambda noise_scale: noise_scale / math.sqrt(2 * math.pi))),
 }
 #: formulas in the running text, each with its check

@@ -99,7 +99,8 @@ junk_values = st.one_of(
     st.lists(st.one_of(st.integers(), st.floats(), st.text(max_size=3)), max_size=8),
     st.dictionaries(st.text(max_size=6), st.one_of(st.floats(), st.tuples(st.floats(), st.floats())), max_size=3),
     hnp.arrays(
-        dtype=st.one_of(hnp.integer_dtypes(), hnp.unsigned_integer_dtypes(), hnp.floating_dtypes(), hnp.boolean_dtypes()),
+        dtype=st.one_of(hnp.integer_dtypes(), hnp.unsigned_integer_dtypes(), hnp.floating_dtypes(),
+                        hnp.boolean_dtypes()),
         shape=hnp.array_shapes(min_dims=0, max_dims=3, max_side=6),
     ),
     hnp.arrays(dtype=hnp.integer_dtypes(), shape=st.sampled_from([(128, 128), (64, 64), (5,), (5, 50)])),

@@ -190,7 +190,8 @@ def student_html(root, course, tmp_path_factory):
 @pytest.mark.book
 @pytest.mark.own_build
 def test_student_edition_has_no_solution_page_link_or_text(root, student_html):
-    pages = {p.relative_to(student_html).as_posix(): p.read_text(errors="replace") for p in student_html.rglob("*.html")}
+    pages = {p.relative_to(student_html).as_posix(): p.read_text(errors="replace")
+             for p in student_html.rglob("*.html")}
     assert "exercises/watershed.html" in pages and "lessons/pipeline.html" in pages
     assert not [p for p in pages if p.startswith("solutions/")]
     assert not list(student_html.rglob("*solution*.ipynb"))
@@ -248,7 +249,8 @@ def test_page_prints_an_address_that_exists_with_links_terms_and_citations(root,
     if not course.venv_bin("jupyter-book").exists():
         pytest.skip("needs the course environment in .venv/ (python3 course.py build makes it)")
     result = subprocess.run(
-        [sys.executable, str(root / "course.py"), "page", "lessons/pipeline.md", "--no-execute", "--output", str(tmp_path)],
+        [sys.executable, str(root / "course.py"), "page", "lessons/pipeline.md", "--no-execute",
+         "--output", str(tmp_path)],
         capture_output=True, text=True, cwd=root,
     )
     out = result.stdout + result.stderr

@@ -173,7 +173,8 @@ def test_workshop_schedule_adds_up(root):
     import workshop
 
     structure = notebooks.course_structure(root)
-    minutes = {**{les["title"]: les["minutes"] for les, _ in structure}, **{e["title"]: e["minutes"] for _, ex in structure for e in ex}}
+    minutes = {**{les["title"]: les["minutes"] for les, _ in structure},
+               **{e["title"]: e["minutes"] for _, ex in structure for e in ex}}
     days = workshop.schedule(structure)
     taught = sum(end - start for day in days for start, end, kind, *_ in day if kind != "Break")
     assert taught == sum(les["minutes"] + sum(e["minutes"] for e in ex) for les, ex in structure)

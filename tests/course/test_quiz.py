@@ -44,7 +44,8 @@ LESSONS = Path(__file__).resolve().parents[2] / "lessons"
 
 # Digits allowed outside slots: definitions, not results (type names, bit counts, formulas).
 DEFINITIONS = [
-    "F1", "2-D", "3-D", "uint16", "uint8", "int16", "4-connectivity", "8-connectivity", "connectivity=1", "connectivity=2",
+    "F1", "2-D", "3-D", "uint16", "uint8", "int16", "4-connectivity", "8-connectivity",
+    "connectivity=1", "connectivity=2",
     "16 bits", "lowest 8 bits", "2^16 - 1", "2^[[bits]] - 1", "0 to", "labels 1 to", "np.unique(labels)) - 1",
     "D / (2 - D)", "(2 - D) / D", "sqrt(2 pi)", "2 pi sigma_eff^2", "[[sigma:g]]² + [[sigma_s:g]]²",
 ]
