@@ -18,6 +18,8 @@
  *    <summary> with an icon) is named after its entry ("Exercises of ..."), and the
  *    "Toggle hidden content" name of a folded code cell gives way to the text it shows
  *    ("Show the live explorer's code"), so that what is seen is what is announced.
+ * 5. A table or output that scrolls sideways (on a phone) can be scrolled with the keyboard:
+ *    it takes the focus (tabindex 0) while it overflows, checked on load and on every resize.
  */
 (function () {
   "use strict";
@@ -97,13 +99,31 @@
     });
   }
 
+  const SCROLLERS = "table, .cell_output .output, .pst-scrollable-table-container, .highlight pre";
+
+  function focusableScrollers() {
+    document.querySelectorAll(SCROLLERS).forEach((box) => {
+      const style = getComputedStyle(box);
+      const scrolls = /(auto|scroll)/.test(style.overflowX) && box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.dataset.cellsegScroller = "1";
+      } else if (!scrolls && box.dataset.cellsegScroller) {
+        box.removeAttribute("tabindex");
+        delete box.dataset.cellsegScroller;
+      }
+    });
+  }
+
   document.addEventListener("keydown", quizKeys, true);
+  window.addEventListener("resize", focusableScrollers);
 
   function setUp() {
     quizLiveFeedback();
     explorerSkipLinks();
     themeButtonNames();
     toggleNames();
+    focusableScrollers();
   }
 
   if (document.readyState === "loading") {

@@ -31,8 +31,8 @@ widths), so a chunk needs ``round(truncate * sigma)`` extra pixels on every side
 with a mirrored copy of the chunk instead of their real neighbours. Labelling
 needs no overlap at all: :func:`segment_tiled` (like
 :func:`dask_image.ndmeasure.label`) labels each chunk, then joins the labels that
-touch across chunk borders into one, whatever the size of the objects. A step that looks at whole objects inside each chunk
-(keeping the objects whose first pixel lies in the chunk, a watershed) would
+touch across chunk borders into one, whatever the size of the objects. A step that
+looks at whole objects inside each chunk (keeping the objects whose first pixel lies in the chunk, a watershed) would
 instead need the filter's reach *plus* the largest object's diameter (twice its
 radius), so that every object touching a chunk lies whole in its overlap.
 """
@@ -105,6 +105,16 @@ def _segment(image, *, sigma, threshold, min_size, connectivity=1):
 def read_field(path):
     """Read one field: a TIFF file, or an array inside a Zarr store (``plate.zarr/A/1/0/0``).
 
+    Parameters
+    ----------
+    path : str or path-like
+        A ``.tif``/``.tiff`` file, or ``STORE.zarr/...`` naming one array of a Zarr store.
+
+    Returns
+    -------
+    image : ndarray
+        The field's pixels as stored.
+
     Examples
     --------
     >>> import tempfile, tifffile
@@ -148,6 +158,13 @@ def sharpness(image, *, sigmas=FOCUS_SIGMAS):
     brightness : float
         The narrow peak above the background, in the image's units.
 
+    Parameters
+    ----------
+    image : 2-D array_like
+        One field.
+    sigmas : (float, float), optional
+        The narrow and the wide Gaussian widths in pixels, ``a < b``.
+
     Examples
     --------
     A cell of width 4, and the same cell blurred to width 8, against the
@@ -169,6 +186,23 @@ def sharpness(image, *, sigmas=FOCUS_SIGMAS):
 
 def measure_field(image, *, sigma, threshold, min_size, bit_depth=None):
     """The numbers of one field (a dict) and the table of its objects (a dict of columns).
+
+    Parameters
+    ----------
+    image : 2-D array_like
+        One field.
+    sigma, threshold, min_size : float, float, int
+        The pipeline's parameters (:func:`cellseg.pipeline.smooth`,
+        :func:`cellseg.pipeline.segment`); ``threshold`` is an intensity.
+    bit_depth : int, optional
+        The camera's bit depth, for the image report.
+
+    Returns
+    -------
+    row : dict
+        The field's numbers (:data:`FIELD_COLUMNS`).
+    objects : dict of 1-D arrays
+        One entry per object (:data:`OBJECT_PROPERTIES`).
 
     Examples
     --------
@@ -334,6 +368,20 @@ def run_experiment(layout, folder, out, *, sigma, threshold, min_size, bit_depth
     -------
     Experiment
         ``fields`` and ``objects`` (DataFrames), ``computed`` and ``skipped``.
+
+    Examples
+    --------
+    Three fields of a tiny plate, one of them saturated:
+
+    >>> import tempfile
+    >>> from cellseg.plate import make_plate
+    >>> plate = make_plate(tempfile.mkdtemp(), rows=1, cols=3, shape=64,
+    ...                    faults={"saturated": 1}, drift=0)
+    >>> run = run_experiment(plate.layout, plate.folder, tempfile.mkdtemp(), sigma=2.0,
+    ...                      threshold=plate.threshold, min_size=30,
+    ...                      scheduler="synchronous", progress=False)
+    >>> len(run.fields), run.computed, run.skipped
+    (3, 3, 0)
     """
     import dask
 
@@ -400,6 +448,15 @@ def robust_z(values):
     more than half of the values are equal (MAD 0), a value that differs gets
     an infinite score.
 
+    Parameters
+    ----------
+    values : 1-D array_like of float
+        The measure of every field (NaN allowed).
+
+    Returns
+    -------
+    z : 1-D ndarray of float
+
     Examples
     --------
     >>> robust_z([10, 11, 9, 10, 30]).round(1)
@@ -442,12 +499,37 @@ def flag_fields(fields, *, z_limit=Z_LIMIT, drift_loss=DRIFT_LOSS, window=DRIFT_
       it until it is extreme; the running median follows it and ignores single
       bad fields.
 
+    Parameters
+    ----------
+    fields : pandas.DataFrame
+        The field table of :func:`run_experiment`.
+    z_limit : float, optional
+        How many robust standard deviations from the plate's median make an outlier.
+    drift_loss : float, optional
+        The fraction of the plate's median signal a running median may lose before
+        the fields are flagged as drifted.
+    window : int, optional
+        Fields in the running median, in acquisition order.
+
     Returns
     -------
     flagged : pandas.DataFrame
         ``fields`` with ``z_sharpness``, ``z_n_objects``, ``z_max_area``,
         ``brightness_trend`` (the running median), ``flags`` (the reasons, joined by
         ``", "``) and ``flagged``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from cellseg.plate import make_plate
+    >>> plate = make_plate(tempfile.mkdtemp(), rows=1, cols=3, shape=64,
+    ...                    faults={"saturated": 1}, drift=0)
+    >>> run = run_experiment(plate.layout, plate.folder, tempfile.mkdtemp(), sigma=2.0,
+    ...                      threshold=plate.threshold, min_size=30,
+    ...                      scheduler="synchronous", progress=False)
+    >>> flagged = flag_fields(run.fields)
+    >>> flagged[["well", "flags"]].values.tolist()
+    [['A01', ''], ['A02', ''], ['A03', 'saturated']]
     """
     import pandas as pd
 
@@ -503,6 +585,19 @@ def score_flags(flagged, truth):
     scores : dict
         ``precision``, ``recall``, ``tp``, ``fp``, ``fn`` and ``by_fault``:
         ``{fault: (found, injected)}``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from cellseg.plate import make_plate
+    >>> plate = make_plate(tempfile.mkdtemp(), rows=1, cols=3, shape=64,
+    ...                    faults={"saturated": 1}, drift=0)
+    >>> run = run_experiment(plate.layout, plate.folder, tempfile.mkdtemp(), sigma=2.0,
+    ...                      threshold=plate.threshold, min_size=30,
+    ...                      scheduler="synchronous", progress=False)
+    >>> scores = score_flags(flag_fields(run.fields), plate.truth)
+    >>> scores["precision"], scores["recall"], scores["by_fault"]
+    (1.0, 1.0, {'saturated': (1, 1)})
     """
     keys = list(zip(flagged["well"], flagged["field"].astype(int)))
     found = dict(zip(keys, flagged["flagged"].astype(bool)))
@@ -546,12 +641,27 @@ def plate_heatmap(fields, column, *, ax=None, label=None, cmap="viridis", mark="
     ax : matplotlib Axes, optional
     label : str, optional
         Colour bar label (``column`` by default).
+    cmap : str, optional
+        Matplotlib colour map.
     mark : str or None, optional
         A boolean column whose true wells get a ring (None for no marks).
 
     Returns
     -------
     ax : matplotlib Axes
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from cellseg.plate import make_plate
+    >>> plate = make_plate(tempfile.mkdtemp(), rows=1, cols=3, shape=64,
+    ...                    faults={"saturated": 1}, drift=0)
+    >>> run = run_experiment(plate.layout, plate.folder, tempfile.mkdtemp(), sigma=2.0,
+    ...                      threshold=plate.threshold, min_size=30,
+    ...                      scheduler="synchronous", progress=False)
+    >>> ax = plate_heatmap(run.fields, "n_objects", mark=None)
+    >>> ax.get_title() != "" or ax.figure is not None
+    True
     """
     import matplotlib.pyplot as plt
 
@@ -576,9 +686,38 @@ def plate_heatmap(fields, column, *, ax=None, label=None, cmap="viridis", mark="
 def flagged_gallery(flagged, folder, *, sigma, threshold, min_size, n_cols=4, max_fields=8, width=8.0):
     """Show the flagged fields with the outlines of their segmentation, titled with the reasons.
 
+    Parameters
+    ----------
+    flagged : pandas.DataFrame
+        The output of :func:`flag_fields`.
+    folder : str or path-like
+        Where the images are (the ``path`` column is relative to it).
+    sigma, threshold, min_size : float, float, int
+        The pipeline's parameters, as in :func:`run_experiment`.
+    n_cols : int, optional
+        Panels per row.
+    max_fields : int, optional
+        At most this many flagged fields are shown.
+    width : float, optional
+        Figure width in inches.
+
     Returns
     -------
     fig : matplotlib Figure
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from cellseg.plate import make_plate
+    >>> plate = make_plate(tempfile.mkdtemp(), rows=1, cols=3, shape=64,
+    ...                    faults={"saturated": 1}, drift=0)
+    >>> run = run_experiment(plate.layout, plate.folder, tempfile.mkdtemp(), sigma=2.0,
+    ...                      threshold=plate.threshold, min_size=30,
+    ...                      scheduler="synchronous", progress=False)
+    >>> fig = flagged_gallery(flag_fields(run.fields), plate.folder, sigma=2.0,
+    ...                       threshold=plate.threshold, min_size=30)
+    >>> len([ax for ax in fig.axes if ax.get_title()])
+    1
     """
     import matplotlib.pyplot as plt
 
@@ -614,6 +753,18 @@ def overlap_depth(sigma, *, truncate=4.0):
     SciPy's Gaussian kernel reaches ``int(truncate * sigma + 0.5)`` pixels on
     each side (it is cut at ``truncate`` widths), so that is what a chunk must
     see beyond its border.
+
+    Parameters
+    ----------
+    sigma : float
+        Width of the Gaussian in pixels (>= 0).
+    truncate : float, optional
+        Where SciPy cuts the kernel, in widths.
+
+    Returns
+    -------
+    int
+        Pixels of overlap on each side.
 
     Examples
     --------
@@ -759,6 +910,15 @@ def same_objects(labels_a, labels_b):
     Same background, and a one-to-one match between the labels of ``a`` and
     those of ``b`` in which every pixel agrees: found with one
     :func:`numpy.unique` of the pairs ``(a, b)`` over the pixels.
+
+    Parameters
+    ----------
+    labels_a, labels_b : array_like of int
+        Two label images of the same shape.
+
+    Returns
+    -------
+    bool
 
     Examples
     --------

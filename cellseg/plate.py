@@ -100,6 +100,15 @@ class Plate(NamedTuple):
 def well_name(row, col):
     """Name of a well from its 0-based row and column, as printed on plates.
 
+    Parameters
+    ----------
+    row, col : int
+        0-based row (A = 0) and column (1 = 0).
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> well_name(0, 0), well_name(7, 11)
@@ -180,7 +189,8 @@ def plate_field(*, shape=128, fault="", light=1.0, seed=SEED):
     cols = _validate.whole_number(cols, "shape", minimum=64)
     rng = np.random.default_rng(seed)
     mean_cells = CELL_DENSITY * rows * cols
-    n_cells = 1 if fault == "nearly empty" else int(rng.integers(round(0.875 * mean_cells), round(1.125 * mean_cells) + 1))
+    low, high = round(0.875 * mean_cells), round(1.125 * mean_cells) + 1
+    n_cells = 1 if fault == "nearly empty" else int(rng.integers(low, high))
     centers = _jittered_centers(rows, cols, n_cells, rng)
     sigma, brightness = CELL_SIGMA, 1.0
     if fault == "out of focus":
@@ -298,6 +308,11 @@ def plate_layout(*, rows=8, cols=12, fields_per_well=1, faults=None, drift=0.5, 
                  name="plate1"):
     """The layout and truth of the plate :func:`make_plate` writes, without writing anything.
 
+    Parameters
+    ----------
+    rows, cols, fields_per_well, faults, drift, drift_start, seed, name : optional
+        As in :func:`make_plate`.
+
     Returns
     -------
     layout : pandas.DataFrame
@@ -384,6 +399,18 @@ def _multiscales(scale=(1.0, 1.0)):
 def mosaic_centers(shape, *, seed=SEED, fill=0.6):
     """Cell centres of :func:`make_mosaic`: a random ``fill`` of the nodes of a jittered grid.
 
+    Parameters
+    ----------
+    shape : int or (int, int)
+        The mosaic's shape in pixels.
+    seed : int, optional
+    fill : float, optional
+        The fraction of the grid's nodes that hold a cell.
+
+    Returns
+    -------
+    centers : (n, 2) ndarray of float
+
     Examples
     --------
     >>> c = mosaic_centers((256, 256), seed=3)
@@ -444,6 +471,14 @@ def make_mosaic(path, *, shape=4096, chunks=1024, seed=SEED):
     -------
     threshold : float
         An intensity threshold (counts) halfway up a cell, for the pipeline.
+
+    Examples
+    --------
+    >>> import os, tempfile, zarr
+    >>> path = os.path.join(tempfile.mkdtemp(), "mosaic.zarr")
+    >>> threshold = make_mosaic(path, shape=128, chunks=64, seed=1)
+    >>> threshold > 0
+    True
     """
     import dask.array as da
 
