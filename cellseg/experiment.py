@@ -99,6 +99,47 @@ def _segment(image, *, sigma, threshold, min_size, connectivity=1):
                             connectivity=connectivity)
 
 
+# ---------------------------------------------------------------- checks of tables and paths
+
+
+def _path(value, name, *, example):
+    """A path (str or path-like), or a clear error."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a path (a str or pathlib.Path), e.g. {example}; got {value!r}.")
+    return value
+
+
+def _folder(value, name="folder"):
+    """An existing folder (the images of a plate), or a clear error."""
+    _path(value, name, example="plate.folder")
+    if not os.path.isdir(value):
+        raise FileNotFoundError(
+            f"{name} {os.fspath(value)!r} is not a folder; pass the folder that holds the images "
+            "(e.g. plate.folder, what make_plate returns)."
+        )
+    return value
+
+
+def _table(value, name, columns, *, what):
+    """A pandas DataFrame that has ``columns``, or a clear error (``what`` says where it comes from)."""
+    import pandas as pd
+
+    if not isinstance(value, pd.DataFrame):
+        text = repr(value)
+        text = text if len(text) <= 60 else text[:57] + "..."
+        raise TypeError(f"{name} must be a pandas DataFrame, {what}; got {text} ({type(value).__name__}).")
+    missing = [c for c in columns if c not in value.columns]
+    if missing:
+        raise ValueError(f"{name} has no column {', '.join(map(repr, missing))}; pass {what}.")
+    return value
+
+
+def _text_or_none(value, name, *, example):
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{name} must be a text (or None), e.g. {example}; got {value!r}.")
+    return value
+
+
 # ---------------------------------------------------------------- one field
 
 
@@ -123,7 +164,7 @@ def read_field(path):
     ...     read_field(os.path.join(tmp, "f.tif")).shape
     (4, 4)
     """
-    path = os.fspath(path)
+    path = os.fspath(_path(path, "path", example="'plate1_A01_0.tif'"))
     if path.lower().endswith((".tif", ".tiff")):
         import tifffile
 
@@ -133,7 +174,8 @@ def read_field(path):
 
         store, _, component = path.partition(".zarr")
         return zarr.open_array(store + ".zarr", path=component.strip("/"), mode="r")[...]
-    raise ValueError(f"cannot read {path!r}: pass a .tif/.tiff file or an array inside a .zarr store.")
+    raise ValueError(f"path must name a .tif/.tiff file or an array inside a .zarr store "
+                     f"(e.g. 'plate1.zarr/A/1/0/0'), got {path!r}.")
 
 
 FOCUS_SIGMAS = (2.0, 6.0)  #: the narrow and the wide Gaussian (pixels) of the focus measure
@@ -177,11 +219,25 @@ def sharpness(image, *, sigmas=FOCUS_SIGMAS):
     (2.41, 2.6, 1.45, 1.47)
     """
     values = _validate.image_2d(image)
-    narrow, wide = (ndi.gaussian_filter(values, s) for s in sigmas)
+    narrow_sigma, wide_sigma = _focus_sigmas(sigmas, values)
+    narrow, wide = (ndi.gaussian_filter(values, s) for s in (narrow_sigma, wide_sigma))
     background = np.percentile(wide, 5)
     brightness = float(np.percentile(narrow, 99.9) - background)
     spread = float(np.percentile(wide, 99.9) - background)
     return (brightness / spread if spread > 0 else 0.0), brightness
+
+
+def _focus_sigmas(sigmas, image):
+    """The narrow and the wide Gaussian of :func:`sharpness`: two widths ``0 < a < b``, ``b`` within the image."""
+    if not _validate._sequence(sigmas) or len(sigmas) != 2:
+        raise TypeError(f"sigmas must be two Gaussian widths in pixels, narrow then wide, e.g. "
+                        f"sigmas={FOCUS_SIGMAS}; got {sigmas!r}.")
+    narrow, wide = _validate.real_array(sigmas, "sigmas", example=f"sigmas={FOCUS_SIGMAS}").tolist()
+    if not 0 < narrow < wide:
+        raise ValueError(f"sigmas must be two widths 0 < narrow < wide, e.g. sigmas={FOCUS_SIGMAS}; "
+                         f"got {sigmas!r}.")
+    _validate.sigma(wide, "sigmas", image=image)
+    return narrow, wide
 
 
 def measure_field(image, *, sigma, threshold, min_size, bit_depth=None):
@@ -214,6 +270,9 @@ def measure_field(image, *, sigma, threshold, min_size, bit_depth=None):
     """
     from skimage.measure import regionprops_table
 
+    sigma, threshold, min_size, bit_depth = _options(sigma, threshold, min_size, bit_depth)
+    if bit_depth is not None:
+        _check_bit_depth(image, bit_depth)
     report = image_report(image, bit_depth=bit_depth)
     labels = _segment(image, sigma=sigma, threshold=threshold, min_size=min_size)
     objects = regionprops_table(labels, intensity_image=np.asarray(image), properties=OBJECT_PROPERTIES)
@@ -224,6 +283,31 @@ def measure_field(image, *, sigma, threshold, min_size, bit_depth=None):
     row["sharpness"], row["brightness"] = sharpness(image)
     row.update({name: getattr(report, name) for name in REPORT_COLUMNS})
     return row, objects
+
+
+def _options(sigma, threshold, min_size, bit_depth=None):
+    """The pipeline's parameters, checked (what every field of a run is measured with)."""
+    sigma = _validate.sigma(sigma)
+    threshold = _validate.real_number(threshold, "threshold")
+    min_size = _validate.whole_number(min_size, "min_size")
+    if bit_depth is not None:
+        from .acquisition import full_scale
+
+        full_scale(bit_depth)  # the camera's rule: a whole number of bits, 1 to 32
+        bit_depth = int(bit_depth)
+    return sigma, threshold, min_size, bit_depth
+
+
+def _check_bit_depth(image, bit_depth):
+    """Refuse a ``bit_depth`` whose full scale is below the image's largest value (by its name)."""
+    from .acquisition import full_scale
+
+    arr = _validate.array_like(image, "image", example="plate_field()")
+    if arr.size and arr.dtype.kind in "iuf" and arr.max() > full_scale(bit_depth):
+        raise ValueError(
+            f"bit_depth={bit_depth} gives a full scale of {full_scale(bit_depth)}, below the image's "
+            f"largest value {arr.max():g}; pass the camera's real bit depth, e.g. bit_depth=12."
+        )
 
 
 def _key(path):
@@ -389,10 +473,16 @@ def run_experiment(layout, folder, out, *, sigma, threshold, min_size, bit_depth
         raise TypeError("layout must be a pandas DataFrame with a 'path' column, e.g. make_plate(...).layout.")
     if layout["path"].duplicated().any():
         raise ValueError("every field needs its own path; layout['path'] has duplicates.")
-    sigma = _validate.sigma(sigma)
-    threshold = _validate.real_number(threshold, "threshold")
-    min_size = _validate.whole_number(min_size, "min_size")
-    out = Path(out)
+    sigma, threshold, min_size, bit_depth = _options(sigma, threshold, min_size, bit_depth)
+    _folder(folder)
+    out = Path(_path(out, "out", example="'tables'"))
+    if client is not None:
+        _validate.has_method(client, "compute", "client",
+                             what="a dask.distributed Client (e.g. Client()) or None")
+    if scheduler is not None:
+        _validate.choice(scheduler, "scheduler", ("threads", "processes", "synchronous"))
+    if progress is not None:
+        progress = _validate.boolean(progress, "progress")
     for part in ("fields", "objects"):
         (out / part).mkdir(parents=True, exist_ok=True)
     options = {"sigma": sigma, "threshold": threshold, "min_size": min_size, "bit_depth": bit_depth}
@@ -462,12 +552,29 @@ def robust_z(values):
     >>> robust_z([10, 11, 9, 10, 30]).round(1)
     array([ 0. ,  0.7, -0.7,  0. , 13.5])
     """
-    x = np.asarray(values, dtype=float)
+    x = _values(values)
     middle = np.nanmedian(x)
     mad = 1.4826 * np.nanmedian(np.abs(x - middle))
     with np.errstate(divide="ignore", invalid="ignore"):
         z = (x - middle) / mad if mad > 0 else np.where(x == middle, 0.0, np.sign(x - middle) * np.inf)
     return np.where(np.isnan(x), np.nan, z)
+
+
+def _values(values, name="values"):
+    """A non-empty 1-D array of real numbers (NaN for a missing one; no infinities), as float."""
+    example = f"{name}=[10.0, 11.0, 9.0, 30.0]"
+    if isinstance(values, (str, bytes, dict, set)) or values is None:
+        raise TypeError(f"{name} must be a sequence of numbers, e.g. {example}; got {values!r}.")
+    x = _validate.array_like(values, name, example=example)
+    if x.dtype == bool or x.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be real numbers (not {x.dtype}), e.g. {example}.")
+    if x.ndim != 1 or x.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D sequence of numbers, e.g. {example}; "
+                         f"got shape {x.shape}.")
+    x = x.astype(float)
+    if np.isinf(x).any():
+        raise ValueError(f"{name} must be finite numbers (NaN for a missing value), got an infinity.")
+    return x
 
 
 def _drift(signal, order, window, loss):
@@ -476,8 +583,22 @@ def _drift(signal, order, window, loss):
     ranked = np.argsort(order, kind="stable")
     smooth = np.empty_like(light)
     filled = np.nan_to_num(light[ranked], nan=1.0)
-    smooth[ranked] = ndi.median_filter(filled, size=window, mode="nearest")
+    smooth[ranked] = ndi.median_filter(filled, size=_window(window, filled.size), mode="nearest")
     return smooth, smooth < 1 - loss
+
+
+def _window(window, n):
+    """A running-median window of the same result, no wider than about twice the ``n`` values.
+
+    With ``mode="nearest"``, a window of ``2k + 1`` values at position ``i`` holds ``k - i + 1``
+    copies of the first value and ``k - n + i + 2`` of the last: for ``k >= n`` they differ by
+    ``n - 1 - 2i`` whatever ``k``, the other values are fixed, so the median no longer changes
+    with ``k`` (an even window is the same with the window's centre one step off). Refusing
+    a window wider than the plate would refuse a plate of a few fields; a window of 10**12
+    would allocate a footprint of 10**12 values.
+    """
+    limit = 2 * n + 3
+    return window if window <= limit else limit + (window - limit) % 2
 
 
 def flag_fields(fields, *, z_limit=Z_LIMIT, drift_loss=DRIFT_LOSS, window=DRIFT_WINDOW):
@@ -533,6 +654,8 @@ def flag_fields(fields, *, z_limit=Z_LIMIT, drift_loss=DRIFT_LOSS, window=DRIFT_
     """
     import pandas as pd
 
+    _table(fields, "fields", ("status", "sharpness", "n_objects", "max_area", "brightness"),
+           what="the table of fields of run_experiment (e.g. run.fields)")
     z_limit = _validate.real_number(z_limit, "z_limit", minimum=0, strict=True)
     drift_loss = _validate.real_number(drift_loss, "drift_loss", minimum=0, strict=True)
     window = _validate.whole_number(window, "window", minimum=1)
@@ -599,6 +722,11 @@ def score_flags(flagged, truth):
     >>> scores["precision"], scores["recall"], scores["by_fault"]
     (1.0, 1.0, {'saturated': (1, 1)})
     """
+    _table(flagged, "flagged", ("well", "field", "flagged"),
+           what="the table flag_fields returns (e.g. flag_fields(run.fields))")
+    if not isinstance(truth, dict) or not all(isinstance(k, tuple) and len(k) == 2 for k in truth):
+        raise TypeError("truth must be a dict {(well, field): fault}, e.g. plate.truth; "
+                        f"got {type(truth).__name__}.")
     keys = list(zip(flagged["well"], flagged["field"].astype(int)))
     found = dict(zip(keys, flagged["flagged"].astype(bool)))
     unknown = set(truth) - set(found)
@@ -663,10 +791,20 @@ def plate_heatmap(fields, column, *, ax=None, label=None, cmap="viridis", mark="
     >>> ax.get_title() != "" or ax.figure is not None
     True
     """
+    import matplotlib
     import matplotlib.pyplot as plt
 
-    if column not in fields:
-        raise ValueError(f"the table has no column {column!r}; choose one of {list(fields.columns)}.")
+    _table(fields, "fields", ("row", "col"), what="a table of fields (e.g. run.fields)")
+    if not isinstance(column, str) or column not in fields:
+        raise ValueError(f"column must be one of the table's columns {list(fields.columns)}, "
+                         f"e.g. column='n_objects'; got {column!r}.")
+    if ax is not None:
+        _validate.has_method(ax, "imshow", "ax", what="a matplotlib Axes (e.g. plt.subplots()[1]) or None")
+    _text_or_none(label, "label", example="label='objects'")
+    if not isinstance(cmap, matplotlib.colors.Colormap) and (
+            not isinstance(cmap, str) or cmap not in matplotlib.colormaps):
+        raise ValueError(f"cmap must be a matplotlib colormap or its name, e.g. cmap='viridis'; got {cmap!r}.")
+    _text_or_none(mark, "mark", example="mark='flagged'")
     grid = _plate_grid(fields, column)
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.2), layout="constrained")
@@ -723,10 +861,23 @@ def flagged_gallery(flagged, folder, *, sigma, threshold, min_size, n_cols=4, ma
 
     from .drawing import overlay_boundaries
 
+    _table(flagged, "flagged", ("flagged", "flags", "status", "well", "path"),
+           what="the table flag_fields returns (e.g. flag_fields(run.fields))")
+    _folder(folder)
+    sigma, threshold, min_size, _ = _options(sigma, threshold, min_size)
+    max_fields = _validate.whole_number(max_fields, "max_fields", minimum=1)
+    width = _validate.real_number(width, "width", minimum=0, strict=True)
+    n_cols = _validate.whole_number(n_cols, "n_cols", minimum=1)
+    if n_cols > 2 * width:
+        raise ValueError(f"n_cols={n_cols} panels in width={width:g} inches would each be narrower "
+                         "than half an inch; pass fewer n_cols or a larger width.")
     bad = flagged[flagged["flagged"].astype(bool)].head(max_fields)
     if bad.empty:
         raise ValueError("no field is flagged: there is nothing to show.")
     n_rows = math.ceil(len(bad) / n_cols)
+    dpi = plt.rcParams["figure.dpi"]
+    _validate.output_size(width * dpi * width / n_cols * n_rows * 1.2 * dpi, itemsize=4,
+                          what=f"a figure {width:g} inches wide", hint="pass a smaller width")
     fig, axes = plt.subplots(n_rows, n_cols, figsize=(width, width / n_cols * n_rows * 1.2),
                              layout="constrained", squeeze=False)
     for ax in axes.ravel():
@@ -868,12 +1019,9 @@ def segment_tiled(image, *, sigma, threshold, min_size, connectivity=1):
     import dask
     import dask.array as da
 
-    image = da.asarray(image)
-    if image.ndim != 2:
-        raise ValueError(f"image must be 2-D (rows, cols), got shape {image.shape}.")
-    sigma = _validate.sigma(sigma)
-    threshold = _validate.real_number(threshold, "threshold")
-    min_size = _validate.whole_number(min_size, "min_size")
+    image = _tiled_image(image)
+    sigma, threshold, min_size, _ = _options(sigma, threshold, min_size)
+    connectivity = _validate.whole_number(connectivity, "connectivity", minimum=1)
     if connectivity not in (1, 2):
         raise ValueError(f"connectivity must be 1 or 2, got {connectivity!r}.")
     depth = overlap_depth(sigma)
@@ -885,7 +1033,14 @@ def segment_tiled(image, *, sigma, threshold, min_size, connectivity=1):
         )
     structure = ndi.generate_binary_structure(2, connectivity)
     smoothed = image.map_overlap(_smooth, depth=depth, boundary="reflect", sigma=sigma, dtype=float)
-    mask = (smoothed > threshold).persist()  # pass 1
+    mask = smoothed > threshold
+    if image.dtype.kind == "f":  # NaN or infinity, read with the same chunks as the mask (pass 1)
+        mask, finite = dask.persist(mask, da.isfinite(image).all())
+        if not finite.compute():
+            raise ValueError("image contains NaN or infinite values; replace them first, "
+                             "e.g. da.nan_to_num(image).")
+    else:
+        mask = mask.persist()  # pass 1
     local = mask.map_blocks(_label_block, structure=structure, dtype=np.int32)
     counts = local.map_blocks(_block_max, chunks=(1, 1), dtype=np.int64).compute()  # pass 2
     offsets = (np.cumsum(counts.ravel()) - counts.ravel()).reshape(counts.shape)
@@ -902,6 +1057,40 @@ def segment_tiled(image, *, sigma, threshold, min_size, connectivity=1):
     sizes = np.bincount(ids, weights=counts, minlength=n_labels + 1)
     table = _global_table(n_labels, pairs, sizes, min_size)
     return labels.map_blocks(_lookup, table=table, dtype=np.int32)
+
+
+def _tiled_image(image):
+    """A 2-D Dask array of real numbers (NumPy input checked for NaN at once), or a clear error."""
+    import dask.array as da
+
+    if not isinstance(image, da.Array):
+        if isinstance(image, (str, bytes, dict, set)) or image is None:
+            raise TypeError(f"image must be a 2-D array of intensities, e.g. dask.array.from_zarr(path); "
+                            f"got {image!r}.")
+        image = _validate.array_like(image, "image", example="dask.array.from_zarr(path)")
+    if image.dtype == object or not (np.issubdtype(image.dtype, np.number) or image.dtype == bool) \
+            or np.iscomplexobj(image):
+        raise TypeError(f"image must be real intensities, got dtype {image.dtype}; pass a 2-D array "
+                        "of numbers, e.g. dask.array.from_zarr(path).")
+    if image.ndim != 2:
+        raise ValueError(f"image must be 2-D (rows, cols), got shape {image.shape}.")
+    if image.size == 0:
+        raise ValueError(f"image is empty (shape {image.shape}); pass a non-empty image.")
+    if isinstance(image, np.ndarray) and image.dtype.kind == "f" and not np.isfinite(image).all():
+        raise ValueError("image contains NaN or infinite values; replace them first, e.g. np.nan_to_num(image).")
+    return da.asarray(image)
+
+
+def _label_image(value, name):
+    """An integer array of at least one dimension (a label image), or a clear error."""
+    if isinstance(value, (str, bytes, dict, set)) or value is None:
+        raise TypeError(f"{name} must be a label image (an integer array), got {value!r}.")
+    arr = _validate.array_like(value, name, example=f"{name}=cellseg.segment(...)")
+    if arr.dtype.kind not in "iu" or arr.ndim == 0:
+        raise TypeError(f"{name} must be a label image: an integer array of 1 or more dimensions, got "
+                        f"{arr.dtype} of shape {arr.shape}; pass labels such as cellseg.segment(...) "
+                        "(cast float labels with .astype(int)).")
+    return arr
 
 
 def same_objects(labels_a, labels_b):
@@ -926,16 +1115,16 @@ def same_objects(labels_a, labels_b):
     >>> same_objects(a, b), same_objects(a, np.array([[1, 1, 0, 1]]))
     (True, False)
     """
-    a, b = np.asarray(labels_a), np.asarray(labels_b)
-    if a.dtype.kind not in "iu" or b.dtype.kind not in "iu":
-        raise TypeError(f"label images must be integer arrays, got {a.dtype} and {b.dtype}.")
+    a, b = _label_image(labels_a, "labels_a"), _label_image(labels_b, "labels_b")
     if a.shape != b.shape:
         return False
     if not np.array_equal(a == 0, b == 0):
         return False
     fg = a != 0
-    a, b = a[fg].astype(np.int64), b[fg].astype(np.int64)
-    if a.size == 0:
+    if not fg.any():
         return True
-    pairs = np.unique(a * (int(b.max()) + 1) + b)  # one number per (a, b) pair that occurs
-    return pairs.size == np.unique(a).size == np.unique(b).size
+    # labels as 0..n-1 (any ids, uint64 too, without overflow), then one number per (a, b) pair
+    ids_a, a = np.unique(a[fg], return_inverse=True)
+    ids_b, b = np.unique(b[fg], return_inverse=True)
+    pairs = np.unique(a.astype(np.int64) * ids_b.size + b)
+    return pairs.size == ids_a.size == ids_b.size

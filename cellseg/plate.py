@@ -37,6 +37,7 @@ drift does not reach, so that every faulty field has one cause.
 """
 
 import math
+import numbers
 import os
 from pathlib import Path
 from typing import NamedTuple
@@ -68,6 +69,12 @@ SATURATION_FACTOR = 3.0  #: exposure of a saturated field, relative to a normal 
 UNEVEN_FALLOFF = 0.6  #: light lost in the darkest corner of an unevenly lit field
 DRIFT_TOLERANCE = 0.15  #: a field that lost more light than this to the drift counts as drifted
 MOSAIC_TILE = 128  #: side of the tiles in which a chunk of the mosaic is drawn
+MAX_ROWS = 26  #: rows of a plate are lettered A..Z
+FIELD_BYTES = 64  #: bytes per pixel a field needs while it is drawn (56 measured with tracemalloc)
+LAYOUT_BYTES = 256  #: bytes per field of the layout table (names, numbers, the fault's text)
+#: bytes per pixel of a mosaic's cell centres (its image is drawn chunk by chunk): a node of the
+#: jittered grid per (MIN_SEPARATION + 10)**2 pixels, a few float64 pairs each
+MOSAIC_CENTER_BYTES = 128 / (MIN_SEPARATION + 10) ** 2
 
 #: the faults a field can have ("" is a good field)
 FAULTS = ("out of focus", "saturated", "nearly empty", "uneven illumination", "debris", "drift")
@@ -116,8 +123,8 @@ def well_name(row, col):
     """
     row = _validate.whole_number(row, "row")
     col = _validate.whole_number(col, "col")
-    if row >= 26:
-        raise ValueError(f"row must be below 26 (rows are lettered A..Z), got {row}.")
+    if row >= MAX_ROWS:
+        raise ValueError(f"row must be below {MAX_ROWS} (rows are lettered A..Z), got {row}.")
     return f"{chr(ord('A') + row)}{col + 1:02d}"
 
 
@@ -133,7 +140,8 @@ def _layout_faults(n_fields, faults, drift, drift_start, rng):
     if wanted > free.size:
         raise ValueError(
             f"{wanted} faulty fields do not fit in the {free.size} fields before the drift; "
-            "ask for fewer faults, a later drift_start or a larger plate."
+            "pass fewer faults, a later drift_start or a larger plate (more rows, cols or "
+            "fields_per_well)."
         )
     chosen = rng.permutation(free)[:wanted]
     kinds = np.repeat(list(faults), list(faults.values()))
@@ -152,6 +160,35 @@ def _check_faults(faults):
             raise ValueError(f"unknown fault {name!r}; choose from {single} (the drift is set by drift=).")
         _validate.whole_number(count, f"faults[{name!r}]")
     return {name: int(count) for name, count in faults.items()}
+
+
+def _field_shape(shape, *, minimum=64, bytes_per_pixel=FIELD_BYTES, what="a field"):
+    """``(rows, cols)`` from one whole number or two, each at least ``minimum``, within the budget."""
+    if isinstance(shape, np.ndarray) and shape.ndim == 0:
+        shape = shape[()]
+    if isinstance(shape, (numbers.Number, np.bool_)):
+        rows = cols = _validate.whole_number(shape, "shape", minimum=minimum)
+    elif _validate._sequence(shape) and len(shape) == 2:
+        rows, cols = (_validate.whole_number(n, "shape", minimum=minimum) for n in shape)
+    else:
+        raise TypeError(f"shape must be one whole number or two (rows, cols), e.g. shape=128 or "
+                        f"shape=(128, 256); got {shape!r}.")
+    _validate.output_size(rows * cols, itemsize=bytes_per_pixel,
+                          what=f"{what} of shape ({rows}, {cols})", hint="pass a smaller shape")
+    return rows, cols
+
+
+def _fault(fault):
+    if not isinstance(fault, str) or fault not in ("",) + FAULTS:
+        raise ValueError(f"fault must be '' (a good field) or one of {FAULTS}, got {fault!r}.")
+    return fault
+
+
+def _light(light):
+    light = _validate.real_number(light, "light", minimum=0, strict=True)
+    if light > 1:
+        raise ValueError(f"light must be at most 1 (the fraction of the lamp's light left), got {light:g}.")
+    return light
 
 
 def plate_field(*, shape=128, fault="", light=1.0, seed=SEED):
@@ -179,15 +216,10 @@ def plate_field(*, shape=128, fault="", light=1.0, seed=SEED):
     >>> good.dtype, int(good.max()) < 4095, int(bright.max())
     (dtype('uint16'), True, 4095)
     """
-    if fault not in ("",) + FAULTS:
-        raise ValueError(f"fault must be '' (a good field) or one of {FAULTS}, got {fault!r}.")
-    light = _validate.real_number(light, "light", minimum=0, strict=True)
-    if light > 1:
-        raise ValueError(f"light is the fraction of the lamp's light left, at most 1; got {light:g}.")
-    rows, cols = (shape, shape) if np.ndim(shape) == 0 else tuple(shape)
-    rows = _validate.whole_number(rows, "shape", minimum=64)
-    cols = _validate.whole_number(cols, "shape", minimum=64)
-    rng = np.random.default_rng(seed)
+    fault = _fault(fault)
+    light = _light(light)
+    rows, cols = _field_shape(shape)
+    rng = np.random.default_rng(_validate.seed(seed))
     mean_cells = CELL_DENSITY * rows * cols
     low, high = round(0.875 * mean_cells), round(1.125 * mean_cells) + 1
     n_cells = 1 if fault == "nearly empty" else int(rng.integers(low, high))
@@ -282,8 +314,10 @@ def make_plate(folder, *, rows=8, cols=12, fields_per_well=1, shape=128, faults=
     >>> n_files, list(plate.truth.values())
     (6, ['saturated'])
     """
-    if fmt not in ("tiff", "ome-zarr"):
-        raise ValueError(f"fmt must be 'tiff' or 'ome-zarr', got {fmt!r}.")
+    fmt = _validate.choice(fmt, "fmt", ("tiff", "ome-zarr"))
+    if not isinstance(folder, (str, os.PathLike)):
+        raise TypeError(f"folder must be a path (a str or pathlib.Path), e.g. folder='plate'; got {folder!r}.")
+    _field_shape(shape)
     layout = plate_layout(rows=rows, cols=cols, fields_per_well=fields_per_well, faults=faults, drift=drift,
                           drift_start=drift_start, seed=seed, name=name)
     folder = Path(folder)
@@ -328,14 +362,23 @@ def plate_layout(*, rows=8, cols=12, fields_per_well=1, faults=None, drift=0.5, 
     import pandas as pd
 
     rows = _validate.whole_number(rows, "rows", minimum=1)
+    if rows > MAX_ROWS:
+        raise ValueError(f"rows must be at most {MAX_ROWS} (rows are lettered A..Z), got {rows}.")
     cols = _validate.whole_number(cols, "cols", minimum=1)
     fields_per_well = _validate.whole_number(fields_per_well, "fields_per_well", minimum=1)
+    n_fields = rows * cols * fields_per_well
+    _validate.output_size(n_fields, itemsize=LAYOUT_BYTES,
+                          what=f"the layout of {rows} x {cols} wells of {fields_per_well} fields",
+                          hint="pass fewer rows, cols or fields_per_well")
     faults = _check_faults(faults)
     drift = _validate.real_number(drift, "drift", minimum=0)
     drift_start = _validate.real_number(drift_start, "drift_start", minimum=0)
     if drift >= 1 or drift_start > 1:
         raise ValueError("drift (the fraction of light lost) must be below 1 and drift_start at most 1.")
-    n_fields = rows * cols * fields_per_well
+    seed = _validate.seed(seed)
+    if not isinstance(name, str) or not name or "/" in name or "\\" in name:
+        raise ValueError(f"name must be a non-empty text without slashes (it starts every file name), "
+                         f"e.g. name='plate1'; got {name!r}.")
     fault, light = _layout_faults(n_fields, faults, drift, drift_start, np.random.default_rng(seed))
     order = np.arange(n_fields)
     well_index, field = np.divmod(order, fields_per_well)
@@ -417,8 +460,12 @@ def mosaic_centers(shape, *, seed=SEED, fill=0.6):
     >>> c.shape[1], bool(len(c) > 20)
     (2, True)
     """
-    rows, cols = shape
-    rng = np.random.default_rng(seed)
+    rows, cols = _field_shape(shape, minimum=0, bytes_per_pixel=MOSAIC_CENTER_BYTES,
+                              what="the cell centres of a mosaic")
+    fill = _validate.real_number(fill, "fill", minimum=0)
+    if fill > 1:
+        raise ValueError(f"fill must be at most 1 (the fraction of the grid's nodes with a cell), got {fill:g}.")
+    rng = np.random.default_rng(_validate.seed(seed))
     jitter = 5.0  # a pitch of 34 px: no power of two is a multiple of it, so cells fall on chunk borders
     pitch = MIN_SEPARATION + 2 * jitter
     r = np.arange(jitter + 8, rows - jitter - 8, pitch)
@@ -482,12 +529,12 @@ def make_mosaic(path, *, shape=4096, chunks=1024, seed=SEED):
     """
     import dask.array as da
 
-    rows, cols = (shape, shape) if np.ndim(shape) == 0 else tuple(shape)
-    rows = _validate.whole_number(rows, "shape", minimum=64)
-    cols = _validate.whole_number(cols, "shape", minimum=64)
+    rows, cols = _field_shape(shape, bytes_per_pixel=MOSAIC_CENTER_BYTES,
+                              what="the cell centres of a mosaic")
     chunks = _validate.whole_number(chunks, "chunks", minimum=64)
-    if not str(path).endswith(".zarr"):
-        raise ValueError(f"path must be a folder name ending in .zarr, got {str(path)!r}.")
+    seed = _validate.seed(seed)
+    if not isinstance(path, (str, os.PathLike)) or not os.fspath(path).endswith(".zarr"):
+        raise ValueError(f"path must be a folder name ending in .zarr, e.g. 'mosaic.zarr'; got {path!r}.")
     centers = mosaic_centers((rows, cols), seed=seed)
     dtype = np.dtype(np.uint16) if BIT_DEPTH <= 16 else np.dtype(np.uint32)
     mosaic = da.map_blocks(_mosaic_block, centers=centers, seed=seed, dtype=dtype,

@@ -99,6 +99,34 @@ KIND_OVERRIDES = {
     ("pipeline.segment", "threshold"): "real",
     ("scoring.percentile_interval", "samples"): "object",
     ("acquisition.digitize", "values"): "object",
+    # the plate and the experiment: tables, paths, counts of wells and panels, names of things
+    **{(f, "fields"): "object" for f in ("experiment.flag_fields", "experiment.plate_heatmap")},
+    **{(f, "flagged"): "object" for f in ("experiment.score_flags", "experiment.flagged_gallery")},
+    ("experiment.run_experiment", "layout"): "object",
+    ("experiment.run_experiment", "client"): "object",
+    ("experiment.score_flags", "truth"): "object",
+    **{(f, "faults"): "object" for f in ("plate.make_plate", "plate.plate_layout")},
+    **{(f, "folder"): "text" for f in ("experiment.run_experiment", "experiment.flagged_gallery",
+                                       "plate.make_plate")},
+    ("experiment.run_experiment", "out"): "text",
+    ("experiment.run_experiment", "scheduler"): "text",
+    ("experiment.plate_heatmap", "column"): "text",
+    ("experiment.plate_heatmap", "label"): "text",
+    ("experiment.plate_heatmap", "cmap"): "text",
+    ("experiment.plate_heatmap", "mark"): "text",
+    ("plate.plate_field", "fault"): "text",
+    ("plate.make_plate", "fmt"): "text",
+    **{(f, "name"): "text" for f in ("plate.make_plate", "plate.plate_layout")},
+    ("experiment.same_objects", "labels_a"): "labels",
+    ("experiment.same_objects", "labels_b"): "labels",
+    ("experiment.flag_fields", "window"): "count",
+    ("experiment.flagged_gallery", "n_cols"): "count",
+    ("experiment.flagged_gallery", "max_fields"): "count",
+    **{(f, p): "count" for f in ("plate.make_plate", "plate.plate_layout")
+       for p in ("rows", "cols", "fields_per_well")},
+    ("plate.well_name", "row"): "count",
+    ("plate.well_name", "col"): "count",
+    ("plate.make_mosaic", "chunks"): "count",
 }
 OBJECT_NAMES = {
     "ax", "fig_or_ax", "counts", "table", "rng", "grid", "methods", "options", "centers",
@@ -221,7 +249,7 @@ ONLY_FOR = {
 # (function, parameter) documented to take None although it has no default
 NONE_VALID = {(f"drawing.{f}", "image") for f in (
     "overlay_labels", "overlay_boundaries", "error_map", "overlay_comparison", "show_comparison",
-    "object_error_map")}
+    "object_error_map")} | {("experiment.plate_heatmap", "mark")}
 
 
 def verdict(kind, key, default, func_key=None, param=None):
@@ -305,6 +333,9 @@ def _named(name):
     return ("__call__", name)
 
 
+#: the pipeline's parameters for the fields of cellseg.plate (threshold: Plate.threshold)
+_PIPELINE = {"sigma": 2.0, "threshold": 1100.0, "min_size": 30}
+
 BASELINE_OVERRIDES = {
     "acquisition.full_scale": {"bit_depth": 12},
     "acquisition.storage_dtype": {"bit_depth": 12},
@@ -377,6 +408,31 @@ BASELINE_OVERRIDES = {
     "tuning.parameter_grid": {"grid": {"sigma": [1.0, 2.0], "min_size": [5]}},
     "tuning.sweep": {"regions": _named("regions2"), "y_true": _named("labels2"),
                      "methods": _named("methods"), "thresholds": [0.5]},
+    # the plate and the experiment: a 1 x 2 plate of 64 x 64 fields (one saturated), written
+    # once per worker, measured once into a table of fields; each run_experiment call is a
+    # whole (synchronous) Dask run of it into a folder of its own
+    "plate.well_name": {"row": 1, "col": 2},
+    "plate.plate_field": {"shape": 64},
+    "plate.plate_layout": {"rows": 1, "cols": 2, "faults": {"saturated": 1}, "drift": 0},
+    "plate.make_plate": {"folder": _named("new_folder"), "rows": 1, "cols": 2, "shape": 64,
+                         "faults": {"saturated": 1}, "drift": 0},
+    "plate.mosaic_centers": {"shape": (128, 128)},
+    "plate.make_mosaic": {"path": _named("mosaic_path"), "shape": 128, "chunks": 64},
+    "experiment.read_field": {"path": _named("field_path")},
+    "experiment.measure_field": {"image": _named("field"), **_PIPELINE, "bit_depth": 12},
+    "experiment.run_experiment": {"layout": _named("plate_layout"), "folder": _named("plate_folder"),
+                                  "out": _named("new_folder"), **_PIPELINE, "bit_depth": 12,
+                                  "scheduler": "synchronous", "progress": False},
+    "experiment.robust_z": {"values": [10.0, 11.0, 9.0, 10.0, 30.0]},
+    "experiment.flag_fields": {"fields": _named("fields")},
+    "experiment.score_flags": {"flagged": _named("flagged"), "truth": _named("truth")},
+    "experiment.plate_heatmap": {"fields": _named("flagged"), "column": "sharpness",
+                                 "ax": _named("axes")},
+    "experiment.flagged_gallery": {"flagged": _named("flagged"), "folder": _named("plate_folder"),
+                                   **_PIPELINE},
+    "experiment.overlap_depth": {"sigma": 2.0},
+    "experiment.segment_tiled": {"image": _named("dask_field"), **_PIPELINE},
+    "experiment.same_objects": {"labels_a": _named("labels2"), "labels_b": _named("labels2")},
 }
 
 
@@ -447,7 +503,52 @@ def _named_value(name, ndim):
 
         return {"components": cellseg.tuning.Baseline(
             cellseg.tuning.threshold_components, {"sigma": 1.0}, {"min_size": [2]})}
+    if name in _PLATE_VALUES:
+        return _plate_value(name)
     raise KeyError(name)
+
+
+_PLATE_VALUES = ("new_folder", "mosaic_path", "plate_folder", "plate_layout", "field_path", "field",
+                 "dask_field", "fields", "flagged", "truth")
+_PLATE = {}
+
+
+def _plate_value(name):
+    """Baselines of cellseg.plate and cellseg.experiment, from one tiny plate made once per worker."""
+    import cellseg.experiment
+    import cellseg.plate
+
+    if name == "new_folder":  # a folder of its own for every call that writes
+        _PLATE["folders"] = _PLATE.get("folders", 0) + 1
+        return os.path.join(_tmpdir(), f"out{_PLATE['folders']}")
+    if name == "mosaic_path":
+        return os.path.join(_tmpdir(), "mosaic.zarr")
+    if "plate" not in _PLATE:
+        _PLATE["plate"] = cellseg.plate.make_plate(
+            os.path.join(_tmpdir(), "plate"), rows=1, cols=2, shape=64, faults={"saturated": 1},
+            drift=0, seed=0)
+    plate = _PLATE["plate"]
+    if name == "plate_folder":
+        return str(plate.folder)
+    if name == "plate_layout":
+        return plate.layout.copy()
+    if name == "truth":
+        return dict(plate.truth)
+    if name == "field_path":
+        return str(plate.folder / plate.layout["path"][1])
+    if name in ("field", "dask_field"):
+        field = cellseg.experiment.read_field(plate.folder / plate.layout["path"][1])
+        if name == "field":
+            return field
+        import dask.array as da
+
+        return da.from_array(field, chunks=32)
+    if "fields" not in _PLATE:
+        _PLATE["fields"] = cellseg.experiment.run_experiment(
+            plate.layout, plate.folder, os.path.join(_tmpdir(), "tables"), **_PIPELINE, bit_depth=12,
+            scheduler="synchronous", progress=False).fields
+        _PLATE["flagged"] = cellseg.experiment.flag_fields(_PLATE["fields"])
+    return _PLATE[name].copy()  # "fields" or "flagged"
 
 
 _TMP = []
@@ -586,6 +687,7 @@ def worker_main():
     import cellseg  # noqa: F401
 
     run_one.funcs = public_functions()
+    os.chdir(_tmpdir())  # a relative path a hostile call writes to (out="a") lands in the temp folder
     _cap_memory()
     out.write("ready\n")
     out.flush()

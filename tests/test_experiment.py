@@ -228,3 +228,143 @@ def test_same_objects_ignores_numbers_but_not_pixels():
     assert not ex.same_objects(a, np.array([[1, 2, 0, 3, 3]]))  # one split
     assert not ex.same_objects(a, np.array([[1, 1, 1, 2, 2]]))  # background differs
     assert not ex.same_objects(a, a[:, :4])
+
+
+# ---------------------------------------------------------------- bad input, refused at once
+
+
+def test_robust_z_takes_one_sequence_of_numbers_with_nan_for_a_missing_one():
+    np.testing.assert_array_equal(ex.robust_z([1.0, np.nan, 3.0]), [-1 / 1.4826, np.nan, 1 / 1.4826])
+    for bad, error, message in [(None, TypeError, "sequence of numbers"), ("abc", TypeError, "sequence"),
+                                ([[1, 2], [3]], ValueError, "rectangular"), ([True, False], TypeError, "real"),
+                                (np.ones((3, 3)), ValueError, "1-D"), ([], ValueError, "non-empty"),
+                                (5.0, ValueError, "1-D"), ([1.0, np.inf], ValueError, "finite"),
+                                (np.ones(3, complex), TypeError, "real")]:
+        with pytest.raises(error, match=f"values.*{message}|{message}.*values"):
+            ex.robust_z(bad)
+
+
+def test_sharpness_takes_a_narrow_and_a_wide_width():
+    image = pl.plate_field(shape=64, seed=1)
+    assert ex.sharpness(image, sigmas=[2, 6]) == ex.sharpness(image)
+    for bad, error in [(2.0, TypeError), (None, TypeError), ((6.0, 2.0), ValueError), ((0, 2), ValueError),
+                       (("a", "b"), TypeError), ((1.0, np.nan), ValueError), ((2.0, 1e6), ValueError)]:
+        with pytest.raises(error, match="sigmas"):
+            ex.sharpness(image, sigmas=bad)
+
+
+def _fields(n=12, seed=0):
+    """A table of fields as run_experiment writes it (the columns the rules read), without a run."""
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    brightness = np.r_[np.full(n - 4, 900.0), [700.0, 600.0, 500.0, 400.0]] + rng.normal(0, 5, n)
+    return pd.DataFrame({
+        "plate": "p", "well": [pl.well_name(0, c) for c in range(n)], "row": 0, "col": np.arange(n),
+        "field": 0, "order": np.arange(n), "status": "ok", "path": [f"f{c}.tif" for c in range(n)],
+        "sharpness": rng.normal(1.8, 0.05, n), "n_objects": rng.integers(7, 10, n),
+        "max_area": rng.normal(150, 5, n), "brightness": brightness, "clipped_high": False,
+        "uneven": False,
+    })
+
+
+def test_a_window_wider_than_the_plate_gives_the_same_flags_without_allocating_it():
+    fields = _fields()
+    wide = ex.flag_fields(fields, window=2 * len(fields) + 3)
+    assert wide["brightness_trend"].notna().all()
+    for window in (2 * len(fields) + 5, 10**12 + 1, 2**62 + 1):  # 10**12 values: a 931 GiB footprint
+        np.testing.assert_array_equal(ex.flag_fields(fields, window=window)["brightness_trend"],
+                                      wide["brightness_trend"])
+    # an even window is centred one step off, and stays so
+    even = ex.flag_fields(fields, window=2 * len(fields) + 4)["brightness_trend"]
+    assert not np.array_equal(even, wide["brightness_trend"])
+    np.testing.assert_array_equal(ex.flag_fields(fields, window=10**12)["brightness_trend"], even)
+
+
+def test_tables_are_checked_before_they_are_read(tmp_path):
+    fields = _fields()
+    flagged = ex.flag_fields(fields)
+    for call in (lambda: ex.flag_fields(None), lambda: ex.flag_fields(fields.to_dict()),
+                 lambda: ex.plate_heatmap([1, 2], "n_objects")):
+        with pytest.raises(TypeError, match="fields must be a pandas DataFrame"):
+            call()
+    with pytest.raises(ValueError, match="fields has no column 'brightness'"):
+        ex.flag_fields(fields.drop(columns="brightness"))
+    with pytest.raises(TypeError, match="flagged must be a pandas DataFrame"):
+        ex.score_flags("A01", {})
+    with pytest.raises(TypeError, match="truth must be a dict"):
+        ex.score_flags(flagged, [("A01", 0)])
+    with pytest.raises(ValueError, match="column must be one of"):
+        ex.plate_heatmap(flagged, ["n_objects"])
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
+        ex.plate_heatmap(flagged, "n_objects", ax="left")
+    with pytest.raises(ValueError, match="cmap must be a matplotlib colormap"):
+        ex.plate_heatmap(flagged, "n_objects", cmap="no such map")
+    with pytest.raises(TypeError, match="label must be a text"):
+        ex.plate_heatmap(flagged, "n_objects", label=3)
+    flagged.loc[0, "flagged"] = True
+    options = dict(sigma=2.0, threshold=1100, min_size=30)
+    with pytest.raises(FileNotFoundError, match="folder .* is not a folder"):
+        ex.flagged_gallery(flagged, tmp_path / "nowhere", **options)
+    with pytest.raises(ValueError, match="n_cols=100 panels in width=8 inches"):
+        ex.flagged_gallery(flagged, tmp_path, n_cols=100, **options)
+    with pytest.raises(ValueError, match=r"figure 1e\+06 inches wide would need"):
+        ex.flagged_gallery(flagged, tmp_path, width=1e6, **options)
+    with pytest.raises(TypeError, match="sigma"):
+        ex.flagged_gallery(flagged, tmp_path, sigma=None, threshold=1100, min_size=30)
+
+
+def test_paths_and_run_options_are_refused_before_any_file_is_written(tmp_path):
+    with pytest.raises(TypeError, match="path must be a path"):
+        ex.read_field(None)
+    with pytest.raises(ValueError, match="path must name a .tif/.tiff file"):
+        ex.read_field(tmp_path / "field.png")
+    plate = pl.make_plate(tmp_path / "images", rows=1, cols=2, shape=64, faults={}, drift=0)
+    run = dict(sigma=2.0, threshold=plate.threshold, min_size=30, progress=False)
+    out = tmp_path / "out"
+    for options, error, message in [
+        ({"scheduler": "fast"}, ValueError, "scheduler must be one of"),
+        ({"client": "localhost"}, TypeError, "client must be a dask.distributed Client"),
+        ({"progress": "no"}, TypeError, "progress must be True or False"),
+        ({"bit_depth": 0}, ValueError, "bit_depth"), ({"bit_depth": "12"}, TypeError, "bit_depth"),
+        ({"sigma": None}, TypeError, "sigma"), ({"min_size": 2.5}, TypeError, "min_size"),
+    ]:
+        with pytest.raises(error, match=message):
+            ex.run_experiment(plate.layout, plate.folder, out, **{**run, **options})
+    with pytest.raises(FileNotFoundError, match="folder .* is not a folder"):
+        ex.run_experiment(plate.layout, tmp_path / "nowhere", out, **run)
+    with pytest.raises(TypeError, match="out must be a path"):
+        ex.run_experiment(plate.layout, plate.folder, None, **run)
+    assert not out.exists()
+    # a bit depth below the image's values names bit_depth (image_report's own message does not)
+    with pytest.raises(ValueError, match="bit_depth=2 gives a full scale of 3"):
+        ex.measure_field(pl.plate_field(shape=64), sigma=2.0, threshold=1100, min_size=30, bit_depth=2)
+
+
+def test_tiled_segmentation_refuses_images_it_cannot_segment_before_reading_them_all():
+    image = pl.plate_field(shape=64, seed=1).astype(float)
+    options = dict(sigma=2.0, threshold=1100, min_size=30)
+    image[3, 3] = np.nan
+    with pytest.raises(ValueError, match="image contains NaN"):
+        ex.segment_tiled(image, **options)  # a NumPy image: checked at once
+    with pytest.raises(ValueError, match="image contains NaN"):
+        ex.segment_tiled(da.from_array(image, chunks=32), **options)  # a lazy one: in the first pass
+    for bad, error in [(np.ones((64, 64), complex), TypeError), (np.full((64, 64), "a"), TypeError),
+                       (None, TypeError), ([[1, 2], [3]], ValueError), (np.zeros((0, 64)), ValueError)]:
+        with pytest.raises(error, match="image"):
+            ex.segment_tiled(bad, **options)
+    with pytest.raises(TypeError, match="connectivity must be a whole number"):
+        ex.segment_tiled(da.zeros((64, 64), chunks=32), connectivity=True, **options)
+
+
+def test_same_objects_takes_any_integer_ids_and_refuses_other_arrays():
+    a = np.array([[1, 1, 0, 2, 2]])
+    big = a.astype(np.uint64) * np.uint64(2**63 + 1)  # ids beyond int64: no overflow
+    assert ex.same_objects(big, a) and ex.same_objects(a, big)
+    assert not ex.same_objects(big, np.array([[1, 1, 0, 1, 1]]))
+    assert ex.same_objects(np.zeros((2, 2), int), np.zeros((2, 2), np.uint8))
+    for bad in (a.astype(float), None, np.int64(3), "labels", a > 0):
+        with pytest.raises(TypeError, match="labels_a must be a label image"):
+            ex.same_objects(bad, a)
+        with pytest.raises(TypeError, match="labels_b must be a label image"):
+            ex.same_objects(a, bad)

@@ -108,3 +108,64 @@ def test_the_mosaic_is_drawn_chunk_by_chunk_with_cells_whole_across_the_borders(
     assert np.abs(mosaic.compute().astype(int) - whole).max() <= 1  # rounding of sums in another order
     with pytest.raises(ValueError, match=".zarr"):
         pl.make_mosaic(tmp_path / "m.tif")
+
+
+# ---------------------------------------------------------------- bad input, refused at once
+
+
+def test_sizes_that_would_exhaust_memory_are_refused_before_anything_is_made(tmp_path):
+    with pytest.raises(ValueError, match=r"shape.*GiB"):
+        pl.plate_field(shape=10**6)  # 56 bytes per pixel while it is drawn
+    with pytest.raises(ValueError, match=r"GiB.*rows, cols or fields_per_well"):
+        pl.plate_layout(rows=8, cols=10**12)
+    with pytest.raises(ValueError, match="rows must be at most 26"):
+        pl.plate_layout(rows=27)  # rows are lettered A..Z
+    with pytest.raises(ValueError, match=r"shape.*GiB"):
+        pl.mosaic_centers((10**12, 10**12))
+    with pytest.raises(ValueError, match=r"shape.*GiB"):
+        pl.make_mosaic(tmp_path / "m.zarr", shape=10**12)
+    with pytest.raises(ValueError, match=r"shape.*GiB"):
+        pl.make_plate(tmp_path / "p", rows=1, cols=2, shape=10**6, faults={}, drift=0)
+    assert not (tmp_path / "p").exists() and not (tmp_path / "m.zarr").exists()
+    # a long thin field is still drawn: the budget counts pixels
+    assert pl.plate_field(shape=(64, 2048), seed=1).shape == (64, 2048)
+
+
+def test_seeds_follow_the_shared_rule():
+    for call in (pl.plate_field, pl.plate_layout, lambda seed: pl.mosaic_centers(128, seed=seed)):
+        with pytest.raises(ValueError, match="seed must be a whole number >= 0"):
+            call(seed=-1)
+        with pytest.raises(TypeError, match="seed"):
+            call(seed=True)
+        with pytest.raises(TypeError, match="seed"):
+            call(seed=[1, 2])
+    np.testing.assert_array_equal(pl.plate_field(shape=64, seed=np.int64(3)), pl.plate_field(shape=64, seed=3))
+
+
+def test_choices_texts_and_shapes_get_messages_that_name_them(tmp_path):
+    with pytest.raises(ValueError, match="fault must be"):
+        pl.plate_field(fault=np.zeros(3))  # not NumPy's "truth value of an array is ambiguous"
+    with pytest.raises(TypeError, match="fmt must be one of"):
+        pl.make_plate(tmp_path / "p", fmt=None)
+    with pytest.raises(TypeError, match="folder must be a path"):
+        pl.make_plate(None)
+    with pytest.raises(ValueError, match="name must be"):
+        pl.plate_layout(name=["a", "b"])
+    with pytest.raises(TypeError, match="shape must be a whole number"):
+        pl.plate_field(shape=[[64, 64], [64]])  # not NumPy's "inhomogeneous shape"
+    with pytest.raises(TypeError, match="shape must be one whole number or two"):
+        pl.mosaic_centers(np.zeros(5))
+    with pytest.raises(ValueError, match="light must be at most 1"):
+        pl.plate_field(light=1.5)
+    with pytest.raises(ValueError, match="fill must be"):
+        pl.mosaic_centers((128, 128), fill=1.5)
+    with pytest.raises(TypeError, match="fill must be a real number"):
+        pl.mosaic_centers((128, 128), fill="half")
+    with pytest.raises(ValueError, match="path must be a folder name ending in .zarr"):
+        pl.make_mosaic(None)
+    # the message of a plate too small for its faults says which arguments to change
+    with pytest.raises(ValueError, match="pass fewer faults.*cols"):
+        pl.plate_layout(cols=2)
+    assert not (tmp_path / "p").exists()
+    # one number is a square, as in plate_field
+    np.testing.assert_array_equal(pl.mosaic_centers(256, seed=3), pl.mosaic_centers((256, 256), seed=3))
