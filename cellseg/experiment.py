@@ -517,7 +517,10 @@ def _gather(out, layout):
             if (out / "fields" / name).exists():
                 parts.append(out / "fields" / name)
     fields = _read_parts(parts)
-    for name in ["error"] + [c for c in layout.columns if layout[c].dtype == object]:
+    import pandas as pd
+
+    text = [c for c in layout.columns if pd.api.types.is_string_dtype(layout[c])]  # object or str
+    for name in ["error"] + text:
         if name in fields:  # an empty text reads back as NaN
             fields[name] = ["" if isinstance(v, float) and math.isnan(v) else str(v) for v in fields[name]]
     objects = _read_parts([out / "objects" / f"{k}.csv" for k in keys if (out / "objects" / f"{k}.csv").exists()])

@@ -51,6 +51,9 @@ def test_the_tables_are_written_per_field_and_gathered(plate_run):
     assert (per_field.reindex(counts.index, fill_value=0) == counts).all()
     assert {"area", "centroid-0", "intensity_mean", "eccentricity"} <= set(result.objects.columns)
     assert list(result.fields["well"]) == list(plate.layout["well"])
+    # text columns read back as text, "" for a good field (not NaN, whatever pandas' str dtype)
+    assert list(result.fields["fault"]) == list(plate.layout["fault"])
+    assert set(result.fields["error"]) == {""}
 
 
 def test_the_drift_rule_follows_the_drift_and_ignores_single_bad_fields(plate_run):
