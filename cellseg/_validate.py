@@ -170,6 +170,32 @@ def _sequence(value):
     return isinstance(value, (list, tuple))
 
 
+def _per_axis(value, name, ndim, *, unit, example):
+    """One real number per axis, as a float array: from one number (for every axis) or a sequence.
+
+    The shared parsing of :func:`spacing` and :func:`widths`; their ranges are theirs to check.
+    """
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    if isinstance(value, (bool, np.bool_)) or isinstance(value, numbers.Real):
+        values = [value] * ndim
+    elif not _sequence(value):
+        raise TypeError(
+            f"{name} must be one number or one per axis (z first), e.g. {example}; got {value!r}."
+        )
+    else:
+        values = list(value)
+    if len(values) != ndim:
+        raise ValueError(
+            f"{name} has {len(values)} values but the array has {ndim} axes; pass one "
+            f"value per axis, z first, e.g. {example}, or one number for all."
+        )
+    for item in values:
+        if isinstance(item, (bool, np.bool_)) or not isinstance(item, numbers.Real):
+            raise TypeError(f"{name} must contain numbers{unit}, got {item!r}.")
+    return np.asarray(values, dtype=float)
+
+
 def spacing(value, ndim, *, name="spacing", required=False):
     """The physical size of a pixel (voxel) along each axis, as a float array of ``ndim``.
 
@@ -186,26 +212,7 @@ def spacing(value, ndim, *, name="spacing", required=False):
             f"{name} is required: pass the pixel (voxel) size in micrometres, one value "
             f"per axis (z first), e.g. {name}={example}."
         )
-    if isinstance(value, np.ndarray) and value.ndim == 0:
-        value = value[()]
-    if isinstance(value, (bool, np.bool_)) or isinstance(value, numbers.Real):
-        values = [value] * ndim
-    elif not _sequence(value):
-        raise TypeError(
-            f"{name} must be one number or one per axis (z first), e.g. {name}={example}; "
-            f"got {value!r}."
-        )
-    else:
-        values = list(value)
-    if len(values) != ndim:
-        raise ValueError(
-            f"{name} has {len(values)} values but the array has {ndim} axes; pass one "
-            f"size per axis, z first, e.g. {name}={example}, or one number for all."
-        )
-    for item in values:
-        if isinstance(item, (bool, np.bool_)) or not isinstance(item, numbers.Real):
-            raise TypeError(f"{name} must contain numbers (micrometres), got {item!r}.")
-    arr = np.asarray(values, dtype=float)
+    arr = _per_axis(value, name, ndim, unit=" (micrometres)", example=f"{name}={example}")
     if not np.isfinite(arr).all() or (arr <= 0).any():
         raise ValueError(
             f"every value of {name} must be a finite number greater than 0, got "
@@ -220,26 +227,7 @@ def widths(value, name, *, ndim, strict=False):
     Returns a float array of length ``ndim``; each value finite and >= 0 (> 0 with
     ``strict``).
     """
-    if isinstance(value, np.ndarray) and value.ndim == 0:
-        value = value[()]
-    if isinstance(value, (bool, np.bool_)) or isinstance(value, numbers.Real):
-        values = [value] * ndim
-    elif not _sequence(value):
-        raise TypeError(
-            f"{name} must be one number or one per axis ({ndim}, first axis first), "
-            f"got {value!r}."
-        )
-    else:
-        values = list(value)
-    if len(values) != ndim:
-        raise ValueError(
-            f"{name} must be one number or one per axis ({ndim}, first axis first), "
-            f"got {len(values)} values: {value!r}."
-        )
-    for item in values:
-        if isinstance(item, (bool, np.bool_)) or not isinstance(item, numbers.Real):
-            raise TypeError(f"{name} must contain numbers, got {item!r}.")
-    arr = np.asarray(values, dtype=float)
+    arr = _per_axis(value, name, ndim, unit="", example=f"{name}=" + str(tuple([1.0] * ndim)))
     op = "> 0" if strict else ">= 0"
     if not np.isfinite(arr).all() or (arr < 0).any() or (strict and (arr == 0).any()):
         raise ValueError(f"every value of {name} must be finite and {op}, got {value!r}.")
