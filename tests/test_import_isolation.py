@@ -8,14 +8,18 @@ COURSE_ONLY = ("cellseg_course", "IPython", "ipywidgets", "myst_nb", "jupyterqui
 EXPERIMENT_ONLY = ("dask", "distributed", "dask_image", "zarr", "pandas", "tifffile")
 
 
-def test_import_cellseg_loads_no_course_machinery():
-    # A fresh interpreter: this test session has imported plenty already.
-    code = (
-        "import sys, cellseg\n"
-        f"print(','.join(m for m in {COURSE_ONLY!r} if m in sys.modules))"
-    )
+def _loaded_by_import_cellseg(modules):
+    """Which of ``modules`` a fresh interpreter has loaded after ``import cellseg``.
+
+    A fresh interpreter: this test session has imported plenty already.
+    """
+    code = f"import sys, cellseg\nprint(','.join(m for m in {modules!r} if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert loaded.stdout.strip() == "", f"import cellseg loaded: {loaded.stdout.strip()}"
+    return loaded.stdout.strip()
+
+
+def test_import_cellseg_loads_no_course_machinery():
+    assert _loaded_by_import_cellseg(COURSE_ONLY) == ""
 
 
 def test_science_package_never_names_the_course_package(root):
@@ -62,22 +66,9 @@ def test_every_public_name_has_a_top_level_name_and_one_home():
 
 
 def test_import_cellseg_loads_no_dask_zarr_or_pandas():
-    code = (
-        "import sys, cellseg\n"
-        f"print(','.join(m for m in {EXPERIMENT_ONLY!r} if m in sys.modules))"
-    )
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert loaded.stdout.strip() == "", f"import cellseg loaded: {loaded.stdout.strip()}"
-
-
-def test_even_the_experiment_modules_load_dask_only_when_they_run():
+    """cellseg.experiment and cellseg.plate are imported with cellseg: they load Dask only when they run."""
     import importlib.util
 
-    # Every name checked is installed, so the test above could fail (no typo hides a module).
+    # Every name checked is installed, so the test could fail (no typo hides a module).
     assert all(importlib.util.find_spec(m) is not None for m in EXPERIMENT_ONLY)
-    code = (
-        "import sys, cellseg.experiment, cellseg.plate\n"
-        f"print(','.join(m for m in {EXPERIMENT_ONLY!r} if m in sys.modules))"
-    )
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert loaded.stdout.strip() == "", f"import cellseg.experiment loaded: {loaded.stdout.strip()}"
+    assert _loaded_by_import_cellseg(EXPERIMENT_ONLY) == ""
