@@ -360,14 +360,6 @@ def array_like(value, name, *, dtype=None, example=None):
     )
 
 
-def image_array(image, name="image", *, ndim):
-    """:func:`image_nd` after :func:`array_like` (ragged input gets the course's message)."""
-    if isinstance(image, (str, bytes)) or image is None or isinstance(image, (bool, np.bool_)):
-        raise TypeError(f"{name} must be a {ndim}-D NumPy array of intensities, got {image!r}; pass "
-                        "an image such as skimage.io.imread(path).")
-    return image_nd(array_like(image, name), name, ndim=ndim)
-
-
 def output_size(n_elements, *, what, itemsize=8, hint, budget=None):
     """Refuse, before allocating, a result of ``n_elements`` items bigger than the budget.
 

@@ -205,7 +205,7 @@ def acquire(
     >>> int((img == 255).sum())
     325
     """
-    signal = _validate.image_array(signal, "signal", ndim=2)
+    signal = _validate.image_2d(signal, "signal")
     if signal.min() < 0:
         raise ValueError(
             f"signal has negative values (minimum {signal.min():g}); a model intensity is "

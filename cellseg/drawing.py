@@ -141,7 +141,7 @@ def label_rgb(labels):
 
 
 def _gray_rgb(image, name="image"):
-    image = _validate.image_array(image, name, ndim=2)
+    image = _validate.image_2d(image, name)
     lo, hi = np.percentile(image, [0.5, 99.5])
     scaled = np.clip((image - lo) / (hi - lo), 0, 1) if hi > lo else np.zeros_like(image)
     return np.repeat(scaled[..., None], 3, axis=2)

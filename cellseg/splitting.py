@@ -158,7 +158,7 @@ def seeded_watershed(image, seeds, *, mask=None, bright_objects=True):
     array([[1, 1, 0, 2, 2],
            [1, 1, 0, 2, 2]], dtype=int32)
     """
-    image = _validate.image_array(image, "image", ndim=2)
+    image = _validate.image_2d(image, "image")
     if not isinstance(bright_objects, (bool, np.bool_)):
         raise TypeError(f"bright_objects must be True or False, got {bright_objects!r}.")
     if seeds is None or isinstance(seeds, (str, bytes)):
@@ -258,7 +258,7 @@ def voronoi_otsu_labeling(image, *, spot_sigma=2.0, outline_sigma=2.0):
     >>> int(labels.max())
     8
     """
-    image = _validate.image_array(image, "image", ndim=2)
+    image = _validate.image_2d(image, "image")
     spot_sigma = _validate.sigma(spot_sigma, "spot_sigma", image=image)
     outline_sigma = _validate.sigma(outline_sigma, "outline_sigma", image=image)
     outline = ndi.gaussian_filter(image, outline_sigma)

@@ -79,7 +79,7 @@ def threshold_components(image, *, sigma=1.0, threshold=None, min_size=20):
     >>> int(threshold_components(image, sigma=0, threshold=80, min_size=5).max())
     1
     """
-    smoothed = pipeline.smooth(_validate.image_array(image, "image", ndim=2),
+    smoothed = pipeline.smooth(_validate.image_2d(image, "image"),
                                sigma=_validate.real_number(sigma, "sigma", minimum=0))
     if threshold is None:
         threshold = _otsu(smoothed)
@@ -113,7 +113,7 @@ def threshold_watershed(image, *, sigma=1.0, min_distance=7, min_size=20):
     >>> int(threshold_components(image, sigma=0).max()), int(threshold_watershed(image, sigma=0).max())
     (1, 2)
     """
-    smoothed = pipeline.smooth(_validate.image_array(image, "image", ndim=2),
+    smoothed = pipeline.smooth(_validate.image_2d(image, "image"),
                                sigma=_validate.real_number(sigma, "sigma", minimum=0))
     labels = splitting.split_touching(smoothed > _otsu(smoothed), min_distance=min_distance)
     return pipeline.filter_by_size(labels, min_size=_validate.whole_number(min_size, "min_size"))
@@ -148,7 +148,7 @@ def local_threshold_components(image, *, sigma=1.0, size=51, offset=10.0, min_si
     >>> int(local_threshold_components(image, sigma=0, size=11, offset=15, min_size=5).max())
     2
     """
-    image = _validate.image_array(image, "image", ndim=2)
+    image = _validate.image_2d(image, "image")
     size = _validate.whole_number(size, "size", minimum=1)
     # A window twice as wide as the image already sees all of it (and its mirror image) from
     # every pixel, so any wider one gives the same result: cap it rather than filter for ever.
@@ -302,7 +302,7 @@ def sweep(image, y_true, *, regions, methods=None, iou_thresholds=DSB_THRESHOLDS
             "methods must be a non-empty dict {name: Baseline}, e.g. {'Otsu': BASELINES['Otsu + components']}; "
             f"got {methods!r}."
         )
-    image = _validate.image_array(image, "image", ndim=2)
+    image = _validate.image_2d(image, "image")
     # Check everything the scoring needs before the first segmentation runs.
     count_by_region(y_true, np.zeros(image.shape, np.int32), regions=regions, iou_thresholds=iou_thresholds)
     results = []
