@@ -347,7 +347,7 @@ async def visit(context, url, result, *, sidebar=True):
         await _check_quizzes(page, result)
         await _check_explorers(page, result)
         await _check_math(page, result)  # after the clicks: the feedback shown is typeset too
-        await accessibility.audit(page, result, "desktop")  # typeset, answers open, sliders moved
+        await accessibility.audit_desktop(page, result)  # typeset, answers open, sliders moved
         if sidebar:
             await _check_desktop_sidebar(page, result)
             result.sidebar_checked = True
