@@ -263,7 +263,7 @@ def surface_area(mask, *, spacing, method="smooth", sigma=None):
 
     Accuracy, measured on voxelised ellipsoids (semi-axes ``(a_z, a, a)`` in um)
     at 20 random sub-voxel positions and orientations each, against the exact
-    area (:func:`cellseg.theory3d.ellipsoid_surface_area`); "slices" is the
+    area (:func:`cellseg.theory.ellipsoid_surface_area`); "slices" is the
     object's thickness ``2 a_z / dz``, "worst" the single largest error
     (``tests/test_measure.py`` recomputes this table):
 
