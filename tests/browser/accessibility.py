@@ -5,9 +5,9 @@ the page and run twice, once the walk has opened quiz answers (their feedback an
 buttons exist only after a click), moved the explorers' sliders and MathJax has typeset the
 page: at desktop width, every rule (every other question showing a wrong answer, the others
 the right one), and at phone width the rules that depend on the width (colour contrast,
-most of an audit's time, does not: the phone styles change no colour). Each audit's violations are recorded in the page's
-``PageResult.accessibility`` (a dict: the audit's name -> a list of :class:`Finding`);
-``test_accessibility.py`` fails on any that ``ALLOWED`` does not list.
+most of an audit's time, does not: the phone styles change no colour). Each audit's
+violations are recorded in the page's ``PageResult.accessibility`` (a dict: the audit's
+name -> a list of :class:`Finding`); ``test_accessibility.py`` fails on any that ``ALLOWED`` does not list.
 
 Each audit takes a second or more on a long lesson (axe's colour-contrast rule is most of
 it): the two per page nearly double the CPU time of the walk (measured: 70 s of browser CPU
