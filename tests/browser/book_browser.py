@@ -411,12 +411,19 @@ def walk_book(chromium, pages):
 
 
 def summary(results):
-    """A table, one line per page: what the walk found."""
+    """A table, one line per page: what the walk found, and the page's layout (weight in KB,
+    the longest shown code line, code cells or outputs overflowing at 1280 px, the smallest
+    figure text at 390 px in CSS px, build machinery lines shown)."""
     lines = [f"{'page':38} {'formulas':>8} {'external':>8} {'figures':>7} {'quiz Qs':>7} "
-             f"{'explorers':>9} {'sliders':>7} {'errors':>6} {'seconds':>7}"]
+             f"{'explorers':>9} {'sliders':>7} {'errors':>6} {'seconds':>7} {'KB':>6} {'line':>4} "
+             f"{'over':>4} {'fig px':>6} {'mach':>4}"]
     for r in results.values():
+        layout = getattr(r, "layout", None) or {}
+        sizes = [f["smallest"] for f in layout.get("phone_figures", []) if f.get("smallest") is not None]
         lines.append(
             f"{r.name:38} {r.formulas:>3}/{r.math_elements:<4} {len(r.external_requests):>8} "
             f"{r.figures:>7} {r.quiz_questions:>7} {r.explorers:>9} {r.sliders:>7} "
-            f"{len(r.console_errors):>6} {r.seconds:>7.1f}")
+            f"{len(r.console_errors):>6} {r.seconds:>7.1f} {layout.get('weight', 0) / 1000:>6.0f} "
+            f"{layout.get('longest_line', 0):>4} {len(layout.get('overflowing', [])):>4} "
+            f"{min(sizes) if sizes else float('nan'):>6.1f} {len(layout.get('machinery', [])):>4}")
     return "\n".join(lines)
