@@ -741,22 +741,37 @@ STUDENT_CONFIG = {
 }
 
 
+#: pages for instructors only (their path names them): they give answers away, so the student edition
+#: leaves them out, and a link to one becomes its plain text
+FOR_INSTRUCTORS = re.compile(r"instructor", re.I)
+
+
 def _student_toc(text):
-    """``_toc.yml`` without its solutions (each is listed under its exercise)."""
+    """``_toc.yml`` without its solutions (each is listed under its exercise) and the instructors' pages."""
     solutions = re.compile(r"\n( +)sections:\n\1  - file: solutions/[^\n]*(?:\n\1    [^\n]*)*")
     if not solutions.search(text):
         raise ValueError("_toc.yml lists no solution in the expected form (under its exercise).")
     text = solutions.sub("", text)
     if "solutions/" in text:
         raise ValueError("_toc.yml lists a solution outside an exercise's sections.")
-    return text
+    # an instructors' page, with whatever is listed under it (more deeply indented lines)
+    instructors = re.compile(r"\n( *)- file: [^\n]*instructor[^\n]*(?:\n\1 +[^\n]*)*", re.I)
+    text = instructors.sub("", text)
+    # a part left with no chapters goes too
+    return re.sub(r"\n( *)- caption: [^\n]*\n\1  chapters:(?=\n\1- |\n*$|\n#)", "", text)
+
+
+def _unlink_instructor_pages(text):
+    """Markdown links to an instructors' page become their text (the page is not in the student edition)."""
+    return re.sub(r"\[([^\]]+)\]\(([^)]*)\)", lambda m: m[1] if FOR_INSTRUCTORS.search(m[2]) else m[0], text)
 
 
 def student_edition(dest, *, execute=True):
     """Write the sources of the student edition into ``dest``: the book without the solutions.
 
     No Solutions part in the table of contents, no solutions folder, no link from an exercise
-    to its solution and no button that leads to the repository. Returns ``dest``.
+    to its solution, no button that leads to the repository and no page for instructors (they quote
+    answers and say how to make the solutions bundle). Returns ``dest``.
     """
     dest = Path(dest)
     if dest.exists():
@@ -772,13 +787,16 @@ def student_edition(dest, *, execute=True):
         config = config.replace(old, new)
     (dest / "_config.yml").write_text(config, encoding="utf-8")
     (dest / "_toc.yml").write_text(_student_toc((ROOT / "_toc.yml").read_text(encoding="utf-8")), encoding="utf-8")
-    shutil.copytree(ROOT / "book", dest / "book")
+    shutil.copytree(ROOT / "book", dest / "book",
+                    ignore=lambda folder, names: [n for n in names if FOR_INSTRUCTORS.search(n)])
+    for md in (dest / "book").rglob("*.md"):
+        md.write_text(_unlink_instructor_pages(md.read_text(encoding="utf-8")), encoding="utf-8")
     for folder in ("_static", "_vendor"):  # the offline MathJax and the book's small scripts
         shutil.copytree(ROOT / folder, dest / folder)
     for folder in ("lessons", "exercises"):
         (dest / folder).mkdir()
         for md in sorted((ROOT / folder).glob("*.md")):
-            text = SOLUTION_LINK.sub("", md.read_text(encoding="utf-8"))
+            text = _unlink_instructor_pages(SOLUTION_LINK.sub("", md.read_text(encoding="utf-8")))
             (dest / folder / md.name).write_text(text, encoding="utf-8")
             notebook_copy(md.with_suffix(".ipynb"), dest / folder / md.with_suffix(".ipynb").name,
                           drop_solution_link=True)
