@@ -147,13 +147,15 @@ def run_quietly(cmd, cwd=ROOT, *, keep=None, log=None):
     finally:
         if sink:
             sink.close()
-    return process.wait()
+    code = process.wait()
+    process.stdout.close()
+    return code
 
 
 def _progress(line, folder):
     """A notebook-execution line of the book build in a few words; any other line unchanged."""
     match = re.match(r"(.*?): Execut(ing|ed) notebook(?: in ([\d.]+) seconds)?", line)
-    if not match:
+    if not match or "WARNING" in line:  # "Executing notebook failed" is a warning: shown as it is
         return line
     name = match[1].strip()
     for base in (str(BUILD / "student-source"), str(ROOT)):
@@ -898,6 +900,7 @@ def page_address(file, output=ROOT):
 def failed_notebooks(log_text, output=ROOT):
     """The notebooks whose run failed in a book build's log (myst-nb warns and the build goes on)."""
     failed = []
+    log_text = ANSI.sub("", log_text)
     for match in re.finditer(r"^(.*?): WARNING: Executing notebook failed: (\w+)", log_text, re.M):
         name = match[1].strip()
         for base in (str(BUILD / "student-source"), str(output), str(ROOT)):
@@ -924,8 +927,9 @@ def page(args):
     log = Path(output) / "_build" / "build.log"
     failed = failed_notebooks(log.read_text(encoding="utf-8", errors="replace") if log.exists() else "", output)
     if failed:
-        fail(f"{len(failed)} notebook(s) failed to run: {', '.join(failed)}; the error is under "
-             f"'Executing notebook failed' in {log}.")
+        report = re.search(r"Notebook exception traceback saved in: (\S+)", ANSI.sub("", log.read_text()))
+        where = f"the first traceback is in {report[1]}" if report else f"see 'Executing notebook failed' in {log}"
+        fail(f"{len(failed)} notebook(s) failed to run: {', '.join(failed)}; {where}.")
     if code != 0 or not out.exists():
         fail("the page did not build (see the messages above).")
     say(f"done. Open:\n\n    {out.as_uri()}\n")
