@@ -256,6 +256,36 @@ def test_a_track_that_does_not_fit_is_refused(root, monkeypatch):
         workshop.check_track(structure, "three-hours")
 
 
+def test_track_notes_count_from_the_data_and_respect_prerequisites(root, monkeypatch):
+    import workshop
+
+    structure = notebooks.course_structure(root)
+    exercises = [e for _, ex in structure for e in ex]
+    notes = (root / "book" / "instructor-notes.md").read_text()
+    needs = workshop.lesson_prerequisites(structure, root)
+    for name, track in workshop.TRACKS.items():
+        note = workshop.track_note(structure, name, root)
+        assert note in notes  # the generated block holds it
+        taken = [e for e in exercises if e["name"] in track["exercises"]]
+        assert f"It takes {len(taken)} of the {len(exercises)} exercises" in note
+        assert f"the other {len(exercises) - len(taken)} afterwards" in note
+        assert all(f"(../exercises/{e['name']}.md)" in note for e in taken)
+        assert f"It teaches {len(track['lessons'])} of the {len(structure)} lessons" in note
+        for lesson in track["lessons"]:  # every lesson a taken one builds on is taught or read first
+            for before in needs[lesson]:
+                assert before in track["lessons"] or f"(../lessons/{before}.md)" in note, (name, lesson, before)
+    # the data the prerequisites come from: a lesson's opening links to an earlier lesson
+    assert any(needs.values()), "no lesson builds on another: the check below would test nothing"
+    lesson, before = next((n, p[0]) for n, p in needs.items() if p)
+    bare = {"title": "t", "end": 23 * 60, "breaks": (), "lessons": [lesson], "exercises": []}
+    monkeypatch.setitem(workshop.TRACKS, "bare", bare)
+    with pytest.raises(ValueError, match=f"{lesson} builds on {before}"):
+        workshop.check_track(structure, "bare", root)
+    monkeypatch.setitem(workshop.TRACKS, "bare", dict(bare, beforehand=[before]))
+    workshop.check_track(structure, "bare", root)
+    assert "Participants read [" in workshop.track_note(structure, "bare", root)
+
+
 def test_prerequisites_name_what_the_answers_use(root):
     import workshop
 
