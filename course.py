@@ -14,6 +14,8 @@ for instructors:
     python3 course.py build --student      # the book without the solutions
     python3 course.py bundle               # a zip of the exercises to hand out
     python3 course.py bundle --solutions   # ... and of the solutions, to release later
+    python3 course.py wheelhouse DIR       # every wheel the course needs, for a room without network
+    python3 course.py build --from DIR     # install from that folder, with no network
 
 and for authors:
 
@@ -22,7 +24,8 @@ and for authors:
 
 On Windows type ``py`` instead of ``python3``. Only the standard library is used
 here, so this file runs with any Python 3.10 or newer; everything else is
-installed into ``.venv/`` at the exact versions of ``constraints.txt``.
+installed into ``.venv/`` at the exact versions of ``constraints.txt`` (or, run
+from a conda environment made with environment.yml, that environment is used).
 """
 
 import argparse
@@ -282,14 +285,16 @@ def other_environment():
     return prefix if not unsatisfied(sys.executable, exact=False) else None
 
 
-_ENVIRONMENT = []  #: the environment chosen by environment_prefix, once found
+_ENVIRONMENT = {}  #: the environment environment_prefix chose, by the .venv/ it stands in for
 
 
 def environment_prefix():
     """The folder of the course's environment: .venv/, or a conda/virtual environment that holds the course."""
-    if not _ENVIRONMENT:
-        _ENVIRONMENT.append(other_environment() or VENV)
-    return _ENVIRONMENT[0]
+    if VENV.exists():
+        return VENV
+    if VENV not in _ENVIRONMENT:
+        _ENVIRONMENT[VENV] = other_environment() or VENV
+    return _ENVIRONMENT[VENV]
 
 
 #: pip's words when it found no copy of a package: no network, or an index that lacks that version
