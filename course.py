@@ -863,34 +863,39 @@ def write_bundle(path, kind="exercises"):
 
 
 def wheelhouse(args):
-    """Collect in one folder every wheel the course needs, so that a room without network can install it."""
+    """Collect in one folder every wheel the course needs, so that a room without network can install it.
+
+    First for this computer (``pip wheel``, which also builds a wheel of a package published only
+    as source: pure-Python ones then serve every platform), then for each ``--platform`` asked for
+    (``pip download --only-binary=:all:``, finding those built wheels in the folder).
+    """
     folder = Path(args.folder).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     python = ensure_environment()
     wanted = [*course_requirements(), "setuptools>=64"]  # setuptools builds the course's own package
     common = ["--disable-pip-version-check", "--constraint", CONSTRAINTS]
-    if args.platform or args.python_version:
-        # Another computer's platform: only wheels (nothing can be built here for it).
-        cmd = [python, "-m", "pip", "download", *common, "--only-binary=:all:", "--dest", folder, *wanted]
-        cmd += [f"--platform={p}" for p in args.platform or ()]
-        cmd += [f"--python-version={args.python_version}"] if args.python_version else []
-        target = f"{', '.join(args.platform or ['this platform'])}, Python {args.python_version or 'as here'}"
-    else:
-        # This computer: pip wheel also builds a wheel of any package published only as source.
-        cmd = [python, "-m", "pip", "wheel", *common, "--wheel-dir", folder, *wanted]
-        target = f"this computer ({sys.platform}, Python {sys.version_info[0]}.{sys.version_info[1]})"
-    say(f"collecting the wheels for {target} into {folder}")
+    shown = re.compile(r"ERROR|rror:|No matching|conflict is caused|depends on|requested")
     started = time.perf_counter()
-    if run_quietly(cmd, keep=re.compile(r"ERROR|rror:|No matching")) != 0:
-        fail("pip could not collect every wheel (see its message above); for another platform some packages "
-             "may have no wheel: collect those on a computer of that platform.")
+    targets = [(f"this computer ({sys.platform}, Python {sys.version_info[0]}.{sys.version_info[1]})",
+                [python, "-m", "pip", "wheel", *common, "--wheel-dir", folder, *wanted])]
+    version = [f"--python-version={args.python_version}"] if args.python_version else []
+    for platform in args.platform or ([] if not args.python_version else [None]):
+        where = f"{platform or 'this platform'}, Python {args.python_version or 'as here'}"
+        targets.append((where, [python, "-m", "pip", "download", *common, "--only-binary=:all:", "--dest", folder,
+                                "--find-links", folder, *([f"--platform={platform}"] if platform else []),
+                                *version, *wanted]))
+    for where, cmd in targets:
+        say(f"collecting the wheels for {where} into {folder}")
+        if run_quietly(cmd, keep=shown) != 0:
+            fail(f"pip could not collect every wheel for {where} (see its message above): a package without a "
+                 "wheel for that platform must be collected on a computer of that platform.")
     wheels = list(folder.glob("*.whl"))
     size = sum(w.stat().st_size for w in wheels) / 1e6
     say(f"{len(wheels)} wheels ({size:.0f} MB) in {time.perf_counter() - started:.0f} s. Copy {folder} to each "
         f"computer (a USB stick), then run there: python3 course.py build --from {folder.name}")
-    say("other computers in the room: run this again with --platform and --python-version, e.g. "
-        "--platform win_amd64 --python-version 3.12, or --platform macosx_11_0_arm64, "
-        "or --platform manylinux_2_17_x86_64")
+    if not args.platform:
+        say("for other computers in the room add their platforms and Python, e.g. --platform win_amd64 "
+            "--python-version 3.12, or --platform macosx_11_0_arm64, or --platform manylinux_2_17_x86_64")
 
 
 # --------------------------------------------------------------------------- authors
