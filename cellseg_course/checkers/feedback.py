@@ -138,6 +138,9 @@ def number_problem(answer, what="your answer"):
         return Feedback(False, f"{what} should be a number, but it is the text {_short(answer)}: remove the quotes.")
     if isinstance(answer, (list, tuple, np.ndarray)):
         return Feedback(False, f"{what} should be one number, but it is {_short(answer)}.")
+    if getattr(answer, "ndim", 0) and hasattr(answer, "__len__"):  # a pandas Series or DataFrame, a tensor
+        return Feedback(False, f"{what} should be one number, but it is a {type(answer).__name__} of "
+                        f"{len(answer)} values: pick one, e.g. with [0] or .iloc[0].")
     if isinstance(answer, numbers.Complex) and not isinstance(answer, numbers.Real):
         return Feedback(False, f"{what} should be a real number, but it is the complex number {answer}.")
     if not isinstance(answer, (numbers.Real, np.number)):

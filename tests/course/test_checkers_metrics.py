@@ -117,3 +117,11 @@ def test_a_single_number_rounded_too_far_is_told_so():
     fb = check_last_threshold(round(iou, 2))
     assert fb.correct is False and "rounded to 2 decimals" in fb.message
     assert check_last_threshold(round(iou, 3)).correct is True
+
+
+def test_a_table_column_for_a_number_is_named_as_such():
+    import pandas as pd
+
+    fb = check_last_threshold(pd.Series([0.5, 0.6]))
+    assert fb.correct is False and not fb.unexpected
+    assert "a Series of 2 values" in fb.message and ".iloc[0]" in fb.message
