@@ -244,3 +244,39 @@ def test_a_second_test_run_refuses_instead_of_deleting_the_first_ones_build(root
     spec.loader.exec_module(module)
     assert module.take_lock(lock, "test") == lock and lock.read_text().strip() == str(os.getpid())
     lock.unlink()
+
+
+def test_wheelhouse_collects_for_this_computer_then_for_each_platform(root, tmp_path, monkeypatch, capsys):
+    """The pip commands of `course.py wheelhouse DIR --platform P --python-version V` (pip itself is not run:
+    collecting needs the network; the install from such a folder is tested above)."""
+    import importlib.util
+    import types
+
+    spec = importlib.util.spec_from_file_location("course_for_wheels", root / "course.py")
+    course = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(course)
+    commands = []
+
+    def run_quietly(cmd, cwd=None, *, keep=None, log=None):
+        commands.append([str(c) for c in cmd])
+        (tmp_path / "wh").mkdir(exist_ok=True)
+        (tmp_path / "wh" / f"w{len(commands)}-py3-none-any.whl").write_bytes(b"x")
+        return 0
+
+    monkeypatch.setattr(course, "run_quietly", run_quietly)
+    monkeypatch.setattr(course, "ensure_environment", lambda **kwargs: "python")
+    args = types.SimpleNamespace(folder=str(tmp_path / "wh"), platform=["win_amd64", "macosx_11_0_arm64"],
+                                 python_version="3.12")
+    course.wheelhouse(args)
+    folder = str(tmp_path / "wh")
+    assert len(commands) == 3
+    here, *others = commands
+    assert here[:4] == ["python", "-m", "pip", "wheel"] and here[here.index("--wheel-dir") + 1] == folder
+    needs = course.course_requirements()
+    assert set(needs) <= set(here) and "setuptools>=64" in here and str(root / "constraints.txt") in here
+    for platform, cmd in zip(args.platform, others):
+        assert cmd[3] == "download" and "--only-binary=:all:" in cmd and f"--platform={platform}" in cmd
+        assert "--python-version=3.12" in cmd and cmd[cmd.index("--find-links") + 1] == folder
+        assert set(needs) <= set(cmd)
+    out = capsys.readouterr().out
+    assert "3 wheels" in out and "python3 course.py build --from wh" in out
