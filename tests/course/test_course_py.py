@@ -140,6 +140,7 @@ def _alive(pid):
 def test_check_lists_each_failure_with_what_to_do(root, course, tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(course, "VENV", tmp_path / "no-venv")
     monkeypatch.setattr(course, "STAMP", tmp_path / "no-venv" / "stamp")
+    monkeypatch.setattr(course, "other_environment", lambda: None)  # nor a conda environment with the course
     with pytest.raises(SystemExit) as stop:
         course.check(None)
     assert stop.value.code == 1
