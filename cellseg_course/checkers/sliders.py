@@ -238,37 +238,36 @@ def _build_count_range():
                      "not as percentages or grey values of 0 to 255."},
              {"when": [["gt", "lowest", "highest"]], "ok": False,
               "say": "your lowest threshold ({lowest}) is above your highest ({highest}): swapped?"}]
-    for name, inside, other in (("lowest", lowest_ok, "highest"), ("highest", highest_ok, "lowest")):
-        for start, stop, ok in runs:
-            lo, hi = COUNT_THRESHOLDS[start], COUNT_THRESHOLDS[stop]
-            when = [["range", name, lo - 0.005, hi + 0.005]]
-            n_set = sorted({results[COUNT_THRESHOLDS[k]][1] for k in range(start, stop + 1)})
-            counts = " or ".join(map(str, n_set)) + " objects"
-            if ok and (start, stop) != (lo_i, hi_i):
-                say = (f"at {{{name}}} the pipeline finds {counts}, one per cell, but that is another range of "
-                       "thresholds, cut off from the standard 0.5 by thresholds that fail: give the edges of "
-                       "the range that holds 0.5.")
+    for name in ("lowest", "highest"):
+        for k, t in enumerate(COUNT_THRESHOLDS):
+            _, n, ok = results[t]
+            if lo_i <= k <= hi_i and (k == lo_i if name == "lowest" else k == hi_i):
+                continue  # the edge itself: accepted above
+            objects = f"{n} object{'s' if n != 1 else ''}"
+            if ok and lo_i <= k <= hi_i:
+                say = (f"at {{{name}}} the pipeline does find every cell, and it still does at "
+                       f"{'lower' if name == 'lowest' else 'higher'} thresholds: find the edge of the range.")
             elif ok:
-                say = (f"at {{{name}}} the pipeline does find every cell, but it still does one step "
-                       f"{'lower' if name == 'lowest' else 'higher'}: give the edge of the range.")
-            elif stop < lo_i and n_cells in n_set:
-                say = (f"at {{{name}}} the pipeline finds {n_cells} objects, but look at the picture: they are not "
-                       "the cells (noise and cells joined into large objects). Counting alone misleads; "
-                       "each cell must be one object.")
-            elif stop < lo_i:
-                say = (f"at {{{name}}} the pipeline finds {counts}: the threshold is so low that noise joins the "
-                       "cells into larger objects (neighbouring cells merge). Move the slider up.")
+                say = (f"at {{{name}}} the pipeline finds every cell, but that threshold is cut off from the "
+                       "standard 0.5 by thresholds that fail: give the edges of the range that holds 0.5.")
+            elif k < lo_i and n == n_cells:
+                say = (f"at {{{name}}} the pipeline finds {objects}, but look at the picture: they are not the "
+                       "cells (noise and cells joined into larger objects). Counting alone misleads; each cell "
+                       "must be one object.")
+            elif k < lo_i:
+                say = (f"at {{{name}}} the pipeline finds {objects}, not one per cell: the threshold is so low that "
+                       "noise joins the cells (and neighbouring cells each other). Move the slider up.")
             else:
-                say = (f"at {{{name}}} the pipeline finds {counts}: the threshold is so high that the dimmest "
-                       "cells fall below it, or break up. Move the slider down.")
-            rules.append({"when": when, "ok": False, "say": say})
+                say = (f"at {{{name}}} the pipeline finds {objects}, not one per cell: the threshold is so high that "
+                       "the dimmest cells fall below it, or break up. Move the slider down.")
+            rules.append({"when": [["range", name, round(t - 0.005, 3), round(t + 0.005, 3)]], "ok": False,
+                          "say": say})
         rules.append({"when": [["range", name, None, COUNT_THRESHOLDS[0] - 0.005]], "ok": False,
                       "say": f"{{{name}}} is below the slider's range; thresholds are intensities from "
                              f"{COUNT_THRESHOLDS[0]:g} to {COUNT_THRESHOLDS[-1]:g} here."})
         rules.append({"when": [["range", name, COUNT_THRESHOLDS[-1] + 0.005, None]], "ok": False,
                       "say": f"{{{name}}} is above the slider's range; at such a threshold nothing is left "
                              "(the brightest cells peak near 1)."})
-        del inside, other
     return update, {"threshold": COUNT_THRESHOLDS}, {"threshold": cellseg.THRESHOLD}, rules
 
 
