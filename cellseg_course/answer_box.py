@@ -137,7 +137,8 @@ class AnswerBox:
                                 f'<select id="{uid}-{f["name"]}-{i}" name="{f["name"]}-{i}">{options}</select></div>')
         payload = json.dumps(self.spec).replace("</", "<\\/")
         question = f"<p>{html.escape(self.question)}</p>" if self.question else ""
-        return f"""<div class="cellseg-answer" id="{uid}" role="group" aria-label="answer box: {html.escape(self.name)}">
+        group = html.escape(f"answer box: {self.name}")
+        return f"""<div class="cellseg-answer" id="{uid}" role="group" aria-label="{group}">
 <style>{_STYLE}</style>{question}<form>{"".join(rows)}
 <button type="button">Check</button></form>
 <p class="cellseg-answer-feedback" aria-live="polite" data-verdict="none"></p>

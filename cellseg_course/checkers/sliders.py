@@ -517,7 +517,8 @@ def _build_vo():
     good = {k for k, r in results.items() if r[1] >= best_score - VO_TOLERANCE}
     rules = [{"when": [["range", "spot_sigma", spot - 0.01, spot + 0.01],
                        ["range", "outline_sigma", outline - 0.01, outline + 0.01]], "ok": True,
-              "say": f"spot_sigma {{spot_sigma}} and outline_sigma {{outline_sigma}} score {results[spot, outline][1]:.3f}"
+              "say": f"spot_sigma {{spot_sigma}} and outline_sigma {{outline_sigma}} score "
+                     f"{results[spot, outline][1]:.3f}"
                      + (", the highest on the grid." if (spot, outline) == best else
                         f", within {VO_TOLERANCE:g} of the highest on the grid ({best_score:.3f}): as good, "
                         "given how few nuclei decide the difference.")}
