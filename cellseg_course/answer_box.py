@@ -179,11 +179,12 @@ def live_exercise(name, *, width=384):
     """The exercise's explorer with ipywidgets sliders (one per slider of its grid), for Jupyter.
 
     Each slider takes the grid's values; a move looks up a precomputed frame and sends it as
-    a JPEG. ``live_exercise(name).refresh()`` returns the time of one move in seconds.
+    a JPEG. ``live_exercise(name).refresh()`` returns the time of one move in seconds. The
+    exercise's checker then adds to a wrong answer's feedback where these sliders stand.
     """
     import ipywidgets as widgets
 
-    from .checkers.sliders import slider_exercise
+    from .checkers.sliders import LIVE, slider_exercise
     from .explorers import live_explorer
 
     exercise = slider_exercise(name)
@@ -192,4 +193,5 @@ def live_exercise(name, *, width=384):
                                    continuous_update=True, style={"description_width": "initial"})
         for p, values in exercise.grid.items()
     }
-    return live_explorer(exercise.update, controls, width=width)
+    LIVE[name] = explorer = live_explorer(exercise.update, controls, width=width)
+    return explorer

@@ -144,6 +144,24 @@ def evaluate_rules(rules, values):
     return Feedback(False, "this answer is not right: move the sliders again and read the picture.")
 
 
+#: the live explorer shown last for each exercise (set by cellseg_course.answer_box.live_exercise), so that
+#: a checker can tell a wrong answer where the learner's sliders stand now
+LIVE = {}
+
+
+def _with_sliders(name, feedback):
+    """A wrong answer's feedback, plus where the exercise's live sliders stand now (if it has any)."""
+    explorer = LIVE.get(name)
+    if feedback.correct is not False or explorer is None:
+        return feedback
+    try:
+        where = ", ".join(f"{p} = {_fmt(c.value)}" for p, c in explorer.controls.items())
+        shown = explorer.update(**{p: c.value for p, c in explorer.controls.items()})[1]
+    except Exception:  # noqa: BLE001 - a broken or closed widget: say nothing about it
+        return feedback
+    return Feedback(False, f"{feedback.message} (Your sliders now: {where}; {shown}.)")
+
+
 def _transition(grid, good):
     """For a sorted grid and a boolean per value: the runs (lo, hi, is_good) of equal verdicts."""
     runs, start = [], 0
@@ -285,7 +303,7 @@ def check_count_range(lowest, highest):
     values, problem = _number_answers(("lowest", "highest"), (lowest, highest))
     if problem is not None:
         return problem
-    return evaluate_rules(SLIDER_EXERCISES["count-range"].rules, values)
+    return _with_sliders("count-range", evaluate_rules(SLIDER_EXERCISES["count-range"].rules, values))
 
 
 # --- 2. smooth-away-noise (image-model) ---------------------------------------------------
@@ -351,7 +369,8 @@ def check_noise_sigma(sigma):
     values, problem = _number_answers(("sigma",), (sigma,))
     if problem is not None:
         return problem
-    return evaluate_rules(SLIDER_EXERCISES["smooth-away-noise"].rules, values)
+    return _with_sliders("smooth-away-noise", evaluate_rules(SLIDER_EXERCISES["smooth-away-noise"].rules,
+                                                    values))
 
 
 # --- 3. name-the-errors (visual-qc) -------------------------------------------------------
@@ -567,7 +586,8 @@ def check_vo_setting(spot_sigma, outline_sigma):
     values, problem = _number_answers(("spot_sigma", "outline_sigma"), (spot_sigma, outline_sigma))
     if problem is not None:
         return problem
-    return evaluate_rules(SLIDER_EXERCISES["tune-voronoi-otsu"].rules, values)
+    return _with_sliders("tune-voronoi-otsu", evaluate_rules(SLIDER_EXERCISES["tune-voronoi-otsu"].rules,
+                                                    values))
 
 
 # --- 5. slice-spacing (cells-in-3d) ---------------------------------------------------------
@@ -653,7 +673,7 @@ def check_slice_spacing(spacing):
     values, problem = _number_answers(("spacing",), (spacing,))
     if problem is not None:
         return problem
-    return evaluate_rules(SLIDER_EXERCISES["slice-spacing"].rules, values)
+    return _with_sliders("slice-spacing", evaluate_rules(SLIDER_EXERCISES["slice-spacing"].rules, values))
 
 
 # --- 6. iou-range (object-metrics) -------------------------------------------------------------
@@ -726,7 +746,7 @@ def check_iou_range(all_match, none_match):
     values, problem = _number_answers(("all_match", "none_match"), (all_match, none_match))
     if problem is not None:
         return problem
-    return evaluate_rules(SLIDER_EXERCISES["iou-range"].rules, values)
+    return _with_sliders("iou-range", evaluate_rules(SLIDER_EXERCISES["iou-range"].rules, values))
 
 
 SLIDER_EXERCISES = {

@@ -91,6 +91,12 @@ def _browser():
     return sync_playwright(), chromium
 
 
+@pytest.fixture(autouse=True)
+def no_live_sliders():
+    """The book has no live sliders: a checker compared with the box must not read any."""
+    sliders.LIVE.clear()
+
+
 def test_the_answer_box_says_what_the_checker_says(tmp_path):
     page_file = tmp_path / "boxes.html"
     page_file.write_text("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>boxes</title></head>"

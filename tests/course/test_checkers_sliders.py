@@ -221,11 +221,30 @@ def test_the_answer_box_carries_the_same_rules(name):
         assert f'name="{field[0]}' in page
 
 
+@pytest.fixture(autouse=True)
+def no_live_sliders():
+    """No test sees the live explorer of another (a checker reads the last one's sliders)."""
+    sliders.LIVE.clear()
+    yield
+    sliders.LIVE.clear()
+
+
 @pytest.mark.parametrize("name", list(CHECKS))
 def test_a_live_move_takes_well_under_100_ms(name):
     explorer = live_exercise(name)
     explorer.refresh()  # the first move may draw a frame not drawn before
     assert min(explorer.refresh() for _ in range(3)) < 0.05
+
+
+def test_a_wrong_answer_hears_where_the_live_sliders_stand():
+    before = check_count_range(0.06, 0.5).message
+    explorer = live_exercise("count-range")
+    explorer.controls["threshold"].value = 0.2
+    feedback = check_count_range(0.06, 0.5)
+    assert feedback.message.startswith(before) and "Your sliders now: threshold = 0.2;" in \
+        feedback.message and explorer.update(threshold=0.2)[1] in feedback.message
+    ok = _ok_values("count-range")
+    assert "sliders" not in check_count_range(ok["lowest"], ok["highest"]).message  # a right answer: no note
 
 
 @pytest.mark.parametrize("name", list(CHECKS))
