@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import cellseg
-from cellseg_course.answer_box import answer_box, live_exercise, static_exercise
+from cellseg_course.answer_box import answer_box, live_exercise
 from cellseg_course.checkers import sliders
 from cellseg_course.checkers.feedback import Feedback
 from cellseg_course.checkers.sliders import (
@@ -253,9 +253,3 @@ def test_a_wrong_answer_hears_where_the_live_sliders_stand():
         feedback.message and explorer.update(threshold=0.2)[1] in feedback.message
     ok = _ok_values("count-range")
     assert "sliders" not in check_count_range(ok["lowest"], ok["highest"]).message  # a right answer: no note
-
-
-@pytest.mark.parametrize("name", list(CHECKS))
-def test_the_static_explorer_fits_its_budget_and_moves(name):
-    explorer = static_exercise(name)
-    assert explorer.nbytes < 2e6 and len(set(explorer.readouts)) > 1
