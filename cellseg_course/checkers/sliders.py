@@ -403,6 +403,7 @@ def _build_gallery():
 
     scene = cellseg.make_image()
     image, truth, centers = scene.image, scene.labels, np.asarray(scene.centers)
+    shown = _posterize(image)
     gap = np.sqrt(((centers[:, None] - centers[None]) ** 2).sum(-1)) + 1e6 * np.eye(len(centers))
     a, b = np.unravel_index(gap.argmin(), gap.shape)
     others = [k for k in range(len(centers)) if k not in (a, b)]
@@ -430,8 +431,8 @@ def _build_gallery():
                  if k != "correct" and v}
         assert len(found) == 1, (name, found)  # one error per panel, and the data say which
         kinds.append(next(iter(found)))
-        panels.append((cellseg.overlay_labels(image[region], t, alpha=0.5),
-                       cellseg.overlay_labels(image[region], p, alpha=0.5)))
+        panels.append((cellseg.overlay_labels(shown[region], t, alpha=0.5),
+                       cellseg.overlay_labels(shown[region], p, alpha=0.5)))
     white = np.ones((PANEL, 4, 3))
 
     def picture(column):
@@ -688,12 +689,13 @@ def _build_iou():
                              threshold=IOU_SEGMENT_THRESHOLD, min_size=cellseg.MIN_CELL_SIZE)
     n_cells = len(scene.centers)
     tps = {t: cellseg.matching(scene.labels, labels, iou_threshold=t).tp for t in IOU_THRESHOLDS}
+    shown = _posterize(scene.image)
     frames = {}
 
     def update(iou_threshold):
         t = _nearest(IOU_THRESHOLDS, iou_threshold)
         if t not in frames:
-            frames[t] = cellseg.object_error_map(scene.image, scene.labels, labels, iou_threshold=t)
+            frames[t] = cellseg.object_error_map(shown, scene.labels, labels, iou_threshold=t)
         return frames[t], f"IoU threshold {t:.2f}: {tps[t]} of {n_cells} cells matched"
 
     all_ok = [tps[t] == n_cells for t in IOU_THRESHOLDS]
