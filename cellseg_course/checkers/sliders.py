@@ -347,10 +347,10 @@ def _build_noise_sigma():
                   "say": "at sigma {sigma} no noise object is left, right; but a smaller width already does it, and "
                          "every bit of smoothing you add also blurs the cells' outlines. Find the smallest."})
     rules.append({"when": [["range", "sigma", NOISE_SIGMAS[-1] + 0.025, 50]], "ok": False,
-                  "say": "sigma {sigma} removes the noise objects, but it is far more than needed (and wider than "
+                  "say": "a width of {sigma} removes the noise objects, but it is far more than needed (and wider than "
                          "the slider): widths comparable to a cell blur cells together. Find the smallest."})
     rules.append({"when": [], "ok": False,
-                  "say": "sigma {sigma} pixels is wider than the whole image: give a width in pixels, "
+                  "say": "a width of {sigma} pixels is wider than the whole image: give a width in pixels, "
                          "read off the slider."})
     return update, {"sigma": NOISE_SIGMAS}, {"sigma": 0.0}, rules
 
@@ -635,30 +635,31 @@ def _build_slices():
         rgb[outline[:side.shape[0], :side.shape[1]]] = cellseg.TRUTH_COLOR
         rgb = np.repeat(np.repeat(rgb, 3, axis=0), 3, axis=1)
         error = 100 * (area / true_area - 1)
-        return rgb, (f"{n_slices} slices cut the nucleus; surface {area:.0f} um2, true {true_area:.0f} um2 "
+        return rgb, (f"{n_slices} slices cut the nucleus; surface {area:.0f} µm², true {true_area:.0f} µm² "
                      f"({error:+.0f} %)")
 
     worst = {dz: max(abs(results[dz, f][1] / true_area - 1) for f in SLICE_OFFSETS) for dz in SLICE_SPACINGS}
     first = next(i for i, dz in enumerate(SLICE_SPACINGS) if worst[dz] > TOLERANCE)
     answer, before = SLICE_SPACINGS[first], SLICE_SPACINGS[first - 1]
     rules = [{"when": [["range", "spacing", before + 1e-9, answer + 1e-9]], "ok": True,
-              "say": "at a slice spacing of {spacing} um the surface can be more than 10 % off, depending on "
+              "say": f"at a slice spacing of {{spacing}} µm the surface can be more than {100 * TOLERANCE:.0f} % off, "
+                     "depending on "
                      "where the slices fall: the nucleus is then only a few slices tall."},
              {"when": [["range", "spacing", None, 1e-9]], "ok": False,
               "say": "a slice spacing is a positive length in micrometres."}]
     for dz in SLICE_SPACINGS[:first]:
         rules.append({"when": [["range", "spacing", dz - 0.125, dz + 0.125]], "ok": False,
-                      "say": f"at {{spacing}} um every position of the slices gives a surface within "
+                      "say": f"at {{spacing}} µm every position of the slices gives a surface within "
                              f"{100 * worst[dz]:.0f} % of the truth: still fine. Move the offset slider "
                              "too, at each spacing."})
     rules.append({"when": [["range", "spacing", answer + 1e-9, SLICE_SPACINGS[-1] + 0.125]], "ok": False,
-                  "say": "at {spacing} um the estimate does go wrong, but it already does at a smaller spacing; "
+                  "say": "at {spacing} µm the estimate does go wrong, but it already does at a smaller spacing; "
                          "try each offset at each smaller spacing."})
     rules.append({"when": [["range", "spacing", SLICE_SPACINGS[-1] + 0.125, 100]], "ok": False,
-                  "say": "{spacing} um is beyond the slider (and larger than the nucleus): read the value at "
-                         "which the readout first shows an error above 10 %."})
+                  "say": "{spacing} µm is beyond the slider (and larger than the nucleus): read the value at "
+                         f"which the readout first shows an error above {100 * TOLERANCE:.0f} %."})
     rules.append({"when": [], "ok": False,
-                  "say": "{spacing} is far too large for a spacing in micrometres: a nucleus is a few um tall."})
+                  "say": "{spacing} is far too large for a spacing in micrometres: a nucleus is a few µm tall."})
     return update, {"dz": SLICE_SPACINGS, "offset": SLICE_OFFSETS}, {"dz": 0.5, "offset": 0.0}, rules
 
 
@@ -723,11 +724,11 @@ def _build_iou():
             if name == "none_match" and g[lo_i] < t <= g[hi_i]:
                 continue
             if name == "all_match":
-                say = (f"at {{all_match}} {tps[t]} of {n_cells} cells match; " +
+                say = (f"at {{all_match}}, {tps[t]} of {n_cells} cells match; " +
                        ("a higher threshold still keeps them all: find the largest." if tps[t] == n_cells else
                         "some matches already fail there: lower it."))
             else:
-                say = (f"at {{none_match}} {tps[t]} of {n_cells} cells match; " +
+                say = (f"at {{none_match}}, {tps[t]} of {n_cells} cells match; " +
                        ("no match is left, but already at a lower threshold: find the smallest." if tps[t] == 0
                         else "some still match there: raise it."))
             rules.append({"when": [["range", name, t - 0.005, t + 0.005]], "ok": False, "say": say})
