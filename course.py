@@ -322,10 +322,12 @@ def running_as_root():
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-#: JupyterLab settings of the course: no "Jupyter news" question, no update check
+#: JupyterLab settings of the course: no "Jupyter news" question, no update check, and a notebook's
+#: own kernel starts without a "Select Kernel" question
 LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
                                                                         "checkForUpdates": False},
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"autoStartDefaultKernel": True},
 }
 
 
@@ -457,6 +459,10 @@ CHECKS = [
      "pngs = sum('image/png' in o.get('data', {}) for c in nb.cells if c.cell_type == 'code' for o in c.outputs)\n"
      "assert pngs >= 1, 'no figure in the output'\n",
      "Run python3 course.py test to see which cell fails, and send its output to the instructors."),
+    ("JupyterLab starts and shows a slider",
+     "import sys\nfrom cellseg_course.labcheck import main\nsys.exit(main())\n",
+     "JupyterLab did not show a slider. Close other Jupyter servers, then delete the .venv folder and run "
+     "python3 course.py build; ask your IT if a firewall blocks local ports."),
 ]
 CHECK_NOTEBOOK = ROOT / "exercises" / "watershed.ipynb"  #: small, with a figure and a checker
 

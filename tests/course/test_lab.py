@@ -225,3 +225,38 @@ def _first_glued_sentence(root):
         words = " ".join(match[1].split()[-3:])
         return lesson, f"{words} {live._text(values[name], fmt)}".replace("  ", " ")
     raise AssertionError("no lesson glues a number into its text")
+
+
+# --------------------------------------------------------------------------- course.py check
+
+
+@pytest.mark.parametrize("browser", [True, False])
+def test_check_starts_jupyterlab_and_shows_a_slider(root, monkeypatch, capsys, browser):
+    """With a Chromium the slider is drawn and read; without one, the widgets extension and the
+    slider's model are checked. Either way the server and its kernels are gone afterwards."""
+    import book_browser
+    import psutil
+
+    from cellseg_course import labcheck
+
+    if browser and book_browser.find_chromium() is None:
+        pytest.skip("no Chromium: install one (Debian: apt-get install chromium) or set CELLSEG_CHROMIUM")
+    if not browser:
+        monkeypatch.setenv("CELLSEG_CHROMIUM", "/no/chromium/here")
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
+    assert labcheck.main() == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert out.startswith("JupyterLab showed a slider (") and ("drawn in Chromium" in out) == browser
+    left = [p for p in psutil.Process().children(recursive=True) if p.pid not in before and p.is_running()
+            and p.status() != psutil.STATUS_ZOMBIE]
+    assert left == [], [p.cmdline()[:3] for p in left]
+
+
+def test_check_says_in_one_line_when_jupyterlab_shows_no_slider(monkeypatch, capsys):
+    from cellseg_course import labcheck
+
+    monkeypatch.setenv("CELLSEG_CHROMIUM", "/no/chromium/here")
+    monkeypatch.setattr(labcheck, "SLIDER_CODE", "import ipywidgets\nipywidgets.Text('no slider')")
+    assert labcheck.main() == 1
+    err = capsys.readouterr().err.strip()
+    assert err == "RuntimeError: the kernel made no slider"
