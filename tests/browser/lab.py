@@ -36,8 +36,16 @@ START_TIMEOUT = 60  #: seconds for the server to answer
 TEST_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
         {"fetchNews": "false", "checkForUpdates": False},
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none",
+                                                                   "autoStartDefaultKernel": True},
 }
+
+KERNEL_READY = """() => {
+    const widget = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    const session = widget && widget.sessionContext && widget.sessionContext.session;
+    const kernel = session && session.kernel;
+    return Boolean(kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle');
+}"""  #: the open notebook's kernel is connected and idle (the status bar says idle before it connects)
 
 
 def free_port():
@@ -184,20 +192,17 @@ def open_notebook(page, server, path, *, kernel=True):
     """Open ``path`` in JupyterLab and wait until its cells are shown (and its kernel is idle)."""
     page.goto(server.notebook_url(path))
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=45_000)
+    select = page.locator(".jp-Dialog button.jp-mod-accept")  # "Select Kernel" (settings other than ours)
+    if kernel and select.count():
+        select.first.click()
     if kernel:
         wait_idle(page)
 
 
 def wait_idle(page, timeout=60_000):
-    """Wait until the open notebook's kernel is idle (its status shows no activity)."""
-    page.wait_for_function(
-        """() => {
-            const panel = document.querySelector('.lm-Widget.jp-NotebookPanel:not(.lm-mod-hidden)');
-            const status = document.querySelector('.jp-Notebook-ExecutionIndicator');
-            return panel && status && status.getAttribute('data-status') === 'idle';
-        }""",
-        timeout=timeout,
-    )
+    """Wait until the open notebook's kernel is connected and idle (the status bar's "Idle"
+    shows before the kernel is connected: a cell run then is lost)."""
+    page.wait_for_function(KERNEL_READY, timeout=timeout)
 
 
 def rendered_markdown(page):
@@ -210,7 +215,8 @@ def run_all(page, timeout=120_000):
     """Run every cell of the open notebook (menu Run > Run All Cells) and wait for the kernel."""
     page.locator(".jp-NotebookPanel .jp-Notebook").first.click()
     page.keyboard.press("Escape")
-    page.evaluate("() => window.jupyterapp && window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    # not awaited: the command's promise may outlive the run
+    page.evaluate("() => { window.jupyterapp && window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
     if not page.evaluate("() => Boolean(window.jupyterapp)"):
         page.get_by_role("menuitem", name="Run").click()
         page.get_by_text("Run All Cells", exact=True).click()
