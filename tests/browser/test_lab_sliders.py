@@ -26,23 +26,6 @@ def _accepted():
     return round(low[3], 2), round(high[2], 2)
 
 
-def _open(page, server, path):
-    """Open the notebook and make sure its kernel runs (JupyterLab may first ask which kernel)."""
-    page.goto(server.notebook_url(path))
-    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=45_000)
-    for _ in range(20):
-        dialog = page.locator(".jp-Dialog")
-        if dialog.count():
-            dialog.get_by_role("button", name="Select").click()
-        if page.evaluate("""() => { const w = window.jupyterapp.shell.currentWidget;
-                                     const k = w && w.sessionContext && w.sessionContext.session
-                                               && w.sessionContext.session.kernel;
-                                     return Boolean(k) && k.status === 'idle'; }"""):
-            return
-        page.wait_for_timeout(500)
-    raise AssertionError("the notebook's kernel did not start")
-
-
 def _set_answer_and_run(page, source):
     """Replace the answer cell (the one calling the checker) with ``source``, run it, return its output."""
     index = page.evaluate(
@@ -66,7 +49,7 @@ def test_a_slider_exercise_in_jupyterlab(tmp_path):
     (tmp_path / "exercises").mkdir()
     shutil.copy(ROOT / "exercises" / f"{NAME}.ipynb", tmp_path / "exercises")
     with lab.Lab(tmp_path) as server, lab.browser() as page:
-        _open(page, server, f"exercises/{NAME}.ipynb")
+        lab.open_notebook(page, server, f"exercises/{NAME}.ipynb")
         lab.run_all(page)
         readout = page.locator(".cellseg-explorer-readout.widget-html")
         readout.wait_for()
