@@ -41,7 +41,8 @@ def _right(name):
 
 #: typical wrong answers, one list of field values each (numbers as typed)
 WRONG = {
-    "count-range": [[0.06, 0.78], [0.25, 0.78], [0.31, 0.9], [0.78, 0.31], [31, 78], [0.5, 0.5]],
+    "count-range": [[0.06, 0.78], [0.25, 0.78], [0.31, 0.9], [0.78, 0.31], [31, 78], [0.5, 0.5],
+                    [100000.0, 0.78], [1e-05, 0.78], [-0.5, 0.78]],
     "smooth-away-noise": [[0], [0.4], [3], [-1], [1.0]],
     "name-the-errors": [[["split", "merge", "missed", "spurious", "boundary"]],
                         [["merge", "split", "spurious", "boundary", "missed"]]],
