@@ -6,7 +6,7 @@
 
 for learners:
 
-    python3 course.py lab      # JupyterLab in workspace/, your own copies of the exercises
+    python3 course.py lab      # JupyterLab in workspace/, your own copies of the lessons and exercises
     python3 course.py check    # is this computer ready for the workshop? (under a minute)
 
 for instructors:
@@ -50,7 +50,7 @@ VENV = ROOT / ".venv"
 STAMP = VENV / "cellseg-course-installed.txt"
 CONSTRAINTS = ROOT / "constraints.txt"
 MIN_PYTHON = (3, 10)
-WORKSPACE = ROOT / "workspace"  #: the learner's own copies of the exercises (git-ignored)
+WORKSPACE = ROOT / "workspace"  #: the learner's own copies of the lessons and exercises (git-ignored)
 BUILD = ROOT / "_build"
 #: lines of the build's output that say nothing a user can act on
 NOISE = (
@@ -609,50 +609,146 @@ def notebook_copy(source, dest, *, drop_solution_link=False):
     Path(dest).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def fill_workspace(workspace=WORKSPACE, exercises=ROOT / "exercises"):
-    """Copy every exercise notebook that is not yet in ``workspace``; never touch an existing copy.
+def fill_workspace(workspace=WORKSPACE, solutions=()):
+    """Bring the learner's workspace up to date: lessons/ and exercises/ (and the worked
+    ``solutions`` asked for), written by cellseg_course.live in the course's environment.
 
-    Returns the names of the new copies.
+    Never overwrites a copy the learner changed. Returns what it did: {"new": [...],
+    "updated": [...], "kept": [...], "moved": [...]}.
     """
-    workspace = Path(workspace)
-    workspace.mkdir(parents=True, exist_ok=True)
-    new = []
-    for source in sorted(Path(exercises).glob("*.ipynb")):
-        dest = workspace / source.name
-        if not dest.exists():
-            notebook_copy(source, dest)
-            new.append(dest.name)
-    return new
+    cmd = [venv_bin("python"), "-m", "cellseg_course.live", "fill", Path(workspace).resolve()]
+    for name in solutions:
+        cmd += ["--solution", name]
+    result = subprocess.run([str(c) for c in cmd], cwd=ROOT, env=course_env(), stdout=subprocess.PIPE, text=True)
+    if result.returncode != 0:
+        fail("could not fill the workspace (see the message above).")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def report_workspace(done, folder):
+    """What fill_workspace did, in a line or two."""
+    def names(key):
+        return ", ".join(Path(p).stem for p in done[key])
+
+    if done["moved"]:
+        say(f"moved your {len(done['moved'])} exercise notebook(s) into {folder / 'exercises'}")
+    if done["new"]:
+        say(f"copied {len(done['new'])} notebook(s) into {folder} (lessons/, exercises/); your work stays "
+            "there and never changes the course")
+    if done["updated"]:
+        say(f"updated {len(done['updated'])} notebook(s) you had not changed to the course's new version: "
+            f"{names('updated')}")
+    if done["kept"]:
+        say(f"kept your own version of {len(done['kept'])} notebook(s) that differ from the course's: "
+            f"{names('kept')} (rename yours and start again to get the course's)")
 
 
 def running_as_root():
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
+#: JupyterLab settings of the course: no "Jupyter news" question, no update check, and a notebook's
+#: own kernel starts without a "Select Kernel" question
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
+                                                                        "checkForUpdates": False},
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"autoStartDefaultKernel": True},
+}
+
+
+def lab_state(folder):
+    """The options that give one mode of ``lab`` its own layouts and settings in ``folder``.
+
+    The learner's workspace and the authors' sources each remember their own open notebooks
+    (each would reopen the other's as missing files otherwise). The course's settings are
+    written when missing; a learner's own changes to them stay.
+    """
+    folder = Path(folder)
+    for name, values in LAB_SETTINGS.items():
+        path = folder / "settings" / name
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(values, indent=1) + "\n", encoding="utf-8")
+    return [f"--LabApp.user_settings_dir={folder / 'settings'}", f"--LabApp.workspaces_dir={folder / 'workspaces'}"]
+
+
 def lab(args):
     ensure_environment()
     if args.sources:
+        if args.solution:
+            fail("--solution is for the workspace; with --sources every solution is in solutions/.")
         folder = ROOT
+        state = BUILD / "lab-sources"
         say("JupyterLab on the course's sources: saving a notebook here changes the book.")
     else:
         folder = Path(args.workspace).resolve()
-        new = fill_workspace(folder)
-        if new:
-            say(f"copied {len(new)} exercise notebook(s) into {folder}; your work stays there "
-                "and never changes the course")
-    cmd = [venv_bin("jupyter"), "lab", *args.lab_args]
+        state = folder / ".jupyterlab"
+        report_workspace(fill_workspace(folder, args.solution), folder)
+        for name in args.solution:
+            say(f"the worked solution is in {folder / 'solutions' / (name + '.ipynb')}")
+    cmd = [venv_bin("jupyter"), "lab", f"--ServerApp.root_dir={folder}", *lab_state(state)]
+    if len(args.solution) == 1 and not args.sources:
+        cmd.append(f"--LabApp.default_url=/lab/tree/solutions/{args.solution[0]}.ipynb")
+    cmd += args.lab_args
     if running_as_root() and "--allow-root" not in cmd:
         cmd.append("--allow-root")  # Jupyter refuses to run as root without it
     say("starting JupyterLab; press Ctrl-C here to stop it")
+    sys.exit(serve(cmd, folder))
+
+
+def serve(cmd, folder):
+    """Run a Jupyter server until it ends, Ctrl-C, or the terminal closes (SIGHUP) or SIGTERM;
+    then stop it and every kernel it started. Returns its exit code (0 when stopped here)."""
     process = subprocess.Popen([str(c) for c in cmd], cwd=folder, env=course_env(),
                                start_new_session=os.name != "nt")
+    hangups = [s for s in ("SIGHUP", "SIGTERM") if hasattr(signal, s)]
+    previous = {}
+
+    def hang_up(signum, frame):
+        raise KeyboardInterrupt
+
+    for name in hangups:
+        previous[name] = signal.signal(getattr(signal, name), hang_up)
     try:
-        code = process.wait()
+        return process.wait()
     except KeyboardInterrupt:
-        say("stopping JupyterLab")
-        stop(process)
-        code = 0
-    sys.exit(code)
+        try:
+            say("stopping JupyterLab")
+        except OSError:  # the terminal is gone
+            pass
+        stop_server(process)
+        return 0
+    finally:
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)
+
+
+def _descendants(pid):
+    """Every process started by ``pid`` and by those (Linux: from /proc; elsewhere: none known)."""
+    children = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def stop_server(process, grace=10):
+    """Stop a Jupyter server and its kernels (which run in sessions of their own)."""
+    kernels = _descendants(process.pid)
+    stop(process, grace)
+    for pid in kernels:  # a kernel the server did not shut down in time
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
 
 
 CHECKS = [
@@ -688,6 +784,10 @@ CHECKS = [
      "pngs = sum('image/png' in o.get('data', {}) for c in nb.cells if c.cell_type == 'code' for o in c.outputs)\n"
      "assert pngs >= 1, 'no figure in the output'\n",
      "Run python3 course.py test to see which cell fails, and send its output to the instructors."),
+    ("JupyterLab starts and shows a slider",
+     "import sys\nfrom cellseg_course.labcheck import main\nsys.exit(main())\n",
+     "JupyterLab did not show a slider. Close other Jupyter servers, then delete the .venv folder and run "
+     "python3 course.py build; ask your IT if a firewall blocks local ports."),
 ]
 CHECK_NOTEBOOK = ROOT / "exercises" / "watershed.ipynb"  #: small, with a figure and a checker
 
@@ -970,9 +1070,11 @@ def main():
     p.set_defaults(func=wheelhouse)
     p = sub.add_parser("test", help="set up if needed and run every test (extra arguments go to pytest)")
     p.set_defaults(func=test)
-    p = sub.add_parser("lab", help="open JupyterLab on your own copies of the exercises (workspace/)")
+    p = sub.add_parser("lab", help="open JupyterLab on your own copies of the lessons and exercises (workspace/)")
     p.add_argument("--sources", action="store_true", help="open the course's sources instead (for authors)")
     p.add_argument("--workspace", default=str(WORKSPACE), help="the folder of your copies (default: workspace/)")
+    p.add_argument("--solution", action="append", default=[], metavar="NAME",
+                   help="copy the worked solution of exercise NAME into the workspace and open it")
     p.set_defaults(func=lab)
     sub.add_parser("check", help="check that this computer is ready for the workshop").set_defaults(func=check)
     p = sub.add_parser("bundle", help="write a zip of the exercises to hand out")
