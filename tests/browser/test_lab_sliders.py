@@ -13,7 +13,8 @@ import pytest
 
 from cellseg_course.checkers import sliders
 
-pytestmark = pytest.mark.browser
+# JupyterLab in Chromium: once per test command, in step 2, beside the book's build
+pytestmark = [pytest.mark.browser, pytest.mark.book, pytest.mark.own_build, pytest.mark.lab]
 
 ROOT = Path(__file__).resolve().parents[2]
 NAME = "count-range"

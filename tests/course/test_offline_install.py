@@ -23,7 +23,10 @@ import zipfile
 
 import pytest
 
-pytestmark = pytest.mark.skipif(os.name == "nt", reason="POSIX paths of a virtual environment")
+# Builds wheels and virtual environments (about a minute): once per test command, in step 2,
+# beside the book's build.
+pytestmark = [pytest.mark.skipif(os.name == "nt", reason="POSIX paths of a virtual environment"),
+              pytest.mark.book, pytest.mark.own_build]
 
 PYPROJECT = """\
 [build-system]
