@@ -223,7 +223,10 @@ function render({ model, el }) {
     let points = model.get("points").slice(), seconds = model.get("seconds").slice();
     if (event.shiftKey && points.length) {
       let best = 0, dist = Infinity;
-      points.forEach(([py, px], i) => { const d = (py - inside) ** 2 + (px - across) ** 2; if (d < dist) { dist = d; best = i; } });
+      points.forEach(([py, px], i) => {
+        const d = (py - inside) ** 2 + (px - across) ** 2;
+        if (d < dist) { dist = d; best = i; }
+      });
       points.splice(best, 1); seconds.splice(best, 1);
     } else {
       points.push([inside, across]); seconds.push(performance.now() / 1000);
