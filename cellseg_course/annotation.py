@@ -137,10 +137,11 @@ class StaticAnnotator:
         payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
         return f"""<div class="cellseg-annotator" id="{uid}" role="group" \
 aria-label="annotate the nuclei: click the centre of each" style="max-width:{self.width}px">
-<div class="cellseg-annotator-canvas" tabindex="0" role="img" aria-roledescription="annotation area" \
-aria-label="{html.escape(self.alt)} Click, or press Enter at the cross that the arrow keys move, to mark a nucleus."\
- style="position:relative;width:100%;aspect-ratio:{cols}/{rows}">
-<img src="{self.src}" alt="" style="position:absolute;inset:0;width:100%;height:100%;image-rendering:pixelated">
+<div class="cellseg-annotator-canvas" tabindex="0" role="application" aria-roledescription="annotation area" \
+aria-label="Click, or press Enter at the cross that the arrow keys move, to mark a nucleus; Backspace removes \
+the last point." style="position:relative;width:100%;aspect-ratio:{cols}/{rows}">
+<img src="{self.src}" alt="{html.escape(self.alt)}" \
+style="position:absolute;inset:0;width:100%;height:100%;image-rendering:pixelated">
 <svg viewBox="-0.5 -0.5 {cols} {rows}" style="position:absolute;inset:0;width:100%;height:100%" \
 aria-hidden="true"></svg>
 </div>
