@@ -454,8 +454,7 @@ def student_edition(dest, *, execute=True):
     (dest / "_config.yml").write_text(config, encoding="utf-8")
     (dest / "_toc.yml").write_text(_student_toc((ROOT / "_toc.yml").read_text(encoding="utf-8")), encoding="utf-8")
     shutil.copytree(ROOT / "book", dest / "book")
-    for folder in ("_static", "_vendor"):  # the offline MathJax and the book's small scripts
-        shutil.copytree(ROOT / folder, dest / folder)
+    shutil.copytree(ROOT / "_static", dest / "_static")  # the book's small scripts and styles
     for folder in ("lessons", "exercises"):
         (dest / folder).mkdir()
         for md in sorted((ROOT / folder).glob("*.md")):
