@@ -602,3 +602,42 @@ def test_average_precision_names_its_own_argument(thresholds):
 def test_ragged_points_get_the_course_message():
     with pytest.raises(ValueError, match="points must be one rectangular array"):
         metrics.objects_at_points(np.zeros((4, 4), int), [[1, 2], [3]])
+
+
+# --------------------------------------------------------------------------- objects at points
+
+
+def test_objects_at_points_reads_the_object_under_each_rounded_point():
+    labels = np.zeros((6, 8), int)
+    labels[1:3, 1:4] = 7
+    labels[4:6, 5:8] = 2
+    points = [[1, 1], [2.4, 3.4], [0, 0], [4.6, 6.5], [5, 7]]  # rounded to the nearest pixel
+    assert metrics.objects_at_points(labels, points).tolist() == [7, 7, 0, 2, 2]
+
+
+def test_objects_at_points_scores_detection_against_clicked_centres():
+    # the counting rule of the lesson "Making a reference": two points in one object are a
+    # merge, a point on background a missed nucleus, an object without a point spurious
+    labels = np.zeros((10, 10), int)
+    labels[0:3, 0:6] = 1  # holds two points: a merge
+    labels[6:9, 6:9] = 2  # holds one: found
+    labels[6:9, 0:2] = 3  # holds none: spurious
+    points = np.array([[1, 1], [1, 4], [7, 7], [4, 4]])
+    hit = metrics.objects_at_points(labels, points)
+    found = np.unique(hit[hit > 0])
+    assert found.tolist() == [1, 2]
+    assert (hit == 0).sum() == 1 and (hit > 0).sum() - len(found) == 1
+    assert len(np.unique(labels)) - 1 - len(found) == 1
+
+
+def test_objects_at_points_in_3d_and_without_points():
+    stack = np.zeros((3, 4, 5), int)
+    stack[1, 2, 3] = 4
+    assert metrics.objects_at_points(stack, [[1, 2, 3], [0, 0, 0]]).tolist() == [4, 0]
+    assert metrics.objects_at_points(stack, np.zeros((0, 3))).shape == (0,)
+
+
+@pytest.mark.parametrize("points", [[[6, 0]], [[0, -0.6]], [[1, 2, 3]], [[np.nan, 1]]])
+def test_objects_at_points_refuses_points_outside_or_of_the_wrong_shape(points):
+    with pytest.raises(ValueError, match="points"):
+        metrics.objects_at_points(np.zeros((6, 8), int), points)
