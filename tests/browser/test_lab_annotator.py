@@ -10,7 +10,8 @@ import json
 import lab
 import pytest
 
-pytestmark = pytest.mark.browser
+# JupyterLab in Chromium: once per test command, in step 2, beside the book's build
+pytestmark = [pytest.mark.browser, pytest.mark.book, pytest.mark.own_build, pytest.mark.lab]
 
 WAIT_MS = 60_000  # a busy machine (the whole test run) can take its time
 CLICKS = [(16, 16), (32, 48), (60, 4)]  # (row, col) pixels of the 64 x 64 image
