@@ -415,11 +415,11 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         done = fill(args.workspace, root=ROOT, solutions=args.solution,
-                    say=lambda message: print(f"[course] {message}", flush=True))
+                    say=lambda message: print(f"[course] {message}", file=sys.stderr, flush=True))
     except (ValueError, FileNotFoundError) as error:
         print(f"[course] ERROR: {error}", file=sys.stderr)
         return 2
-    print(json.dumps(done))
+    print(json.dumps(done))  # for course.py; what a learner reads went to stderr
     return 0
 
 
