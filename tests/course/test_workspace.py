@@ -209,3 +209,19 @@ def test_fill_runs_from_the_command_line(course_root, tmp_path, monkeypatch, cap
     assert live.main(["fill", str(tmp_path / "ws")]) == 0
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["new"]
     assert Path(tmp_path / "ws" / "lessons" / "gamma.ipynb").exists()
+
+
+def test_lab_refuses_an_unknown_solution_before_starting_anything(root, tmp_path):
+    import subprocess
+    import sys
+
+    workspace = tmp_path / "ws"
+    run = subprocess.run([sys.executable, str(root / "course.py"), "lab", "--workspace", str(workspace),
+                          "--solution", "no-such-exercise"], capture_output=True, text=True, timeout=120)
+    assert run.returncode != 0
+    assert "no worked solution is called no-such-exercise; the solutions are: " in run.stderr
+    assert "watershed" in run.stderr and "Traceback" not in run.stderr + run.stdout
+    assert "starting JupyterLab" not in run.stdout and not workspace.exists()
+    run = subprocess.run([sys.executable, str(root / "course.py"), "lab", "--sources", "--solution", "watershed"],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode != 0 and "--solution is for the workspace" in run.stderr
