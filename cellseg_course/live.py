@@ -310,6 +310,8 @@ def markdown(text, *, values, terms, refs, page, layout):
     return links(text, page, layout)
 
 
+LANGUAGE_INFO = {"name": "python", "codemirror_mode": {"name": "ipython", "version": 3}, "file_extension": ".py",
+                 "mimetype": "text/x-python", "nbconvert_exporter": "python", "pygments_lexer": "ipython3"}
 HIDE = {"remove-cell": ("source_hidden", "outputs_hidden"), "remove-input": ("source_hidden",),
         "hide-input": ("source_hidden",), "remove-output": ("outputs_hidden",), "hide-output": ("outputs_hidden",)}
 
@@ -321,6 +323,9 @@ def live_notebook(source, *, values, terms, refs, layout):
     page = f"{Path(source).parent.name}/{Path(source).stem}"
     nb = nbformat.read(source, as_version=4)
     nb.metadata.pop("jupytext", None)  # a copy is no twin of a source
+    # what the kernel reports when it connects: without it, JupyterLab marks the notebook as
+    # changed the moment it is opened (and asks to save it on closing)
+    nb.metadata.setdefault("language_info", LANGUAGE_INFO | {"version": sys.version.split()[0]})
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = markdown(cell.source, values=values, terms=terms, refs=refs, page=page, layout=layout)
