@@ -3,7 +3,7 @@
 ``python3 course.py lab`` fills the learner's workspace with this module (run in the course's
 environment)::
 
-    workspace/lessons/NAME.ipynb      every page of the Lessons part of _toc.yml
+    workspace/lessons/NAME.ipynb      every lesson (episode) that _toc.yml lists
     workspace/exercises/NAME.ipynb    every exercise
     workspace/solutions/NAME.ipynb    a worked solution, only when asked (course.py lab --solution NAME)
 
@@ -60,15 +60,13 @@ ADMONITION_TITLES = {"note": "Note", "tip": "Tip", "warning": "Warning", "import
 def course_pages(root=ROOT):
     """``{"lessons": [...], "exercises": [...]}``: the notebooks the workspace holds (paths).
 
-    The lessons are the pages of the Lessons part of ``_toc.yml`` under ``lessons/``, in the
-    book's order (whatever episodes it lists); the exercises are every exercise notebook.
+    The lessons are the pages under ``lessons/`` that ``_toc.yml`` lists, in the book's order,
+    whatever parts hold them (one Lessons part, or one part per theme once lessons are split
+    into episodes); the exercises are every exercise notebook.
     """
     import yaml
 
     toc = yaml.safe_load((Path(root) / "_toc.yml").read_text(encoding="utf-8"))
-    part = next((p for p in toc.get("parts", []) if p.get("caption") == "Lessons"), None)
-    if part is None:
-        raise ValueError("_toc.yml has no part captioned 'Lessons'")
     files = []
 
     def walk(entries):
@@ -77,8 +75,11 @@ def course_pages(root=ROOT):
                 files.append(entry["file"])
             walk(entry.get("sections"))
 
-    walk(part.get("chapters"))
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
     lessons = [Path(root) / f"{f}.ipynb" for f in files if f.startswith("lessons/")]
+    if not lessons:
+        raise ValueError("_toc.yml lists no page under lessons/")
     exercises = sorted((Path(root) / "exercises").glob("*.ipynb"))
     missing = [str(p) for p in lessons if not p.exists()]
     if missing:
