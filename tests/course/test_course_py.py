@@ -36,6 +36,7 @@ def test_the_workspace_is_ignored_by_git_and_the_book(root):
 def test_check_lists_each_failure_with_what_to_do(root, course, tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(course, "VENV", tmp_path / "no-venv")
     monkeypatch.setattr(course, "STAMP", tmp_path / "no-venv" / "stamp")
+    monkeypatch.setattr(course, "other_environment", lambda: None)  # nor a conda environment with the course
     with pytest.raises(SystemExit) as stop:
         course.check(None)
     assert stop.value.code == 1
