@@ -619,10 +619,15 @@ def fill_workspace(workspace=WORKSPACE, solutions=()):
     cmd = [venv_bin("python"), "-m", "cellseg_course.live", "fill", Path(workspace).resolve()]
     for name in solutions:
         cmd += ["--solution", name]
-    result = subprocess.run([str(c) for c in cmd], cwd=ROOT, env=course_env(), stdout=subprocess.PIPE, text=True)
-    if result.returncode != 0:
+    with subprocess.Popen([str(c) for c in cmd], cwd=ROOT, env=course_env(), stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, errors="replace") as process:
+        for line in process.stderr:  # progress and errors, without the kernels' noise
+            if not any(noise in line for noise in NOISE):
+                print(line, end="", file=sys.stderr, flush=True)
+        out = process.stdout.read()
+    if process.returncode != 0:
         fail("could not fill the workspace (see the message above).")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def report_workspace(done, folder):

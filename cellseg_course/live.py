@@ -3,7 +3,7 @@
 ``python3 course.py lab`` fills the learner's workspace with this module (run in the course's
 environment)::
 
-    workspace/lessons/NAME.ipynb      every page of the Lessons part of _toc.yml
+    workspace/lessons/NAME.ipynb      every lesson (episode) that _toc.yml lists
     workspace/exercises/NAME.ipynb    every exercise
     workspace/solutions/NAME.ipynb    a worked solution, only when asked (course.py lab --solution NAME)
 
@@ -60,15 +60,13 @@ ADMONITION_TITLES = {"note": "Note", "tip": "Tip", "warning": "Warning", "import
 def course_pages(root=ROOT):
     """``{"lessons": [...], "exercises": [...]}``: the notebooks the workspace holds (paths).
 
-    The lessons are the pages of the Lessons part of ``_toc.yml`` under ``lessons/``, in the
-    book's order (whatever episodes it lists); the exercises are every exercise notebook.
+    The lessons are the pages under ``lessons/`` that ``_toc.yml`` lists, in the book's order,
+    whatever parts hold them (one Lessons part, or one part per theme once lessons are split
+    into episodes); the exercises are every exercise notebook.
     """
     import yaml
 
     toc = yaml.safe_load((Path(root) / "_toc.yml").read_text(encoding="utf-8"))
-    part = next((p for p in toc.get("parts", []) if p.get("caption") == "Lessons"), None)
-    if part is None:
-        raise ValueError("_toc.yml has no part captioned 'Lessons'")
     files = []
 
     def walk(entries):
@@ -77,8 +75,11 @@ def course_pages(root=ROOT):
                 files.append(entry["file"])
             walk(entry.get("sections"))
 
-    walk(part.get("chapters"))
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
     lessons = [Path(root) / f"{f}.ipynb" for f in files if f.startswith("lessons/")]
+    if not lessons:
+        raise ValueError("_toc.yml lists no page under lessons/")
     exercises = sorted((Path(root) / "exercises").glob("*.ipynb"))
     missing = [str(p) for p in lessons if not p.exists()]
     if missing:
@@ -310,6 +311,8 @@ def markdown(text, *, values, terms, refs, page, layout):
     return links(text, page, layout)
 
 
+LANGUAGE_INFO = {"name": "python", "codemirror_mode": {"name": "ipython", "version": 3}, "file_extension": ".py",
+                 "mimetype": "text/x-python", "nbconvert_exporter": "python", "pygments_lexer": "ipython3"}
 HIDE = {"remove-cell": ("source_hidden", "outputs_hidden"), "remove-input": ("source_hidden",),
         "hide-input": ("source_hidden",), "remove-output": ("outputs_hidden",), "hide-output": ("outputs_hidden",)}
 
@@ -321,6 +324,9 @@ def live_notebook(source, *, values, terms, refs, layout):
     page = f"{Path(source).parent.name}/{Path(source).stem}"
     nb = nbformat.read(source, as_version=4)
     nb.metadata.pop("jupytext", None)  # a copy is no twin of a source
+    # what the kernel reports when it connects: without it, JupyterLab marks the notebook as
+    # changed the moment it is opened (and asks to save it on closing)
+    nb.metadata.setdefault("language_info", LANGUAGE_INFO | {"version": sys.version.split()[0]})
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = markdown(cell.source, values=values, terms=terms, refs=refs, page=page, layout=layout)
@@ -415,11 +421,11 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         done = fill(args.workspace, root=ROOT, solutions=args.solution,
-                    say=lambda message: print(f"[course] {message}", flush=True))
+                    say=lambda message: print(f"[course] {message}", file=sys.stderr, flush=True))
     except (ValueError, FileNotFoundError) as error:
         print(f"[course] ERROR: {error}", file=sys.stderr)
         return 2
-    print(json.dumps(done))
+    print(json.dumps(done))  # for course.py; what a learner reads went to stderr
     return 0
 
 

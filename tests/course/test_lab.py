@@ -201,6 +201,9 @@ def test_a_lesson_in_the_workspace_reads_like_the_book_in_jupyterlab(root, works
         if "{term}" in source:
             assert page.locator(".jp-MarkdownCell abbr[title]").count() >= 1
         assert page.locator(".jp-Notification-Toast, .jp-toast-message").count() == 0  # no news question
+        lab.wait_idle(page)
+        page.wait_for_timeout(500)
+        assert page.locator(".jp-mod-dirty").count() == 0  # opening it changed nothing (no save question)
 
 
 def _all_markdown(page, count):

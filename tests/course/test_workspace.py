@@ -168,11 +168,17 @@ def test_a_solution_is_copied_when_asked_and_links_back(course_root, tmp_path):
     assert all(ok for *_, ok in _links(workspace))
 
 
-def test_the_lessons_are_the_pages_of_the_lessons_part(root):
+def test_the_lessons_are_the_pages_the_table_of_contents_lists(root, course_root):
     pages = live.course_pages(root)
     toc = (root / "_toc.yml").read_text()
     listed = re.findall(r"- file: (lessons/[\w-]+)", toc)
     assert [f"lessons/{p.stem}" for p in pages["lessons"]] == listed and listed
+    # lessons split into episodes under parts of their own: every one is found, in order
+    split = TOC.replace("caption: Lessons", "caption: Segmenting").replace(
+        "      - file: lessons/gamma", "  - caption: Measuring\n    chapters:\n      - file: lessons/gamma")
+    assert "caption: Lessons" not in split and "caption: Measuring" in split
+    (course_root / "_toc.yml").write_text(split)
+    assert [p.stem for p in live.course_pages(course_root)["lessons"]] == ["alpha", "gamma"]
     assert {p.name for p in pages["exercises"]} == {p.name for p in (root / "exercises").glob("*.ipynb")}
 
 
@@ -209,3 +215,19 @@ def test_fill_runs_from_the_command_line(course_root, tmp_path, monkeypatch, cap
     assert live.main(["fill", str(tmp_path / "ws")]) == 0
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["new"]
     assert Path(tmp_path / "ws" / "lessons" / "gamma.ipynb").exists()
+
+
+def test_lab_refuses_an_unknown_solution_before_starting_anything(root, tmp_path):
+    import subprocess
+    import sys
+
+    workspace = tmp_path / "ws"
+    run = subprocess.run([sys.executable, str(root / "course.py"), "lab", "--workspace", str(workspace),
+                          "--solution", "no-such-exercise"], capture_output=True, text=True, timeout=120)
+    assert run.returncode != 0
+    assert "no worked solution is called no-such-exercise; the solutions are: " in run.stderr
+    assert "watershed" in run.stderr and "Traceback" not in run.stderr + run.stdout
+    assert "starting JupyterLab" not in run.stdout and not workspace.exists()
+    run = subprocess.run([sys.executable, str(root / "course.py"), "lab", "--sources", "--solution", "watershed"],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode != 0 and "--solution is for the workspace" in run.stderr
