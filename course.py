@@ -171,7 +171,7 @@ def ensure_environment():
     say("installing the course's packages (a few minutes the first time)")
     code = run(
         [python, "-m", "pip", "install", "--disable-pip-version-check", "--quiet",
-         "--constraint", CONSTRAINTS, "--editable", ".[course]"]
+         "--constraint", CONSTRAINTS, "--editable", ".[course,napari]"]
     )
     if code != 0:
         fail("installing the packages failed (see pip's message above).")
@@ -249,21 +249,23 @@ def test(args):
         browser = " and not browser"
     say("1/2: unit tests, doctests and every notebook (lessons, exercises, solutions)")
     code = run(
-        [python, "-m", "pytest", *workers, "-p", "cellseg_course.nbcache", "-m", "not book" + browser,
+        [python, "-m", "pytest", *workers, "-p", "cellseg_course.nbcache", "-m", "not book and not napari" + browser,
          "--doctest-modules", "cellseg", "cellseg_course", "tests",
          "--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=600",
          "lessons", "exercises", "solutions", *args.pytest_args]
     )
     say("2/2: the book, built from those runs, with warnings as errors" + (", read in Chromium" if chromium else ""))
     # Two at once: the book of this run, built and checked (one core while it builds), and the
-    # books the other tests build of their own (student edition, page preview).
+    # books the other tests build of their own (student edition, page preview), then the napari
+    # tests (headless: they start a virtual screen, Xvfb, or skip in one line where Qt cannot start).
     with tempfile.TemporaryFile("w+", encoding="utf-8") as aside:
-        own = subprocess.Popen([str(python), "-m", "pytest", "-m", "book and own_build", "tests", *args.pytest_args],
+        own = subprocess.Popen([str(python), "-m", "pytest", "-rs", "-m", "(book and own_build) or napari", "tests",
+                                *args.pytest_args],
                                stdout=aside, stderr=subprocess.STDOUT, cwd=ROOT, env=course_env())
         book = run([python, "-m", "pytest", "-m", "book and not own_build" + browser, "tests", *args.pytest_args])
         own_code = own.wait()
         aside.seek(0)
-        say("2/2, alongside: the books the tests build of their own (student edition, page preview)")
+        say("2/2, alongside: the books the tests build of their own (student edition, page preview), napari")
         print(aside.read(), end="", flush=True)
     book = book or own_code
     sys.exit(code or book)
