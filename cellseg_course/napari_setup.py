@@ -132,7 +132,9 @@ def find_display():
                 env.update(DISPLAY=display, QT_QPA_PLATFORM="xcb")
                 ok, why = _probe(env)
                 if ok:
-                    os.environ.update(DISPLAY=display, QT_QPA_PLATFORM="xcb")
+                    # Nobody sees a virtual screen, so a kernel needs no Qt event loop (%gui qt)
+                    # either; with one, ipykernel 7 sometimes stops answering while a cell runs.
+                    os.environ.update(DISPLAY=display, QT_QPA_PLATFORM="xcb", NAPARI_APPLICATION_IPY_INTERACTIVE="0")
                     how = f"a virtual screen (Xvfb {display})"
                 else:
                     how = f"{how}; under Xvfb: {why}"
