@@ -104,8 +104,8 @@ def _probe(env):
         return True, words[1]
     if words[:1] == ["no-opengl"]:
         return False, f"Qt's {words[1]} platform has no OpenGL"
-    last = (result.stderr.strip().splitlines() or ["Qt could not start"])[-1]
-    return False, last[:200]
+    screen = env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")
+    return False, "Qt could not open a window" + ("" if screen else " (DISPLAY is not set)")
 
 
 def find_display():
@@ -139,7 +139,7 @@ def find_display():
                 else:
                     how = f"{how}; under Xvfb: {why}"
         elif not ok:
-            how += " (no screen here; installing Xvfb gives napari a virtual one)"
+            how += "; installing Xvfb (Debian: apt install xvfb) gives napari a virtual screen"
         answer = (ok, how)
     _STATE["answer"] = answer
     return answer
