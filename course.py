@@ -192,14 +192,14 @@ def _pyproject_text():
 
 
 def course_requirements():
-    """What the course needs by name (pyproject.toml: the dependencies and the "course" extra)."""
+    """What the course needs by name (pyproject.toml: the dependencies, the "course" and "napari" extras)."""
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     found = []
-    for key in ("dependencies", "course"):
+    for key in ("dependencies", "course", "napari"):
         block = re.search(rf"^{key} = \[(.*?)^\]", text, re.S | re.M)
         if block is None:
             fail(f"pyproject.toml has no '{key} = [' list; update course_requirements in course.py.")
-        found += re.findall(r'^\s*"([^"]+)"', block[1], re.M)
+        found += [double or single for double, single in re.findall(r'^\s*(?:"([^"]+)"|\'([^\']+)\')', block[1], re.M)]
     return found
 
 
@@ -430,7 +430,7 @@ def install(python, wheelhouse=None, created=False):
     source = f" from {wheelhouse}" if wheelhouse else ""
     say(f"installing the course's packages{source} (a few minutes the first time)")
     cmd = [python, "-m", "pip", "install", "--disable-pip-version-check",  # not --quiet: the log says why
-           "--constraint", CONSTRAINTS, "--editable", ".[course]"]
+           "--constraint", CONSTRAINTS, "--editable", ".[course,napari]"]
     if wheelhouse:
         folder = Path(wheelhouse).resolve()
         if not folder.is_dir() or not any(folder.glob("*.whl")):
@@ -575,21 +575,23 @@ def test(args):
         browser = " and not browser"
     say("1/2: unit tests, doctests and every notebook (lessons, exercises, solutions)")
     code = run(
-        [python, "-m", "pytest", *workers, "-p", "cellseg_course.nbcache", "-m", "not book" + browser,
+        [python, "-m", "pytest", *workers, "-p", "cellseg_course.nbcache", "-m", "not book and not napari" + browser,
          "--doctest-modules", "cellseg", "cellseg_course", "tests",
          "--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=600",
          "lessons", "exercises", "solutions", *args.pytest_args]
     )
     say("2/2: the book, built from those runs, with warnings as errors" + (", read in Chromium" if chromium else ""))
     # Two at once: the book of this run, built and checked (one core while it builds), and the
-    # books the other tests build of their own (student edition, page preview).
+    # books the other tests build of their own (student edition, page preview), then the napari
+    # tests (headless: they start a virtual screen, Xvfb, or skip in one line where Qt cannot start).
     with tempfile.TemporaryFile("w+", encoding="utf-8") as aside:
-        own = subprocess.Popen([str(python), "-m", "pytest", "-m", "book and own_build", "tests", *args.pytest_args],
+        own = subprocess.Popen([str(python), "-m", "pytest", "-rs", "-m", "(book and own_build) or napari", "tests",
+                                *args.pytest_args],
                                stdout=aside, stderr=subprocess.STDOUT, cwd=ROOT, env=course_env())
         book = run([python, "-m", "pytest", "-m", "book and not own_build" + browser, "tests", *args.pytest_args])
         own_code = own.wait()
         aside.seek(0)
-        say("2/2, alongside: the books the tests build of their own (student edition, page preview)")
+        say("2/2, alongside: the books the tests build of their own (student edition, page preview), napari")
         print(aside.read(), end="", flush=True)
     book = book or own_code
     sys.exit(code or book)
