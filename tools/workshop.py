@@ -40,7 +40,7 @@ TRACKS = {
         "end": DAY_END,
         "breaks": BREAKS,
         "lessons": ["images-and-labels", "image-qc", "pipeline", "splitting", "visual-qc",
-                    "pixel-metrics", "object-metrics"],
+                    "pixel-metrics", "object-metrics", "error-measures"],
         "exercises": ["label-bit-depth", "watershed", "metrics-by-hand", "match-threshold"],
         "note": "Leaves out the model lesson (its results are quoted where the pipeline needs "
                 "them) and five of the nine exercises, which participants can do afterwards.",
