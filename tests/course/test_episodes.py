@@ -109,8 +109,8 @@ def test_measure_counts_prose_and_shown_code_only():
 
 
 @pytest.mark.parametrize("change, message", [
-    (("teaching: 37", "teaching: half an hour"), "teaching"),
-    (("teaching: 37", "minutes: 37"), None),  # the former schema, still read while lessons move
+    (("teaching: 38", "teaching: half an hour"), "teaching"),
+    (("teaching: 38", "minutes: 38"), None),  # the former schema, still read while lessons move
     (("  questions:\n", "  questions: []\n  former_questions:\n"), "questions"),
     (("  keypoints:\n", "  keypoint:\n"), "keypoints"),
 ])
@@ -125,7 +125,7 @@ def test_episode_front_matter_is_checked(root, tmp_path, change, message):
     path.write_text(path.read_text().replace(*change, 1))
     if message is None:
         structure = dict((les["name"], les) for les, _ in notebooks.course_structure(tmp_path))
-        assert structure["images-and-labels"]["minutes"] == 37
+        assert structure["images-and-labels"]["minutes"] == 38
     else:
         with pytest.raises(ValueError, match=message):
             notebooks.course_structure(tmp_path)
