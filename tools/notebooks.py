@@ -196,7 +196,7 @@ def course_structure(root=ROOT):
     order = lesson_order(root)
     missing = sorted(set(lessons) - set(order))
     if missing:
-        raise ValueError(f"lessons not in the Lessons part of _toc.yml: {missing}; add them there.")
+        raise ValueError(f"lessons not in the lesson parts of _toc.yml: {missing}; add their lines there.")
     for info in [*lessons.values(), *exercises]:
         kind = "lesson" if info["name"] in lessons else "exercise"
         need = {"lesson": LESSON_KEYS if "minutes" not in info else ("kind", "part", "minutes"),

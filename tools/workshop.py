@@ -30,7 +30,7 @@ TRACKS = {
         "title": "A 3-hour workshop: segment, then check",
         "end": 12 * 60,
         "breaks": ((10 * 60 + 15, 15, "Break"),),
-        "lessons": ["pipeline", "visual-qc", "pixel-metrics"],
+        "lessons": ["pipeline", "choosing-a-threshold", "visual-qc", "pixel-metrics"],
         "exercises": ["metrics-by-hand"],
         "note": "For participants who already know what a label image is (or read "
                 "[Images, masks and label images](../lessons/images-and-labels.md) beforehand).",
@@ -39,11 +39,11 @@ TRACKS = {
         "title": "A one-day workshop",
         "end": DAY_END,
         "breaks": BREAKS,
-        "lessons": ["images-and-labels", "image-qc", "pipeline", "splitting", "visual-qc",
-                    "pixel-metrics", "object-metrics", "error-measures"],
+        "lessons": ["images-and-labels", "image-qc", "pipeline", "choosing-a-threshold", "splitting",
+                    "cleaning-labels", "visual-qc", "pixel-metrics", "object-metrics", "error-measures"],
         "exercises": ["label-bit-depth", "watershed", "metrics-by-hand", "match-threshold"],
-        "note": "Leaves out the model lesson (its results are quoted where the pipeline needs "
-                "them) and five of the nine exercises, which participants can do afterwards.",
+        "note": "Leaves out the two model episodes (their results are quoted where the pipeline "
+                "needs them) and the exercises not listed, which participants can do afterwards.",
     },
 }
 
