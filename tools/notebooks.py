@@ -1,16 +1,18 @@
 """Keep the course consistent: pair the notebooks, generate the exercises and the book's structure.
 
 The MyST-markdown files (``.md``) are the sources, and each notebook's front
-matter says what it is (``course: {kind, minutes, part | lesson, summary}``; see
-CONTRIBUTING.md). This script
+matter says what it is: a lesson (an episode) has ``course: {kind: lesson, part,
+teaching, questions, objectives, keypoints}``, an exercise ``course: {kind: exercise,
+lesson, minutes, summary, position}`` (see CONTRIBUTING.md). This script
 
 1. writes every ``exercises/NAME.md`` from ``solutions/NAME.md`` (the solution is
    the single source of an exercise; see CONTRIBUTING.md for the markers);
 2. writes every ``.ipynb`` from its ``.md`` twin, without outputs;
 3. writes, from the front matter, the generated blocks of the book's structure:
-   the Exercises and Solutions parts of ``_toc.yml``, the learning path on the
-   landing page, the timings and workshop plans in the instructor notes, each
-   lesson's time and its list of exercises;
+   the lesson parts of ``_toc.yml`` (each lesson with its exercises and their
+   solutions), the learning path on the landing page, the timings and workshop plans
+   in the instructor notes, each episode's overview (teaching and exercise minutes,
+   questions, objectives), key points and list of exercises, and ``book/keypoints.md``;
 4. writes the first code cell of every notebook, the set-up cell, from the
    repository's address in ``_config.yml`` (see :func:`setup_cell`).
 
