@@ -87,7 +87,7 @@ def explorers():
     pipeline_ns = {"cellseg": cellseg, "scenes": {"cells": image, "pure noise": noise},
                    "true_counts": {"cells": len(centers), "pure noise": 0}}
     yield ("pipeline (smooth, threshold, label, filter, overlay)",
-           lesson_function("pipeline", "explorer_update", pipeline_ns),
+           lesson_function("choosing-a-threshold", "explorer_update", pipeline_ns),
            {"scene": widgets.Dropdown(options=["cells", "pure noise"]),
             "smooth_sigma": widgets.FloatSlider(value=cellseg.SMOOTH_SIGMA, min=0, max=6, step=0.5),
             "threshold": widgets.FloatSlider(value=cellseg.THRESHOLD, min=0.02, max=1, step=0.01),

@@ -58,7 +58,7 @@ def segment_loop(image, threshold=cellseg.THRESHOLD, min_size=cellseg.MIN_CELL_S
     return out, next_id - 1
 
 
-# The same lines as the update function of lessons/pipeline.md (its explorer calls it).
+# The same lines as the update function of lessons/choosing-a-threshold.md (its explorer calls it).
 def explorer_update(image, smooth_sigma, threshold, min_size):
     """Run the pipeline with the sliders' values; return the overlay (RGB) and the cell count."""
     labels = cellseg.segment(cellseg.smooth(image, sigma=smooth_sigma), threshold=threshold, min_size=min_size)

@@ -68,7 +68,7 @@ def noise_sim():
 
 @pytest.fixture(scope="module")
 def lesson_noise():
-    """image-model lesson: the smoothed clipped noise it measures (2048 x 2048, seed 2026)."""
+    """noise-and-merging lesson: the smoothed clipped noise it measures (2048 x 2048, seed 2026)."""
     inner = (slice(8, -8), slice(8, -8))
     return cellseg.smooth(cellseg.make_pure_noise(shape=2048, seed=2026).image, sigma=SIGMA_S)[inner]
 
@@ -104,7 +104,7 @@ def test_the_widths_added_instead_of_squared_slip_is_0_5625_in_2d():
 
 
 def test_smoothed_noise_std_clipped_and_not(noise_sim):
-    # book: theory.smoothed_noise_std (image-model std_unclipped_theory / std_clipped_theory)
+    # book: theory.smoothed_noise_std (noise-and-merging std_unclipped_theory / std_clipped_theory)
     unclipped = theory.smoothed_noise_std(noise_scale=SIGMA_N, sigma=SIGMA_S)
     clipped = theory.smoothed_noise_std(noise_scale=SIGMA_N, sigma=SIGMA_S, clipped=True)
     mean_clipped = theory.smoothed_noise_mean(noise_scale=SIGMA_N, clipped=True)
@@ -124,7 +124,7 @@ def test_smoothed_noise_std_clipped_and_not(noise_sim):
 
 @pytest.mark.parametrize("t, rel", [(0.05, 0.02), (0.10, 0.25)])
 def test_fraction_of_noise_pixels_above_005_and_010(noise_sim, lesson_noise, t, rel):
-    # book: image-model exc_clipped_005 / exc_clipped_010, measured on the lesson's noise image
+    # book: noise-and-merging exc_clipped_005 / exc_clipped_010, measured on the lesson's noise image
     book = np.mean(lesson_noise > t)
     ours = np.mean(noise_sim["clipped"] > t)
     # neighbouring smoothed pixels are correlated: a rare fraction (0.10) is known less precisely
@@ -134,7 +134,7 @@ def test_fraction_of_noise_pixels_above_005_and_010(noise_sim, lesson_noise, t, 
 
 
 def test_threshold_distance_from_the_noise_in_sd(noise_sim):
-    # book: image-model z_unclipped = T / std, z_clipped = (T - mean) / std, from the theory
+    # book: noise-and-merging z_unclipped = T / std, z_clipped = (T - mean) / std, from the theory
     z_unclipped = T / theory.smoothed_noise_std(noise_scale=SIGMA_N, sigma=SIGMA_S)
     z_clipped = (T - theory.smoothed_noise_mean(noise_scale=SIGMA_N, clipped=True)) / theory.smoothed_noise_std(
         noise_scale=SIGMA_N, sigma=SIGMA_S, clipped=True)
@@ -144,7 +144,7 @@ def test_threshold_distance_from_the_noise_in_sd(noise_sim):
 
 
 def test_threshold_over_the_brightest_noise_pixel_is_4_5():
-    # book: pipeline threshold_margin = T / smooth(make_pure_noise().image).max()
+    # book: choosing-a-threshold threshold_margin = T / smooth(make_pure_noise().image).max()
     book = T / cellseg.smooth(cellseg.make_pure_noise().image).max()
     # independent: the same seed and recipe written out with NumPy and SciPy
     noise = np.clip(np.random.default_rng(synthetic.SEED).normal(0.0, SIGMA_N, (128, 128)), 0, None)
@@ -156,7 +156,7 @@ def test_threshold_over_the_brightest_noise_pixel_is_4_5():
 
 
 def test_merging_distance_raw_and_smoothed():
-    # book: theory.min_separation (image-model dmin_raw, dmin_smoothed; pipeline merge_distance)
+    # book: theory.min_separation (noise-and-merging dmin_raw, dmin_smoothed; splitting d_merge)
     raw_book = theory.min_separation(T, cell_sigma=SIGMA, brightness=B)
     smooth_book = theory.min_separation(
         T, cell_sigma=theory.smoothed_sigma(cell_sigma=SIGMA, sigma=SIGMA_S),
@@ -189,7 +189,7 @@ def test_cell_area():
 
 
 def test_saddle_margin_in_smoothed_noise_sd():
-    # book: pipeline saddle_gap and image-model margin_sigmas, (T - saddle) / unclipped smoothed sd
+    # book: noise-and-merging margin_sigmas, (T - saddle) / unclipped smoothed sd
     s_eff = theory.smoothed_sigma(cell_sigma=SIGMA, sigma=SIGMA_S)
     b_eff = theory.smoothed_peak(brightness=B, cell_sigma=SIGMA, sigma=SIGMA_S)
     saddle_book = theory.midpoint_intensity(24, cell_sigma=s_eff, brightness=b_eff)
@@ -249,7 +249,7 @@ def test_waist_of_the_noise_free_mask(d, depth):
 
 
 def test_local_threshold_on_the_evenly_lit_standard_image():
-    # book: splitting even_t_min/max/mean and the areas (pipeline.local_threshold, size 51)
+    # book: cleaning-labels even_t_min/max/mean and the areas (pipeline.local_threshold, size 51)
     image = cellseg.make_image().image
     smoothed = cellseg.smooth(image)
     t_book = pipeline.local_threshold(smoothed, size=51)
@@ -270,7 +270,7 @@ def test_local_threshold_on_the_evenly_lit_standard_image():
 
 
 def test_hd95_conventions_by_brute_force():
-    # book: object-metrics om_hd95_max (hausdorff_distance, percentile=95) against the pooled one
+    # book: error-measures om_hd95_max (hausdorff_distance, percentile=95) against the pooled one
     rng = np.random.default_rng(5)
     a = ndi.binary_opening(ndi.gaussian_filter(rng.random((64, 64)), 4) > 0.5)
     b = ndi.binary_opening(ndi.gaussian_filter(rng.random((64, 64)), 4) > 0.5)
@@ -307,14 +307,15 @@ import re  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 REDERIVED = {
-    "lessons/image-model.md": ["peak_theory", "width_theory", "wrong_peak", "std_unclipped_theory",
-                               "std_clipped_theory", "mean_clipped_theory", "exc_clipped_{name}",
-                               "z_unclipped", "z_clipped", "dmin_raw", "dmin_smoothed", "area_theory",
-                               "margin_sigmas"],
-    "lessons/pipeline.md": ["threshold_margin", "merge_distance", "saddle_24", "saddle_gap"],
-    "lessons/splitting.md": ["dip_percent", "dip_in_noise", "waist_{d}", "even_t_min", "even_t_max",
-                             "even_t_mean", "even_local_min", "even_local_max"],
-    "lessons/object-metrics.md": ["om_hd95_max", "om_hd95_pooled", "om_mean_images", "om_pooled"],
+    "lessons/image-model.md": ["peak_theory", "width_theory", "wrong_peak", "area_theory"],
+    "lessons/noise-and-merging.md": ["std_unclipped_theory", "std_clipped_theory", "mean_clipped_theory",
+                                     "exc_clipped_{name}", "z_unclipped", "z_clipped", "dmin_raw",
+                                     "dmin_smoothed", "margin_sigmas"],
+    "lessons/choosing-a-threshold.md": ["threshold_margin"],
+    "lessons/splitting.md": ["d_merge", "dip_percent", "dip_in_noise", "waist_{d}"],
+    "lessons/cleaning-labels.md": ["even_t_min", "even_t_max", "even_t_mean", "even_local_min", "even_local_max"],
+    "lessons/object-metrics.md": ["om_mean_images", "om_pooled"],
+    "lessons/error-measures.md": ["om_hd95_max", "om_hd95_pooled"],
     "solutions/do-the-math.md": ["dtm_wrong_peak"],
 }
 

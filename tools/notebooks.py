@@ -1,16 +1,18 @@
 """Keep the course consistent: pair the notebooks, generate the exercises and the book's structure.
 
 The MyST-markdown files (``.md``) are the sources, and each notebook's front
-matter says what it is (``course: {kind, minutes, part | lesson, summary}``; see
-CONTRIBUTING.md). This script
+matter says what it is: a lesson (an episode) has ``course: {kind: lesson, part,
+teaching, questions, objectives, keypoints}``, an exercise ``course: {kind: exercise,
+lesson, minutes, summary, position}`` (see CONTRIBUTING.md). This script
 
 1. writes every ``exercises/NAME.md`` from ``solutions/NAME.md`` (the solution is
    the single source of an exercise; see CONTRIBUTING.md for the markers);
 2. writes every ``.ipynb`` from its ``.md`` twin, without outputs;
 3. writes, from the front matter, the generated blocks of the book's structure:
-   the Exercises and Solutions parts of ``_toc.yml``, the learning path on the
-   landing page, the timings and workshop plans in the instructor notes, each
-   lesson's time and its list of exercises;
+   the lesson parts of ``_toc.yml`` (each lesson with its exercises and their
+   solutions), the learning path on the landing page, the timings and workshop plans
+   in the instructor notes, each episode's overview (teaching and exercise minutes,
+   questions, objectives), key points and list of exercises, and ``book/keypoints.md``;
 4. writes the first code cell of every notebook, the set-up cell, from the
    repository's address in ``_config.yml`` (see :func:`setup_cell`).
 
@@ -29,6 +31,7 @@ import copy
 import hashlib
 import re
 import sys
+import textwrap
 from pathlib import Path
 
 import jupytext
@@ -204,19 +207,43 @@ def course_structure(root=ROOT):
     order = lesson_order(root)
     missing = sorted(set(lessons) - set(order))
     if missing:
-        raise ValueError(f"lessons not in the Lessons part of _toc.yml: {missing}; add them there.")
+        raise ValueError(f"lessons not in the lesson parts of _toc.yml: {missing}; add their lines there.")
     for info in [*lessons.values(), *exercises]:
         kind = "lesson" if info["name"] in lessons else "exercise"
-        need = {"lesson": ("kind", "part", "minutes"), "exercise": ("kind", "lesson", "minutes", "summary")}[kind]
+        need = {"lesson": LESSON_KEYS if "minutes" not in info else ("kind", "part", "minutes"),
+                "exercise": ("kind", "lesson", "minutes", "summary")}[kind]
         absent = [k for k in need if k not in info]
         if absent or info["kind"] != kind:
-            raise ValueError(f"{info['name']}: its 'course:' front matter needs kind: {kind} and {', '.join(need)}.")
+            raise ValueError(f"{info['name']}: its 'course:' front matter needs kind: {kind} and {', '.join(need)}"
+                             f" (missing: {', '.join(absent) or 'kind: ' + kind}; see CONTRIBUTING.md).")
+        if kind == "lesson" and "minutes" not in info:
+            _check_episode(info)
+            info["minutes"] = info["teaching"]  # what the schedules and tables call a lesson's minutes
         if kind == "exercise" and info["lesson"] not in lessons:
             raise ValueError(f"exercise {info['name']} belongs to lesson {info['lesson']!r}, which does not exist.")
     by_lesson = {name: [] for name in order}
     for info in sorted(exercises, key=lambda e: (e.get("position", 99), e["name"])):
         by_lesson[info["lesson"]].append(info)
+    for name, exs in by_lesson.items():
+        lessons[name]["exercise_minutes"] = sum(e["minutes"] for e in exs)
     return [(lessons[name], by_lesson[name]) for name in order]
+
+
+#: the front matter of a lesson page (an episode): ``course: {kind: lesson, ...}``
+LESSON_KEYS = ("kind", "part", "teaching", "questions", "objectives", "keypoints")
+
+
+def _check_episode(info):
+    """Refuse an episode's front matter whose values are not what the generated blocks need."""
+    name = info["name"]
+    if not isinstance(info["teaching"], int) or isinstance(info["teaching"], bool) or info["teaching"] <= 0:
+        raise ValueError(f"lessons/{name}.md: 'teaching:' is the whole number of minutes the page takes "
+                         f"(got {info['teaching']!r}).")
+    for key in ("questions", "objectives", "keypoints"):
+        value = info[key]
+        if not (isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value)):
+            raise ValueError(f"lessons/{name}.md: '{key}:' is a list of sentences (YAML '- ...' lines), "
+                             f"got {value!r}.")
 
 
 def _links(exercises, folder="../exercises"):
@@ -224,7 +251,7 @@ def _links(exercises, folder="../exercises"):
 
 
 def _learning_path(structure):
-    rows = ["| Part | Lesson | Minutes | Exercises (minutes) |", "|---|---|---|---|"]
+    rows = ["| Part | Lesson | Teaching (minutes) | Exercises (minutes) |", "|---|---|---|---|"]
     part = None
     for lesson, exercises in structure:
         shown = lesson["part"] if lesson["part"] != part else ""
@@ -244,7 +271,7 @@ def _lesson_exercises(exercises):
 
 
 def _toc_parts(structure):
-    """The Lessons part: each lesson with its exercises under it, each exercise with its solution.
+    """The lessons, one sidebar caption per part: each with its exercises, each exercise with its solution.
 
     A learner's path: "next" after a lesson opens its first exercise, and after its last
     exercise the next lesson; the sidebar shows the lessons, each exercise (with its time)
@@ -252,8 +279,11 @@ def _toc_parts(structure):
     solutions out of the "next" chain (cellseg_course.learner_book): a solution is reached
     from its exercise.
     """
-    lines = ["  - caption: Lessons", "    chapters:"]
+    lines, part = [], None
     for lesson, exercises in structure:
+        if lesson["part"] != part:  # the sidebar's parts, from the lessons' front matter
+            part = lesson["part"]
+            lines += [f"  - caption: \"{part}\"", "    chapters:"]
         lines.append(f"      - file: lessons/{lesson['name']}")
         if exercises:
             lines.append("        sections:")
@@ -265,9 +295,17 @@ def _toc_parts(structure):
     return "\n".join(lines)
 
 
+def _markers(name, comment):
+    """The begin and end lines of a generated block: ``% ...`` (MyST), ``# ...`` (YAML) or ``<!-- ... -->``."""
+    begin = f"BEGIN GENERATED {name} (tools/notebooks.py writes this block; do not edit it)"
+    end = f"END GENERATED {name}"
+    if comment == "html":  # invisible in the book and in a notebook opened in Jupyter alike
+        return f"<!-- {begin} -->", f"<!-- {end} -->"
+    return f"{comment} {begin}", f"{comment} {end}"
+
+
 def _replace_block(text, name, body, path, comment="%"):
-    begin = f"{comment} BEGIN GENERATED {name} (tools/notebooks.py writes this block; do not edit it)"
-    end = f"{comment} END GENERATED {name}"
+    begin, end = _markers(name, comment)
     pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S)
     if not pattern.search(text):
         raise ValueError(f"{path.relative_to(ROOT)}: missing the block markers\n{begin}\n{end}")
@@ -275,6 +313,92 @@ def _replace_block(text, name, body, path, comment="%"):
 
 
 TIME = re.compile(r"\*\*Time:\*\* about \d+ minutes")
+
+# --------------------------------------------------------------------------- episodes
+
+#: cells with these tags show no code on the page: they take no teaching time
+HIDDEN_CODE = {"remove-cell", "remove-input", "hide-input"}
+WORDS_PER_MINUTE = 100  #: reading speed of the prose, words per minute
+MINUTES_PER_CELL = 1  #: typing and running one shown code cell
+GENERATED_HTML = re.compile(r"<!-- BEGIN GENERATED (\S+) .*?<!-- END GENERATED \1 -->", re.S)
+GENERATED_MYST = re.compile(r"^% BEGIN GENERATED (\S+) .*?^% END GENERATED \1$", re.S | re.M)
+
+
+def measure(nb):
+    """``(words, shown code cells, minutes)`` of a lesson notebook: its measured teaching time.
+
+    The prose is every markdown cell's words (the generated overview, key points and
+    exercise list left out: they repeat the page); a code cell counts unless it is tagged
+    to hide its code (``remove-cell``, ``remove-input``, ``hide-input``). Minutes are
+    ``words / 100 + 1 per shown cell``, rounded.
+    """
+    words = cells = 0
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            words += len(GENERATED_MYST.sub("", GENERATED_HTML.sub("", cell.source)).split())
+        elif cell.cell_type == "code" and not HIDDEN_CODE & set(_tags(cell)):
+            cells += 1
+    return words, cells, round(words / WORDS_PER_MINUTE + cells * MINUTES_PER_CELL)
+
+
+def _items(values):
+    """A Markdown list, each item wrapped at 88 characters."""
+    return "\n".join(textwrap.fill(" ".join(v.split()), 88, initial_indent="- ", subsequent_indent="  ",
+                                    break_on_hyphens=False, break_long_words=False) for v in values)
+
+
+def _overview(lesson):
+    """The Carpentries overview under an episode's title: times, questions, objectives."""
+    exercises = lesson.get("exercise_minutes", 0)
+    return (f'<div class="cellseg-episode cellseg-overview">\n\n'
+            f"**Overview.** Teaching: {lesson['teaching']} min · Exercises: {exercises} min\n\n"
+            f"**Questions**\n\n{_items(lesson['questions'])}\n\n"
+            f"**Objectives**\n\n{_items(lesson['objectives'])}\n\n</div>")
+
+
+def _keypoints(lesson):
+    """The key points at the end of an episode."""
+    return (f'<div class="cellseg-episode cellseg-keypoints">\n\n'
+            f"**Key points**\n\n{_items(lesson['keypoints'])}\n\n</div>")
+
+
+def _with_block(text, name, body, path, where):
+    """``text`` with its generated block ``name`` (HTML-comment markers) holding ``body``.
+
+    A page that has no such block yet gets it at ``where(text)`` (a character offset).
+    """
+    begin, end = _markers(name, "html")
+    if begin not in text:
+        at = where(text)
+        text = text[:at] + f"{begin}\n{end}\n\n" + text[at:]
+    return _replace_block(text, name, body, path, comment="html")
+
+
+def _under_title(text):
+    """Just after the page's ``# Title`` line (and its blank line)."""
+    match = re.search(r"^# .*\n\n?", text, re.M)
+    return match.end() if match else 0
+
+
+def _before_exercises(text):
+    """Just before the generated list of exercises, or at the end of the page."""
+    for comment in ("html", "%"):
+        at = text.find(_markers("exercises", comment)[0])
+        if at >= 0:
+            return at
+    return len(text.rstrip("\n")) + 1 if text.endswith("\n") else len(text)
+
+
+def keypoints_page(structure):
+    """``book/keypoints.md``: every episode's key points, in book order."""
+    lines = ["# Key points", "",
+             "The key points of every lesson, in the order of the book: a summary to review "
+             "before an exercise or after a workshop.", ""]
+    for lesson, _ in structure:
+        if "keypoints" not in lesson:
+            continue
+        lines += [f"## [{lesson['title']}](../lessons/{lesson['name']}.md)", "", _items(lesson["keypoints"]), ""]
+    return "\n".join(lines)
 
 SETUP_CELL = '''\
 # Set-up. In the course's environment this cell does nothing. Anywhere else (Colab, Binder,
@@ -362,10 +486,16 @@ def structure_files(root=ROOT):
     for lesson, exercises in structure:
         path = root / "lessons" / f"{lesson['name']}.md"
         text = with_setup_cell(path.read_text(), path, setup)
-        if not TIME.search(text):
-            raise ValueError(f"{path.relative_to(root)}: state the time as '**Time:** about N minutes'.")
-        text = TIME.sub(f"**Time:** about {lesson['minutes']} minutes", text, count=1)
-        files[path] = _replace_block(text, "exercises", _lesson_exercises(exercises), path)
+        if "teaching" in lesson:  # an episode: its overview and key points come from its front matter
+            text = _with_block(text, "overview", _overview(lesson), path, _under_title)
+            text = _with_block(text, "keypoints", _keypoints(lesson), path, _before_exercises)
+        else:  # the former schema, until every lesson is an episode
+            if not TIME.search(text):
+                raise ValueError(f"{path.relative_to(root)}: state the time as '**Time:** about N minutes'.")
+            text = TIME.sub(f"**Time:** about {lesson['minutes']} minutes", text, count=1)
+        comment = "html" if _markers("exercises", "html")[0] in text else "%"
+        files[path] = _replace_block(text, "exercises", _lesson_exercises(exercises), path, comment=comment)
+    files[root / "book" / "keypoints.md"] = keypoints_page(structure) + "\n"
     return files
 
 

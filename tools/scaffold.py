@@ -48,16 +48,9 @@ SETUP = """```{code-cell} ipython3
 LESSON = """
 # {title}
 
-Why a biologist cares, in one paragraph.
-
-:::{{admonition}} Learning objectives
-:class: tip
-
-**Time:** about {minutes} minutes.
-
-After this lesson you can:
-- count the cells of an image with the course's pipeline.
-:::
+Why a biologist cares, in one paragraph. (tools/notebooks.py writes the overview above it and
+the key points at the end from the front matter; an episode measures 20-40 minutes: prose
+words / 100 plus one per shown code cell.)
 
 {setup}
 ```{{code-cell}} ipython3
@@ -84,14 +77,8 @@ glue("n_found", n_found)
 
 The pipeline finds {{glue:text}}`n_found:d` cells, every number in the prose computed.
 
-:::{{admonition}} Key points
-:class: important
-
-- One sentence per idea the learner takes away.
-:::
-
-% BEGIN GENERATED exercises (tools/notebooks.py writes this block; do not edit it)
-% END GENERATED exercises
+<!-- BEGIN GENERATED exercises (tools/notebooks.py writes this block; do not edit it) -->
+<!-- END GENERATED exercises -->
 """
 
 SOLUTION = """
@@ -168,9 +155,12 @@ def new_lesson(name, *, title=None, part="Checking", minutes=30, root=ROOT):
     path = root / "lessons" / f"{name}.md"
     if path.exists():
         sys.exit(f"[course] ERROR: {path.relative_to(root)} exists already; pick another name.")
-    course = f"  kind: lesson\n  part: {part}\n  minutes: {minutes}"
+    course = (f"  kind: lesson\n  part: {part}\n  teaching: {minutes}\n"
+              "  questions:\n    - How many cells does the course's pipeline find?\n"
+              "  objectives:\n    - Count the cells of an image with the course's pipeline.\n"
+              "  keypoints:\n    - One sentence per idea the learner takes away.")
     path.write_text(HEADER.format(course=course)
-                    + LESSON.format(title=title or _title(name), minutes=minutes, setup=SETUP),
+                    + LESSON.format(title=title or _title(name), setup=SETUP),
                     encoding="utf-8")
     toc = root / "_toc.yml"
     text = toc.read_text(encoding="utf-8")

@@ -33,7 +33,7 @@ TRACKS = {
         "title": "A 3-hour workshop: segment, then check",
         "end": 12 * 60,
         "breaks": ((10 * 60 + 15, 15, "Break"),),
-        "lessons": ["pipeline", "visual-qc", "pixel-metrics"],
+        "lessons": ["pipeline", "choosing-a-threshold", "visual-qc", "pixel-metrics"],
         "exercises": ["metrics-by-hand"],
         # lessons participants read before the workshop: every lesson a taken one builds on
         # (lesson_prerequisites) must be taken or listed here; track_note says so
@@ -43,8 +43,8 @@ TRACKS = {
         "title": "A one-day workshop",
         "end": DAY_END,
         "breaks": BREAKS,
-        "lessons": ["images-and-labels", "image-qc", "pipeline", "splitting", "visual-qc",
-                    "pixel-metrics", "object-metrics"],
+        "lessons": ["images-and-labels", "image-qc", "pipeline", "choosing-a-threshold", "splitting",
+                    "cleaning-labels", "visual-qc", "pixel-metrics", "object-metrics", "error-measures"],
         "exercises": ["label-bit-depth", "watershed", "metrics-by-hand", "match-threshold"],
         "beforehand": ["image-model"],
     },

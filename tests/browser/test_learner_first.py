@@ -62,13 +62,27 @@ def test_each_lesson_is_followed_by_its_exercises_and_solutions_are_off_the_path
         assert name in layouts[exercise]["links"], f"{exercise} does not link to its solution"
 
 
-def test_the_sidebar_shows_the_path_not_every_page(walk):
+def test_the_sidebar_shows_the_path_not_every_page(walk, root):
+    """On every episode: the pages of the book's path, and only this episode's exercises.
+
+    The sidebar lists the episodes (under one caption per part) and the other pages; an
+    episode's exercises unfold under it only on its own page, and solutions never show.
+    """
+    import notebooks  # tools/notebooks.py
+
     layouts = _layout(walk)
-    lesson = next(n for n in layouts if n.startswith("lessons/"))
-    shown = layouts[lesson]["sidebar"]
-    assert shown, "no sidebar entries shown"
-    assert not any(entry.startswith("Solution") for entry in shown), shown
-    assert len(shown) <= 20, f"the sidebar shows {len(shown)} entries on {lesson}: {shown}"
+    structure = {lesson["name"]: exercises for lesson, exercises in notebooks.course_structure(root)}
+    others = [page for page in notebooks.toc_entries(root) if not page.startswith(("lessons/", "exercises/",
+                                                                                     "solutions/"))]
+    for page in (name for name in layouts if name.startswith("lessons/")):
+        shown = layouts[page]["sidebar"]
+        assert shown, f"no sidebar entries shown on {page}"
+        assert not any(entry.startswith("Solution") for entry in shown), (page, shown)
+        own = {f"Exercise: {e['title']} ({e['minutes']} min)" for e in structure[page.split("/", 1)[1]]}
+        foreign = [entry for entry in shown if entry.startswith("Exercise") and entry not in own]
+        assert not foreign, f"{page} shows other episodes' exercises in its sidebar: {foreign}"
+        most = len(structure) + len(own) + len(others)
+        assert len(shown) <= most, f"the sidebar shows {len(shown)} entries on {page}, not at most {most}: {shown}"
 
 
 def test_every_exercise_shows_its_time(walk, root):

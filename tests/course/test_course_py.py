@@ -158,7 +158,7 @@ def test_page_prints_an_address_that_exists_with_links_terms_and_citations(root,
     html = page.read_text()
     assert 'href="../book/glossary.html#term-' in html  # glossary terms
     assert 'href="../book/references.html#' in html  # citations
-    assert 'href="splitting.html' in html  # links to other pages
+    assert 'href="choosing-a-threshold.html' in html  # links to other pages
     # the output keeps what a user needs: no kernel chatter, no per-page progress, no glue noise
     assert "Kernel is running over TCP" not in out and "writing output" not in out
     assert "glue data" not in out

@@ -38,3 +38,20 @@ def test_the_right_answer_is_rarely_the_shortest_or_the_longest():
     assert n >= 8, f"only {n} quiz questions found"
     assert len(shortest) <= n / 4, f"the right answer is the shortest in {len(shortest)} of {n}: {shortest}"
     assert len(longest) <= n / 4, f"the right answer is the longest in {len(longest)} of {n}: {longest}"
+
+
+def test_no_quiz_file_gives_its_answers_away_by_length():
+    """The same rule, file by file: a short quiz (one episode's) cannot lean on the others."""
+    by_file = {}
+    for where, question in _questions():
+        name = where.split(" question ")[0]
+        right = [_length(a["answer"]) for a in question["answers"] if a["correct"]]
+        wrong = [_length(a["answer"]) for a in question["answers"] if not a["correct"]]
+        counts = by_file.setdefault(name, [0, 0, 0])  # questions, right shortest, right longest
+        counts[0] += 1
+        counts[1] += right[0] < min(wrong)
+        counts[2] += right[0] > max(wrong)
+    assert len(by_file) >= 8, f"only {len(by_file)} quiz files found"
+    bad = {name: f"{short} shortest and {long} longest of {n}" for name, (n, short, long) in by_file.items()
+           if short > n / 4 or long > n / 4}
+    assert not bad, f"quiz files whose right answer is too often the shortest or the longest option: {bad}"
