@@ -105,6 +105,11 @@ def make_cells_and_nuclei(
                           hint="pass a smaller shape (e.g. 128)")
     cell_radius = _validate.real_number(cell_radius, "cell_radius", minimum=0, strict=True)
     nucleus_radius = _validate.real_number(nucleus_radius, "nucleus_radius", minimum=0, strict=True)
+    if cell_radius > max(rows, cols):
+        raise ValueError(
+            f"cell_radius={cell_radius:g} pixels is larger than the image ({rows}x{cols}); "
+            "pass a radius in pixels of one cell (e.g. 14) or a larger shape."
+        )
     if nucleus_radius >= cell_radius:
         raise ValueError(
             f"nucleus_radius ({nucleus_radius:g}) must be smaller than cell_radius "

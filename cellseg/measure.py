@@ -535,7 +535,7 @@ def measure_objects(
     work, ids = _compact_if_sparse(labels)
     properties = ["label", "centroid", "num_pixels", "equivalent_diameter_area", "slice"]
     if ndim == 2:
-        properties += ["eccentricity", "solidity", "perimeter"]
+        properties += ["eccentricity", "solidity"]
     if intensity_image is not None:
         properties.append("intensity_mean")
     raw = regionprops_table(
@@ -594,7 +594,7 @@ def _convex_perimeter(region_mask):
     return perimeter(convex_hull_image(region_mask))
 
 
-def _perimeter_shape(work, raw, spacing, size, regionprops_table):
+def _perimeter_shape(work, raw, spacing, size, regionprops_table):  # noqa: ARG001
     """``perimeter`` (um), ``circularity`` 4 pi A / P^2 and ``convexity`` P_hull / P, 2-D.
 
     With unequal pixel sides a perimeter in micrometres is not defined by scikit-image's
@@ -604,9 +604,10 @@ def _perimeter_shape(work, raw, spacing, size, regionprops_table):
     if not np.isclose(spacing[0], spacing[1]):
         return {name: np.full(n, np.nan) for name in ("perimeter", "circularity", "convexity")}
     side = float(spacing[0])
-    per_pixels = np.asarray(raw["perimeter"], dtype=float)
-    hull = regionprops_table(work, properties=["label"], extra_properties=[_convex_perimeter])
-    hull_pixels = np.asarray(hull["_convex_perimeter"], dtype=float)
+    # in pixel widths, both from scikit-image's estimate (the same objects, the same order)
+    edges = regionprops_table(work, properties=["perimeter"], extra_properties=[_convex_perimeter])
+    per_pixels = np.asarray(edges["perimeter"], dtype=float)
+    hull_pixels = np.asarray(edges["_convex_perimeter"], dtype=float)
     perimeter = per_pixels * side
     with np.errstate(divide="ignore", invalid="ignore"):
         circularity = np.where(per_pixels > 0, 4 * np.pi * size / perimeter**2, np.nan)
