@@ -1,7 +1,7 @@
 """Write the coverage table of the instructor notes from book/coverage.yml.
 
-    .venv/bin/python tools/coverage.py           # rewrite the block in book/instructor-notes.md
-    .venv/bin/python tools/coverage.py --check   # exit 1 if an entry does not resolve or the block is stale
+    .venv/bin/python tools/coverage_table.py           # rewrite the block in book/instructor-notes.md
+    .venv/bin/python tools/coverage_table.py --check   # exit 1 if an entry does not resolve or the block is stale
 
 Every item of ``book/coverage.yml`` names the places that teach it (``at``) or why it is left
 out (``omitted``). A place is a MyST target label (``(name)=`` above a heading) or the exact
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "book" / "coverage.yml"
 NOTES = ROOT / "book" / "instructor-notes.md"
 FOLDERS = ("lessons", "exercises", "solutions", "book")
-BEGIN = "% BEGIN GENERATED coverage (tools/coverage.py writes this block; do not edit it)"
+BEGIN = "% BEGIN GENERATED coverage (tools/coverage_table.py writes this block; do not edit it)"
 END = "% END GENERATED coverage"
 
 _FENCE = re.compile(r"^(`{3,}|~{3,}|:{3,})")
@@ -125,7 +125,7 @@ def main(argv=None):
     new = rendered(text, topics)
     if "--check" in argv:
         if new != text:
-            print("book/instructor-notes.md: the coverage table is stale; run tools/coverage.py")
+            print("book/instructor-notes.md: the coverage table is stale; run tools/coverage_table.py")
             return 1
         return 0
     if new != text:
