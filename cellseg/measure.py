@@ -534,12 +534,18 @@ def measure_objects(
 
     work, ids = _compact_if_sparse(labels)
     properties = ["label", "centroid", "num_pixels", "equivalent_diameter_area", "slice"]
+    square = ndim == 2 and bool(np.isclose(spacing_arr[0], spacing_arr[1]))
+    extra = []
     if ndim == 2:
         properties += ["eccentricity", "solidity"]
+    if square:  # scikit-image's perimeter estimate needs square pixels
+        properties.append("perimeter")
+        extra = [_convex_perimeter]
     if intensity_image is not None:
         properties.append("intensity_mean")
     raw = regionprops_table(
-        work, intensity_image, spacing=tuple(spacing_arr), properties=properties
+        work, intensity_image, spacing=tuple(spacing_arr), properties=properties,
+        extra_properties=extra,
     )
     n = len(raw["label"])
     size_name = "area" if ndim == 2 else "volume"
@@ -554,7 +560,7 @@ def measure_objects(
     if ndim == 2:
         columns["eccentricity"] = raw["eccentricity"]
         columns["solidity"] = raw["solidity"]
-        columns.update(_perimeter_shape(work, raw, spacing_arr, size, regionprops_table))
+        columns.update(_perimeter_shape(raw, spacing_arr, size, square))
     else:
         columns["solidity"] = _solidity_3d(work, spacing_arr, boxes, regionprops)
     starts = np.array([[s.start for s in box] for box in boxes]).reshape(n, ndim)
@@ -594,21 +600,18 @@ def _convex_perimeter(region_mask):
     return perimeter(convex_hull_image(region_mask))
 
 
-def _perimeter_shape(work, raw, spacing, size, regionprops_table):  # noqa: ARG001
+def _perimeter_shape(raw, spacing, size, square):
     """``perimeter`` (um), ``circularity`` 4 pi A / P^2 and ``convexity`` P_hull / P, 2-D.
 
-    With unequal pixel sides a perimeter in micrometres is not defined by scikit-image's
-    estimate (it counts pixel edges): the three columns are NaN then.
+    With unequal pixel sides scikit-image has no perimeter estimate (it counts pixel
+    edges): the three columns are NaN then.
     """
     n = len(raw["label"])
-    if not np.isclose(spacing[0], spacing[1]):
+    if not square:
         return {name: np.full(n, np.nan) for name in ("perimeter", "circularity", "convexity")}
-    side = float(spacing[0])
-    # in pixel widths, both from scikit-image's estimate (the same objects, the same order)
-    edges = regionprops_table(work, properties=["perimeter"], extra_properties=[_convex_perimeter])
-    per_pixels = np.asarray(edges["perimeter"], dtype=float)
-    hull_pixels = np.asarray(edges["_convex_perimeter"], dtype=float)
-    perimeter = per_pixels * side
+    perimeter = np.asarray(raw["perimeter"], dtype=float)  # um: regionprops applies the spacing
+    per_pixels = perimeter / float(spacing[0])
+    hull_pixels = np.asarray(raw["_convex_perimeter"], dtype=float)  # the hull's, in pixels
     with np.errstate(divide="ignore", invalid="ignore"):
         circularity = np.where(per_pixels > 0, 4 * np.pi * size / perimeter**2, np.nan)
         convexity = np.where(per_pixels > 0, np.minimum(hull_pixels / per_pixels, 1.0), np.nan)
