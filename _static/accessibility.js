@@ -99,7 +99,7 @@
     });
   }
 
-  const SCROLLERS = "table, .cell_output .output, .pst-scrollable-table-container, .highlight pre";
+  const SCROLLERS = "table, .cell_output .output, .pst-scrollable-table-container, .highlight pre, div.math > math";
 
   function focusableScrollers() {
     document.querySelectorAll(SCROLLERS).forEach((box) => {

@@ -38,10 +38,11 @@ Examples
 
 import math
 import numbers
+import warnings
 
 import numpy as np
 from scipy import ndimage as ndi
-from skimage.measure import marching_cubes, mesh_surface_area, regionprops, regionprops_table
+from skimage.measure import marching_cubes, mesh_surface_area, regionprops_table
 
 from . import _validate
 from .labels import check_label_image
@@ -262,7 +263,7 @@ def surface_area(mask, *, spacing, method="smooth", sigma=None):
 
     Accuracy, measured on voxelised ellipsoids (semi-axes ``(a_z, a, a)`` in um)
     at 20 random sub-voxel positions and orientations each, against the exact
-    area (:func:`cellseg.theory3d.ellipsoid_surface_area`); "slices" is the
+    area (:func:`cellseg.theory.ellipsoid_surface_area`); "slices" is the
     object's thickness ``2 a_z / dz``, "worst" the single largest error
     (``tests/test_measure.py`` recomputes this table):
 
@@ -536,17 +537,21 @@ def measure_objects(
     properties = ["label", "centroid", "num_pixels", "equivalent_diameter_area", "slice"]
     square = ndim == 2 and bool(np.isclose(spacing_arr[0], spacing_arr[1]))
     extra = []
-    if ndim == 2:
-        properties += ["eccentricity", "solidity"]
+    properties += ["eccentricity", "solidity"] if ndim == 2 else ["solidity"]
     if square:  # scikit-image's perimeter estimate needs square pixels
         properties.append("perimeter")
         extra = [_convex_perimeter]
     if intensity_image is not None:
         properties.append("intensity_mean")
-    raw = regionprops_table(
-        work, intensity_image, spacing=tuple(spacing_arr), properties=properties,
-        extra_properties=extra,
-    )
+    with warnings.catch_warnings():
+        # in 3-D an object with no hull (one voxel thick, or a tilted sheet): skimage warns
+        # and gives an infinite solidity, made NaN below
+        warnings.simplefilter("ignore")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            raw = regionprops_table(
+                work, intensity_image, spacing=tuple(spacing_arr), properties=properties,
+                extra_properties=extra,
+            )
     n = len(raw["label"])
     size_name = "area" if ndim == 2 else "volume"
     axes = "yx" if ndim == 2 else "zyx"
@@ -559,10 +564,8 @@ def measure_objects(
     boxes = raw["slice"]
     if ndim == 2:
         columns["eccentricity"] = raw["eccentricity"]
-        columns["solidity"] = raw["solidity"]
         columns.update(_perimeter_shape(raw, spacing_arr, size, square))
-    else:
-        columns["solidity"] = _solidity_3d(work, spacing_arr, boxes, regionprops)
+    columns["solidity"] = np.where(np.isfinite(raw["solidity"]), raw["solidity"], np.nan)
     starts = np.array([[s.start for s in box] for box in boxes]).reshape(n, ndim)
     stops = np.array([[s.stop for s in box] for box in boxes]).reshape(n, ndim)
     columns["touches_border"] = (starts == 0).any(axis=1) | (stops == labels.shape).any(axis=1)
@@ -630,21 +633,3 @@ def _nearest_neighbours(centroids, labels):
     return {"nearest_neighbor_distance": distance[:, 1],
             "nearest_neighbor": np.asarray(labels)[index[:, 1]]}
 
-
-def _solidity_3d(work, spacing, boxes, regionprops):
-    """Solidity of each 3-D object with a hull (NaN for one voxel thick along an axis)."""
-    import warnings
-
-    out = np.full(len(boxes), np.nan)
-    thick = [i for i, box in enumerate(boxes) if all(s.stop - s.start > 1 for s in box)]
-    if not thick:
-        return out
-    regions = regionprops(work, spacing=tuple(spacing))
-    for i in thick:
-        with warnings.catch_warnings():
-            # a coplanar object (a tilted sheet) has no hull: skimage warns, returns inf
-            warnings.simplefilter("ignore")
-            with np.errstate(divide="ignore", invalid="ignore"):
-                value = regions[i].solidity
-        out[i] = value if np.isfinite(value) else np.nan
-    return out

@@ -27,6 +27,19 @@ FRAMES_FOLDER = "_images/explorers"
 FIGURE_PAIR = re.compile(r'(?P<desktop><img\b[^>]*\bcellseg-figure-desktop\b[^>]*>)\s*'
                          r'(?P<phone><img\b[^>]*\bcellseg-figure-phone\b[^>]*>)')
 SRC = re.compile(r'\bsrc="([^"]*)"')
+#: The theme's "search as you type" tools, loaded on every page; unused with that option off
+#: (the search button then opens a form that goes to search.html, which loads them itself).
+SEARCH_TOOLS = re.compile(r'<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|'
+                          r'searchindex\.js)"></script>\s*')
+#: The icon fonts (Font Awesome 6, in the theme): the book uses a few dozen of their glyphs.
+ICON_FONTS = {"fa-solid-900": ("Font Awesome 6 Free", 900), "fa-brands-400": ("Font Awesome 6 Brands", 400),
+              "fa-regular-400": ("Font Awesome 6 Free", 400)}
+#: A rule giving a character to some selectors: ``.fa-search:before,.fa-magnifying-glass:before
+#: {content:"\f002"}``, or a theme's own icon such as ``.onthispage:after{content:"\f107";...}``.
+ICON_RULE = re.compile(r'(?P<selectors>[^{}]+)\{[^{}]*?content:"\\(?P<code>f[0-9a-f]{3,4})"[^{}]*\}')
+ICON_SELECTOR = re.compile(r'^\.(fa-[a-z0-9-]+):+before$')
+ICON_CLASS = re.compile(r"\bfa-[a-z0-9-]+")
+SUBSET_CSS = "_static/icon-subset.css"
 TEXT_PX = re.compile(r"\bcellseg-text-(\d+)\b")
 
 
@@ -69,17 +82,84 @@ def learners_path(app, pagename, templatename, context, doctree):
         context[key] = _link(app, pagename, target) if target else None
 
 
+def subset_icon_fonts(out):
+    """Cut the icon fonts down to the glyphs the built book uses; returns their @font-face CSS.
+
+    Font Awesome's solid and brands fonts weigh 274 KB as WOFF2 and each page loads them for a
+    few arrows, a magnifier and a GitHub mark. The glyphs used are those of every ``fa-*``
+    class named in the book's HTML and scripts (the theme's stylesheet maps each class to its
+    character); fontTools' subsetter keeps only them, written as WOFF (zlib) files beside the
+    originals. The returned CSS declares them under the same family names, after the theme's
+    own declarations, so the browser loads the small files instead.
+    """
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    css_file = out / "_static" / "styles" / "pydata-sphinx-theme.css"
+    fonts = out / "_static" / "vendor" / "fontawesome" / "webfonts"
+    if not css_file.exists() or not fonts.is_dir():
+        return ""
+    codes, always = {}, set()  # class -> character; characters the style sheets use themselves
+    for sheet in (out / "_static").rglob("*.css"):
+        text = sheet.read_text(encoding="utf-8", errors="replace")
+        # icons written as the character itself (the theme's --pst-icon-* variables)
+        always.update(ord(c) for c in set(text) if 0xE000 <= ord(c) <= 0xF8FF)
+        for rule in ICON_RULE.finditer(text):
+            code = int(rule["code"], 16)
+            for selector in rule["selectors"].split(","):
+                icon = ICON_SELECTOR.match(selector.strip())
+                if icon:
+                    codes.setdefault(icon.group(1), code)
+                else:
+                    always.add(code)
+    used = set()
+    for path in list(out.rglob("*.html")) + list((out / "_static").rglob("*.js")):
+        used.update(ICON_CLASS.findall(path.read_text(encoding="utf-8", errors="replace")))
+    wanted = sorted(always | {codes[name] for name in used if name in codes})
+    rules = []
+    for stem, (family, weight) in ICON_FONTS.items():
+        source = fonts / f"{stem}.ttf"
+        if not source.exists():
+            continue
+        font = TTFont(source)
+        present = [c for c in wanted if c in font.getBestCmap()]
+        if not present:
+            continue
+        options = subset.Options()
+        options.flavor = "woff"  # zlib: WOFF2 would need the brotli module
+        options.layout_features = ["*"]
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=present)
+        subsetter.subset(font)
+        target = fonts / f"{stem}.subset.woff"
+        font.flavor = "woff"
+        font.save(target)
+        rules.append(f'@font-face{{font-display:block;font-family:"{family}";font-style:normal;'
+                     f'font-weight:{weight};src:url(vendor/fontawesome/webfonts/{target.name}) format("woff")}}')
+    return "\n".join(rules) + "\n" if rules else ""
+
+
 def light_pages(app, exception):
-    """After the build: drop Font Awesome's script, write explorer frames as files."""
+    """After the build: no Font Awesome script, icon fonts cut to the glyphs used, the theme's
+    unused search tools left out, explorer frames written as files."""
     if exception is not None or app.builder.format != "html":
         return
     from .explorers import frames_to_files
 
     out = Path(app.outdir)
     folder = out / FRAMES_FOLDER
+    subset_css = subset_icon_fonts(out)
+    if subset_css:
+        (out / SUBSET_CSS).write_text(subset_css, encoding="utf-8")
+    search_as_you_type = (app.config.html_theme_options or {}).get("search_as_you_type")
     for page in out.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         light = FIGURE_PAIR.sub(_picture, FONTAWESOME_JS.sub("", text))
+        if page.name != "search.html" and not search_as_you_type:
+            light = SEARCH_TOOLS.sub("", light)
+        if subset_css and "</head>" in light:
+            href = "../" * (len(page.relative_to(out).parts) - 1) + SUBSET_CSS
+            light = light.replace("</head>", f'<link rel="stylesheet" href="{href}" />\n</head>', 1)
         if 'class="cellseg-explorer"' in light and "data:image/png;base64," in light:
             depth = len(page.relative_to(out).parts) - 1
             prefix = "../" * depth + FRAMES_FOLDER

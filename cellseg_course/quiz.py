@@ -106,6 +106,19 @@ def arrange_answers(questions, name):
     return arranged
 
 
+def _as_mathml(questions):
+    """The questions with their ``$...$`` formulas written as MathML (:mod:`.mathml`).
+
+    The book loads no MathJax: the browser lays out MathML itself, in the book and in Jupyter.
+    """
+    from .mathml import math_in_text
+
+    return [{**q, "question": math_in_text(q["question"]),
+             "answers": [{**a, "answer": math_in_text(a["answer"]), "feedback": math_in_text(a["feedback"])}
+                         for a in q["answers"]]}
+            for q in questions]
+
+
 def show_quiz(name, **values):
     """Display quiz ``name`` in the notebook, its slots filled from ``values``.
 
@@ -117,7 +130,7 @@ def show_quiz(name, **values):
     questions = load_quiz(name, **values)
     if not values and quiz_slots(questions):
         raise ValueError(f"quiz {name!r} has slots {quiz_slots(questions)}: pass their values.")
-    questions = arrange_answers(questions, name)
+    questions = arrange_answers(_as_mathml(questions), name)
     state = random.getstate()
     random.seed(f"cellseg-quiz-{name}")  # jupyterquiz draws the element id from `random`
     try:

@@ -301,7 +301,7 @@ def test_resample_isotropic_keeps_the_volume():
 
 
 @pytest.mark.parametrize("bad", [np.zeros((4, 4)), np.full((2, 2, 2), np.nan), np.array([[["x"]]])])
-def test_pipeline3d_rejects_bad_stacks(bad):
+def test_the_pipeline_rejects_bad_stacks(bad):
     with pytest.raises((TypeError, ValueError)):
         pipeline.smooth(bad, sigma=1.0, spacing=(1, 1, 1))
 

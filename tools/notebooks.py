@@ -136,7 +136,16 @@ def _strip_code(source, name):
             out.append(line)
     if inside:
         raise ValueError(f"solutions/{name}.md: '{BEGIN}' without '{END}'.")
+    last = max((i for i, line in enumerate(out) if line.strip()), default=None)
+    if last is not None and out[last] == CODE_HERE:
+        # A cell that ends with ``...`` would show "Ellipsis" when run untouched: say what to do.
+        out[last] = FILL_IN
     return "\n".join(out)
+
+
+CODE_HERE = "...  # your code here"
+#: the last line of an exercise cell whose code is all the learner's (instead of ``...``)
+FILL_IN = 'print("Fill in this cell: replace this line with your code, then run the cell again.")'
 
 
 def _set_formats(nb):
@@ -281,13 +290,26 @@ if importlib.util.find_spec("cellseg_course") is None:
                           f"cellseg[notebooks] @ {{COURSE}}/archive/refs/heads/{branch}.zip"],
                          capture_output=True, text=True)
     if pip.returncode != 0:
+        said = [line for line in (pip.stderr + pip.stdout).splitlines()
+                if line.strip() and "[notice]" not in line][-3:]
+        print("pip's last lines:", *said, sep="\\n  ", file=sys.stderr)
+        text = " ".join(said).lower()
+        if any(word in text for word in ("connect", "resolve", "network", "timed out", "proxy",
+                                         "ssl", "max retries", "no matching distribution")):
+            todo = "pip could not download them: connect to the internet and run this cell again"
+        elif "externally-managed" in text:
+            todo = "this Python refuses installs: start Jupyter from a virtual environment"
+        elif "permission" in text or "errno 13" in text:
+            todo = "pip may not write here: add --user to the pip command above"
+        else:
+            todo = "pip's last lines above say why"
+
         class SetUpFirst(Exception):
             def _render_traceback_(self):  # IPython shows this sentence, not a traceback
                 return [str(self)]
 
-        raise SetUpFirst(f"The course's packages could not be installed (no network?): connect to "
-                         f"the internet and run this cell again, or set up the course on your "
-                         f"computer as its README says, {{COURSE}}#readme")
+        raise SetUpFirst(f"The course's packages could not be installed ({{todo}}). Or set up the "
+                         f"course on your computer as its README says, {{COURSE}}#readme")
     importlib.invalidate_caches()'''
 
 

@@ -18,6 +18,9 @@ reads the code of every worked answer, so the list cannot fall out of step with 
 import ast
 import re
 import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 START = 9 * 60  #: 09:00
 DAY_END = 17 * 60 + 30  #: 17:30
@@ -32,8 +35,9 @@ TRACKS = {
         "breaks": ((10 * 60 + 15, 15, "Break"),),
         "lessons": ["pipeline", "visual-qc", "pixel-metrics"],
         "exercises": ["metrics-by-hand"],
-        "note": "For participants who already know what a label image is (or read "
-                "[Images, masks and label images](../lessons/images-and-labels.md) beforehand).",
+        # lessons participants read before the workshop: every lesson a taken one builds on
+        # (lesson_prerequisites) must be taken or listed here; track_note says so
+        "beforehand": ["images-and-labels", "image-model"],
     },
     "one-day": {
         "title": "A one-day workshop",
@@ -42,8 +46,7 @@ TRACKS = {
         "lessons": ["images-and-labels", "image-qc", "pipeline", "splitting", "visual-qc",
                     "pixel-metrics", "object-metrics"],
         "exercises": ["label-bit-depth", "watershed", "metrics-by-hand", "match-threshold"],
-        "note": "Leaves out the model lesson (its results are quoted where the pipeline needs "
-                "them) and five of the nine exercises, which participants can do afterwards.",
+        "beforehand": ["image-model"],
     },
 }
 
@@ -63,15 +66,74 @@ def _items(structure, track=None):
                 yield "Exercise", f"[{e['title']}](../exercises/{e['name']}.md)", e["minutes"]
 
 
-def check_track(structure, name):
-    """Raise ValueError when a track names something that does not exist or does not fit its day."""
+def lesson_prerequisites(structure, root=ROOT):
+    """``{lesson: [earlier lessons it builds on]}``, from the lessons themselves.
+
+    A lesson's front matter may list them (``course: {prerequisites: [...]}``); otherwise they
+    are the earlier lessons its opening (the text before its objectives, first code cell or
+    first section) links to, as in "the synthetic image of [the previous lesson](image-model.md)".
+    """
+    order = [lesson["name"] for lesson, _ in structure]
+    found = {}
+    for index, (lesson, _) in enumerate(structure):
+        if "prerequisites" in lesson:
+            found[lesson["name"]] = list(lesson["prerequisites"])
+            continue
+        text = (Path(root) / "lessons" / f"{lesson['name']}.md").read_text(encoding="utf-8")
+        body = text.split("\n---\n", 1)[-1]
+        opening = re.split(r"\n```\{code-cell\}|\n## |\n:::\{admonition\}", body, maxsplit=1)[0]
+        links = re.findall(r"\]\((?:\.\./lessons/|\./)?([\w-]+)\.md(?:#[^)]*)?\)", opening)
+        found[lesson["name"]] = [n for n in dict.fromkeys(links) if n in order[:index]]
+    return found
+
+
+def _link(info, folder):
+    return f"[{info['title']}](../{folder}/{info['name']}.md)"
+
+
+def _and(items):
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def track_note(structure, name, root=ROOT):
+    """The sentences under a track's title, all from the data: which exercises it takes and which it
+    leaves, which lessons it leaves out, and what participants read beforehand (and why)."""
+    track = TRACKS[name]
+    lessons = {lesson["name"]: lesson for lesson, _ in structure}
+    exercises = [e for _, ex in structure for e in ex]
+    taken = [e for e in exercises if e["name"] in track["exercises"]]
+    sentences = [f"It takes {len(taken)} of the {len(exercises)} exercises "
+                 f"({_and([_link(e, 'exercises') for e in taken])}); participants can do the other "
+                 f"{len(exercises) - len(taken)} afterwards." if taken else
+                 f"It takes none of the {len(exercises)} exercises."]
+    sentences.append(f"It teaches {len(track['lessons'])} of the {len(lessons)} lessons.")
+    needs = lesson_prerequisites(structure, root)
+    before = [lessons[n] for n in track.get("beforehand", [])]
+    if before:
+        why = [f"{_and(['*' + u['title'] + '*' for u in users])} builds on *{b['title']}*" for b in before
+               if (users := [lessons[n] for n in track["lessons"] if b["name"] in needs[n]])]
+        sentences.append(f"Participants read {_and([_link(b, 'lessons') for b in before])} beforehand"
+                         + (f" ({'; '.join(why)})." if why else "."))
+    return " ".join(sentences)
+
+
+def check_track(structure, name, root=ROOT):
+    """Raise ValueError when a track names something that does not exist, leaves out a lesson one of
+    its lessons builds on (without having it read beforehand), or does not fit its day."""
     track = TRACKS[name]
     lessons = {lesson["name"]: [e["name"] for e in ex] for lesson, ex in structure}
-    unknown = [n for n in track["lessons"] if n not in lessons]
+    unknown = [n for n in [*track["lessons"], *track.get("beforehand", [])] if n not in lessons]
     orphans = [e for e in track["exercises"] if not any(e in lessons[n] for n in track["lessons"] if n in lessons)]
     if unknown or orphans:
         raise ValueError(f"track {name}: no such lesson {unknown}, or exercises {orphans} whose lesson it leaves out "
                          "(tools/workshop.py, TRACKS).")
+    needs = lesson_prerequisites(structure, root)
+    unmet = sorted({(n, p) for n in track["lessons"] for p in needs[n]
+                    if p not in track["lessons"] and p not in track.get("beforehand", [])})
+    if unmet:
+        raise ValueError(f"track {name}: " + "; ".join(f"{n} builds on {p}" for n, p in unmet) + ", which the "
+                         "track neither teaches nor has read beforehand (tools/workshop.py, TRACKS: add it to "
+                         "'lessons' or 'beforehand').")
     days = schedule(structure, name)
     if len(days) != 1 or days[0][-1][1] > track["end"]:
         end = _clock(days[-1][-1][1])
@@ -109,15 +171,15 @@ def _teaching(day):
     return sum(minutes for _, _, kind, _, minutes in day if kind != "Break")
 
 
-def plans(structure):
+def plans(structure, root=ROOT):
     """Markdown of the tracks and of the whole course as a workshop."""
     out = []
     for name, track in TRACKS.items():
-        day = check_track(structure, name)
+        day = check_track(structure, name, root)
         breaks = sum(minutes for _, _, kind, _, minutes in day if kind == "Break")
         out += [f"### {track['title']}", "",
                 f"{_clock(day[0][0])} to {_clock(day[-1][1])}: {_teaching(day)} minutes of lessons and "
-                f"exercises and {breaks} minutes of breaks. {track['note']}", ""]
+                f"exercises and {breaks} minutes of breaks. {track_note(structure, name, root)}", ""]
         out += _table(day) + [""]
     out += ["### The whole course", "", "Every lesson and exercise in book order, with breaks:", ""]
     for number, day in enumerate(schedule(structure), start=1):

@@ -30,32 +30,3 @@ for _module in MODULES:  # every checker module's public names, so a new module 
     globals().update({name: getattr(_module, name) for name in _module.__all__})
     __all__ += list(_module.__all__)
 del _module
-__all__ = [
-    "Feedback",
-    "check_number",
-    "is_placeholder",
-    "ready_to_plot",
-    "check_smoothed_peak",
-    "check_label_dtype",
-    "check_label_capacity",
-    "check_clipped",
-    "check_underexposed",
-    "check_pixel_counts",
-    "check_pixel_scores",
-    "check_object_counts",
-    "check_object_scores",
-    "check_last_threshold",
-    "check_shift_limit",
-    "check_pair_split",
-    "check_intensity_classes",
-    "check_count_statistics",
-    "check_failure_level",
-    "check_global_count",
-    "check_adaptive_labels",
-    "check_beat_the_baseline",
-    "EXERCISE_STACK",
-    "check_volumes",
-    "check_surface_areas",
-    "check_voxel_factor",
-    "check_bad_wells",
-]

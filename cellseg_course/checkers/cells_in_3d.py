@@ -87,7 +87,7 @@ def _diagnose(values, expected, mistakes, tolerance, what):
         if _close(values, wrong, tolerance):
             return Feedback(False, message)
     dz, dy, dx = EXERCISE_STACK["spacing"]
-    return Feedback(False, f"{what} is not right. Use the labels of the stack and its voxel size, "
+    return Feedback(False, f"{what}: not right. Use the labels of the stack and its voxel size, "
                            f"spacing = ({dz:g}, {dy:g}, {dx:g}) µm (z, y, x), with the functions "
                            "of cellseg.measure.")
 
@@ -192,5 +192,8 @@ def check_voxel_factor(answer):
     if abs(value / voxel_volume - 1) <= 0.01:
         return Feedback(False, "That is the volume of one voxel. The voxel count is the larger "
                                "number here, since a voxel is smaller than 1 µm³: invert it.")
-    return Feedback(False, "Not yet. Divide a nucleus's volume in voxels by its volume in µm³; "
+    if abs(value - expected) > 0.01 * expected and round(expected) == value:
+        return Feedback(False, f"{value:g} is the factor rounded to a whole number; it lies within 0.5 of the "
+                               "right value, but the check needs it within 1 %: give it unrounded.")
+    return Feedback(False, "Divide a nucleus's volume in voxels by its volume in µm³; "
                            "the ratio depends only on the voxel size.")

@@ -1,8 +1,8 @@
 """The feedback object returned by every exercise checker, and what checkers share.
 
 - :class:`Feedback`: what a checker returns (right, wrong with a hint, not answered yet);
-- :func:`is_placeholder`, :func:`number_problem`, :func:`whole_number`, :func:`check_number`:
-  the shared checks of a learner's answer;
+- :func:`is_placeholder`, :func:`number_problem`, :func:`whole_number`, :func:`check_number`,
+  :func:`rounding_note`: the shared checks of a learner's answer;
 - :func:`never_raises`: the decorator every checker wears, so that nothing a learner can type
   ever ends in a traceback;
 - :func:`ready_to_plot`: the guard of the "look at your result" cells after a checker.
@@ -138,6 +138,9 @@ def number_problem(answer, what="your answer"):
         return Feedback(False, f"{what} should be a number, but it is the text {_short(answer)}: remove the quotes.")
     if isinstance(answer, (list, tuple, np.ndarray)):
         return Feedback(False, f"{what} should be one number, but it is {_short(answer)}.")
+    if getattr(answer, "ndim", 0) and hasattr(answer, "__len__"):  # a pandas Series or DataFrame, a tensor
+        return Feedback(False, f"{what} should be one number, but it is a {type(answer).__name__} of "
+                        f"{len(answer)} values: pick one, e.g. with [0] or .iloc[0].")
     if isinstance(answer, numbers.Complex) and not isinstance(answer, numbers.Real):
         return Feedback(False, f"{what} should be a real number, but it is the complex number {answer}.")
     if not isinstance(answer, (numbers.Real, np.number)):
@@ -314,4 +317,27 @@ def check_number(answer, expected, *, decimals=None, rel_tol=None, what="your an
     for slip, message in slips:
         if same(value, slip):
             return Feedback(False, f"{what} = {value:g} is not right: {message}")
+    if decimals is not None:
+        rounded = rounding_note(value, expected, decimals, what)
+        if rounded:
+            return Feedback(False, rounded)
     return Feedback(False, f"{what} = {value:g} is not right. {hint}".strip())
+
+
+def rounding_note(value, expected, decimals, what="your answer"):
+    """The message for an answer that is ``expected`` rounded to fewer than ``decimals`` decimals, else "".
+
+    Examples
+    --------
+    >>> rounding_note(0.82, 0.8182, 3, "precision")
+    'precision = 0.82 is rounded to 2 decimals: it lies within 0.005 of the right value, but the check needs 3
+    decimals. Give 3 decimals, or type the fraction itself and let Python compute it.'
+    >>> rounding_note(0.81, 0.8182, 3)
+    ''
+    """
+    for places in range(decimals - 1, 0, -1):
+        if round(value, places) == value and round(expected, places) == value:
+            return (f"{what} = {value:g} is rounded to {places} decimal{'s' if places != 1 else ''}: it lies "
+                    f"within {0.5 * 10.0 ** -places:g} of the right value, but the check needs {decimals} "
+                    f"decimals. Give {decimals} decimals, or type the fraction itself and let Python compute it.")
+    return ""

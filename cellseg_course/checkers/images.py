@@ -11,6 +11,7 @@
 
 import math
 import numbers
+import re
 
 import numpy as np
 
@@ -75,12 +76,22 @@ def check_label_dtype(answer, n_objects):
         return Feedback(None, _NOT_ANSWERED)
     expected = _labels.smallest_label_dtype(n_objects)
     dt = _as_dtype(answer)
+    note = ""
+    if dt is None:
+        dt, note = _spelling(answer)
     if dt is None:
         if isinstance(answer, numbers.Real) and not isinstance(answer, bool):
             return Feedback(False, f"{_short(answer)} bits is not a type: NumPy's integer types have 8, 16, 32 "
                             "or 64 bits.")
         kind = "a floating-point type: a label is a whole number" if _is_float_type(answer) else "not an integer type"
         return Feedback(False, f"{_short(answer)} is {kind}. {_DTYPE_USAGE}")
+    feedback = _judge_dtype(dt, expected, n_objects)
+    if note:
+        feedback.message = f"{feedback.message} ({note})"
+    return feedback
+
+
+def _judge_dtype(dt, expected, n_objects):
     capacity = _labels.label_capacity(dt)
     if dt.kind == expected.kind and dt.itemsize == expected.itemsize:
         return Feedback(
@@ -107,7 +118,42 @@ def check_label_dtype(answer, n_objects):
     )
 
 
+_PREFIX = re.compile(r"^(?:np|numpy)\.", re.IGNORECASE)
+
+
+def _spelling(answer):
+    """``(dtype, note)`` for an integer type written in a way NumPy does not read, else ``(None, "")``.
+
+    Covers a value instead of a type (``np.uint8(100)``), text with the module prefix
+    (``'np.uint8'``), other capitals (``'UInt8'``, pandas' spelling) or spaces (``'uint8 '``).
+    The note says how NumPy spells it; the type itself is judged as usual.
+    """
+    if isinstance(answer, np.generic) and not isinstance(answer, np.bool_):
+        if not np.issubdtype(answer.dtype, np.integer):
+            return None, ""
+        return answer.dtype, (f"you wrote a value, np.{answer.dtype.name}({answer.item()}), not the type: "
+                              f"the type is np.{answer.dtype.name}, without brackets.")
+    if not isinstance(answer, str) or len(answer) > 40:
+        return None, ""
+    name = _PREFIX.sub("", answer.strip().strip("'\"").strip()).lower()
+    try:
+        dt = np.dtype(name)
+    except Exception:  # noqa: BLE001 - NumPy raises several kinds of errors for non-types
+        return None, ""
+    if not np.issubdtype(dt, np.integer) or name != dt.name:  # 'int' or 'uint' depend on the platform
+        return None, ""
+    if _PREFIX.match(answer.strip()):
+        why = f"the text {answer!r} is no type name for NumPy"
+    elif answer != answer.strip():
+        why = f"the text {answer!r} has spaces around the name"
+    else:
+        why = f"NumPy writes its type names in lower case, not {answer!r}"
+    return dt, f"{why}: write np.{dt.name} without quotes, or the text {dt.name!r}."
+
+
 def _is_float_type(answer):
+    if isinstance(answer, str):
+        answer = _PREFIX.sub("", answer.strip()).lower()
     try:
         return np.issubdtype(np.dtype(answer), np.floating)
     except Exception:  # noqa: BLE001

@@ -25,6 +25,7 @@ from .feedback import (
     is_placeholder,
     never_raises,
     number_problem,
+    rounding_note,
     scalar,
     whole_number,
 )
@@ -117,6 +118,10 @@ def _check_scores(names, answers, expected, hint, slips=()):
     for slip, message in slips:
         if all(abs(v - e) <= 0.0005 + 1e-12 for v, e in zip(values, slip)):
             return Feedback(False, message)
+    rounded = [rounding_note(v, e, 3, n) for n, v, e, r in zip(names, values, expected, results) if not r]
+    if all(rounded):  # every wrong score is a right one rounded too far
+        return Feedback(False, " ".join(rounded[:1]) + (f" The same holds for {', '.join(wrong[1:])}."
+                                                        if len(wrong) > 1 else ""))
     return Feedback(False, f"Check {', '.join(wrong)} (to three decimals). {hint}")
 
 

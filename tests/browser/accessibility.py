@@ -3,10 +3,11 @@
 axe-core (Deque's rules engine, vendored in ``vendor/axe-core/``, MPL-2.0) is injected into
 the page and run twice, once the walk has opened quiz answers (their feedback and coloured
 buttons exist only after a click), moved the explorers' sliders and MathJax has typeset the
-page: at desktop width (every question showing its right answer) and at phone width (every
-other question showing a wrong one). Each audit's violations are recorded in the page's
-``PageResult.accessibility`` (a dict: the audit's name -> a list of :class:`Finding`);
-``test_accessibility.py`` fails on any that ``ALLOWED`` does not list.
+page: at desktop width, every rule (every other question showing a wrong answer, the others
+the right one), and at phone width the rules that depend on the width (colour contrast,
+most of an audit's time, does not: the phone styles change no colour). Each audit's
+violations are recorded in the page's ``PageResult.accessibility`` (a dict: the audit's
+name -> a list of :class:`Finding`); ``test_accessibility.py`` fails on any that ``ALLOWED`` does not list.
 
 Each audit takes a second or more on a long lesson (axe's colour-contrast rule is most of
 it): the two per page nearly double the CPU time of the walk (measured: 70 s of browser CPU
@@ -55,8 +56,8 @@ def allowed(finding, allow_list=None):
 # label-content-name-mismatch, WCAG 2.5.3) are off unless named, so the rules are named one
 # by one: every rule carrying one of the tags, experimental or not.
 RUN_JS = r"""
-async (tags) => {
-  const rules = axe.getRules(tags).map(r => r.ruleId);
+async ([tags, skip]) => {
+  const rules = axe.getRules(tags).map(r => r.ruleId).filter(r => !skip.includes(r));
   // the quiz buttons' colour animations jump to their end: axe measures the colours shown
   document.getAnimations().forEach(a => {
     if (Number.isFinite(a.effect && a.effect.getComputedTiming().endTime)) a.finish(); });
@@ -83,19 +84,25 @@ SCROLLABLE_FOCUSABLE_JS = r"""
 _source = None
 
 
-async def audit(page, result, stage):
+#: Rules whose outcome does not depend on the width of the window, run at desktop width only.
+#: Colour contrast is most of an audit's time; the course's style sheets change sizes and
+#: layout for phones, never colours (``test_phone_styles_keep_colours`` checks that).
+WIDTH_INDEPENDENT = ("color-contrast",)
+
+
+async def audit(page, result, stage, *, skip=()):
     """Run axe on ``page`` and record its findings as ``result.accessibility[stage]``."""
     global _source
     if _source is None:
         _source = AXE_JS.read_text(encoding="utf-8")
     if not await page.evaluate("() => typeof window.axe === 'object'"):
         await page.evaluate(_source)
-    found = await page.evaluate(RUN_JS, list(TAGS))
+    found = await page.evaluate(RUN_JS, [list(TAGS), list(skip)])
     result.accessibility[stage] = [Finding(stage=stage, **f) for f in found]
 
 
-async def audit_phone(page, result):
-    """Audit the page narrowed to a phone's width, its quizzes answered and sliders moved.
+async def audit_desktop(page, result):
+    """Audit at desktop width, its quizzes answered and sliders moved.
 
     The walk has clicked every question's wrong and then its right answer and moved every
     slider. Here every other question is given a wrong answer again, so that this audit sees
@@ -105,11 +112,16 @@ async def audit_phone(page, result):
         "() => document.querySelectorAll('.Quiz .Answer').forEach((answers, i) => {"
         " const wrong = answers.querySelector('label.MCButton[data-correct=\"false\"]');"
         " if (i % 2 === 0 && wrong) wrong.click(); })")
+    await audit(page, result, "desktop")
+
+
+async def audit_phone(page, result):
+    """Audit the page narrowed to a phone's width: the rules that depend on the width."""
     try:
         await page.wait_for_function(SCROLLABLE_FOCUSABLE_JS, timeout=2000)
     except Exception:
         pass  # then axe reports the regions a keyboard cannot scroll
-    await audit(page, result, "phone")
+    await audit(page, result, "phone", skip=WIDTH_INDEPENDENT)
 
 
 def count_by_rule(results, allow_list=()):

@@ -62,7 +62,7 @@ class PageResult:
     console_errors: list = field(default_factory=list)
     external_requests: list = field(default_factory=list)
     math_elements: int = 0  # formulas in the HTML (span.math, div.math)
-    formulas: int = 0  # formulas typeset by MathJax (mjx-container)
+    formulas: int = 0  # formulas laid out by the browser (MathML)
     untypeset: list = field(default_factory=list)
     raw_tex: list = field(default_factory=list)
     figures: int = 0
@@ -84,17 +84,22 @@ class PageResult:
 
 MATH_JS = r"""
 async () => {
-  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
-    await MathJax.startup.promise;
-  }
+  // the book writes its formulas as MathML (cellseg_course/mathml.py): the browser lays them
+  // out itself, no script; a formula is shown if its <math> is laid out as math and has a size
   const math = Array.from(document.querySelectorAll('.math'));
-  const untypeset = math.filter(el => !el.querySelector('mjx-container'))
-                        .map(el => el.textContent.trim().slice(0, 80));
-  await document.fonts.ready;  // MathJax's own web fonts, served with the book
+  const shown = el => {
+    const m = el.querySelector('math');
+    if (!m || m.querySelector('merror')) return false;
+    const box = m.getBoundingClientRect();
+    return getComputedStyle(m).display.includes('math') && box.width > 0 && box.height > 0;
+  };
+  const untypeset = math.filter(el => !shown(el)).map(el => el.textContent.trim().slice(0, 80));
+  await document.fonts.ready;
   Array.from(document.fonts).filter(f => f.status === 'error')
        .forEach(f => untypeset.push(`font ${f.family} did not load`));
-  // TeX left as text where a reader sees it (code is allowed to show TeX)
-  const skip = 'pre, code, kbd, samp, script, style, textarea, mjx-container, .highlight';
+  // TeX left as text where a reader sees it (code may show TeX; a formula's TeX annotation
+  // is not shown)
+  const skip = 'pre, code, kbd, samp, script, style, textarea, annotation, .highlight';
   const tex = /\\[A-Za-z]{2,}|\\\(|\\\)|\\\[|\\\]|\$\$/;
   const raw = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -107,8 +112,7 @@ async () => {
       raw.push(node.textContent.slice(i, m.index + 40).replace(/\s+/g, ' ').trim());
     }
   }
-  return {math: math.length, formulas: document.querySelectorAll('mjx-container').length,
-          untypeset, raw};
+  return {math: math.length, formulas: math.filter(shown).length, untypeset, raw};
 }
 """
 
@@ -346,8 +350,8 @@ async def visit(context, url, result, *, sidebar=True):
         await layout.measure_desktop(page, result)
         await _check_quizzes(page, result)
         await _check_explorers(page, result)
-        await _check_math(page, result)  # after the clicks: the feedback shown is typeset too
-        await accessibility.audit(page, result, "desktop")  # typeset, answers open, sliders moved
+        await _check_math(page, result)  # after the clicks: the feedback shown is laid out too
+        await accessibility.audit_desktop(page, result)  # typeset, answers open, sliders moved
         if sidebar:
             await _check_desktop_sidebar(page, result)
             result.sidebar_checked = True
@@ -407,12 +411,19 @@ def walk_book(chromium, pages):
 
 
 def summary(results):
-    """A table, one line per page: what the walk found."""
+    """A table, one line per page: what the walk found, and the page's layout (weight in KB,
+    the longest shown code line, code cells or outputs overflowing at 1280 px, the smallest
+    figure text at 390 px in CSS px, build machinery lines shown)."""
     lines = [f"{'page':38} {'formulas':>8} {'external':>8} {'figures':>7} {'quiz Qs':>7} "
-             f"{'explorers':>9} {'sliders':>7} {'errors':>6} {'seconds':>7}"]
+             f"{'explorers':>9} {'sliders':>7} {'errors':>6} {'seconds':>7} {'KB':>6} {'line':>4} "
+             f"{'over':>4} {'fig px':>6} {'mach':>4}"]
     for r in results.values():
+        layout = getattr(r, "layout", None) or {}
+        sizes = [f["smallest"] for f in layout.get("phone_figures", []) if f.get("smallest") is not None]
         lines.append(
             f"{r.name:38} {r.formulas:>3}/{r.math_elements:<4} {len(r.external_requests):>8} "
             f"{r.figures:>7} {r.quiz_questions:>7} {r.explorers:>9} {r.sliders:>7} "
-            f"{len(r.console_errors):>6} {r.seconds:>7.1f}")
+            f"{len(r.console_errors):>6} {r.seconds:>7.1f} {layout.get('weight', 0) / 1000:>6.0f} "
+            f"{layout.get('longest_line', 0):>4} {len(layout.get('overflowing', [])):>4} "
+            f"{min(sizes) if sizes else float('nan'):>6.1f} {len(layout.get('machinery', [])):>4}")
     return "\n".join(lines)

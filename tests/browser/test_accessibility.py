@@ -36,6 +36,25 @@ def test_every_page_meets_wcag_21_aa(walk):
                                    for n, fs in found.items()))
 
 
+def test_phone_styles_keep_colours():
+    """The phone audit skips colour contrast (``accessibility.WIDTH_INDEPENDENT``): that holds
+    only while no width-dependent style of the course's sheets sets a colour."""
+    root = accessibility.AXE_JS.parents[4]
+    sheets = sorted((root / "_static").glob("*.css"))
+    assert sheets, "no style sheets found in _static/"
+    for sheet in sheets:
+        css = re.sub(r"/\*.*?\*/", "", sheet.read_text(encoding="utf-8"), flags=re.S)
+        for match in re.finditer(r"@media[^{]*\{", css):
+            depth, end = 1, match.end()
+            while depth:
+                depth += {"{": 1, "}": -1}.get(css[end], 0)
+                end += 1
+            block = css[match.end():end]
+            colours = re.findall(r"(?<![-\w])(?:color|background(?:-color)?|border(?:-\w+)?-color|"
+                                 r"fill|stroke|opacity)\s*:", block)
+            assert not colours, f"{sheet.name}: {match.group(0)} sets {colours}: audit phones' contrast too"
+
+
 def test_every_allowed_finding_says_why():
     for rule, pattern, why in accessibility.ALLOWED:
         assert rule and pattern and len(why.split()) >= 8, (rule, pattern, why)

@@ -109,17 +109,34 @@ BUDGET, BUDGET_EXPLORER = 1_500_000, 3_000_000
 
 
 def test_pages_are_light(walk):
-    """Every page within its budget, counting everything but MathJax and the page's figures.
+    """Every page within its budget, everything Chromium loaded for it counted.
 
-    MathJax (1.2 MB, on the pages with formulas) and the figures (up to 1 MB on a lesson)
-    are not counted yet: see the issue's table of page weights. What is counted is what the
-    book adds to every page (theme, scripts, fonts) and an explorer's frames: a page never
-    loads Font Awesome's 1.5 MB script again, nor an explorer's frames inside its HTML.
+    The theme, its fonts and scripts, the page, its figures and an explorer's frames (formulas
+    are MathML, with no script: cellseg_course/mathml.py). A page never loads Font Awesome's
+    1.5 MB script, MathJax, nor an explorer's frames inside its HTML.
     """
     bad = {}
     for name, found in _layout(walk).items():
         budget = BUDGET_EXPLORER if walk[name].explorers else BUDGET
-        counted = found["weights"]["rest"] + found["weights"]["frames"]
+        counted = sum(found["weights"].values())
         if counted > budget:
-            bad[name] = (counted, budget)
-    assert not bad, f"pages over their budget (bytes counted, budget): {bad}"
+            bad[name] = (counted, budget, found["weights"])
+    assert not bad, f"pages over their budget (bytes counted, budget, by kind): {bad}"
+
+
+def test_pages_load_only_the_icon_glyphs_and_scripts_they_use(walk):
+    """Font Awesome's full fonts (274 KB) give way to subsets of the glyphs the book shows,
+    and the theme's search index (126 KB) loads on the search page only
+    (cellseg_course/learner_book.py)."""
+    full_fonts, index = {}, {}
+    for name, result in walk.items():
+        urls = [u.split("?")[0] for u in getattr(result, "requested", [])]
+        assert urls, f"{name}: no request recorded"
+        full = [u.rsplit("/", 1)[1] for u in urls if "/fontawesome/webfonts/" in u and ".subset." not in u]
+        if full:
+            full_fonts[name] = full
+        if name != "search" and any(u.endswith("/searchindex.js") for u in urls):
+            index[name] = True
+    assert not full_fonts, f"pages loading a whole icon font (a glyph missing from the subset?): {full_fonts}"
+    assert not index, f"pages loading the search index outside the search page: {sorted(index)}"
+    assert any(".subset.woff" in u for r in walk.values() for u in getattr(r, "requested", []))

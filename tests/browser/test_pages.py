@@ -34,7 +34,7 @@ def test_no_request_leaves_the_machine(walk):
 
 def test_every_formula_is_typeset(walk):
     bad = _failures(walk, "untypeset")
-    assert not bad, "formulas MathJax did not typeset:" + _listing(bad)
+    assert not bad, "formulas the browser did not lay out as MathML:" + _listing(bad)
     bad = _failures(walk, "raw_tex")
     assert not bad, "TeX shown as text:" + _listing(bad)
     missing = {n: r.math_elements for n, r in walk.items() if r.formulas < r.math_elements}

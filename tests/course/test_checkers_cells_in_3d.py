@@ -165,3 +165,13 @@ def test_feedback_never_reveals_the_answer(check, right):
     for answer in [1.0, 2.0, DZ * DY * DX, "x"]:
         message = check_voxel_factor(answer).message
         assert f"{factor:.2f}" not in message and f"{factor:.1f}" not in message
+
+
+def test_voxel_factor_rounded_to_a_whole_number_is_told_so_once():
+    factor = 1 / (DZ * DY * DX)
+    assert round(factor) != factor
+    fb = check_voxel_factor(round(factor))
+    assert fb.correct is False and "rounded to a whole number" in fb.message
+    other = check_voxel_factor(factor * 3)
+    assert other.correct is False and not other.message.startswith("Not yet")  # the box already says so
+    assert str(other).count("Not yet") == 1

@@ -107,3 +107,24 @@ def test_flag_checkers_right_wrong_and_placeholder():
     assert check_clipped(3).correct is False
     assert check_clipped(...).correct is None
     assert check_underexposed(None).correct is None
+
+
+@pytest.mark.parametrize("typed", ["np.uint8", "numpy.uint8", "UInt8", "uint8 ", " Uint8"])
+def test_label_dtype_text_spelled_otherwise_is_judged_and_the_spelling_explained(typed):
+    fb = check_label_dtype(typed, 100)
+    assert fb.correct is True and not fb.unexpected
+    assert "is not an integer type" not in fb.message
+    assert "write np.uint8 without quotes, or the text 'uint8'" in fb.message
+    assert repr(typed) in fb.message  # it quotes what the learner typed
+    wrong = check_label_dtype(typed, 1000)  # the same spelling, the wrong size: judged as uint8
+    assert wrong.correct is False and "wrap around" in wrong.message and "without quotes" in wrong.message
+
+
+def test_label_dtype_a_value_instead_of_a_type_is_named_as_such():
+    fb = check_label_dtype(np.uint8(100), 100)
+    assert "bits is not a type" not in fb.message
+    assert "a value, np.uint8(100), not the type" in fb.message and fb.correct is True
+    fb = check_label_dtype(np.uint16(100), 100)
+    assert fb.correct is False and "not the smallest" in fb.message and "not the type" in fb.message
+    assert check_label_dtype(np.float32(2.5), 100).correct is False  # a float value is no integer type
+    assert "floating-point" in check_label_dtype("np.float32", 100).message

@@ -12,7 +12,7 @@ from cellseg_course.checkers import (
     check_pixel_scores,
     check_shift_limit,
 )
-from cellseg_course.checkers.metrics import shifted_cell
+from cellseg_course.checkers.metrics import hand_example, shifted_cell
 
 
 def test_hand_example_counts_worked_by_hand():
@@ -89,3 +89,39 @@ def test_a_text_that_reads_like_feedback_is_still_a_text():
         feedback = check(0.5, "is not right", 0.5)
         assert feedback.correct is False and not feedback.unexpected
         assert "remove the quotes" in feedback.message
+
+
+def test_scores_rounded_to_two_decimals_are_told_so_and_how_close():
+    y_true, y_pred = hand_example()
+    s = metrics.pixel_scores(y_true, y_pred)
+    two = [round(v, 2) for v in (s.precision, s.recall, s.dice)]
+    assert any(round(v, 3) != v for v in (s.precision, s.recall, s.dice))  # three decimals differ from two
+    fb = check_pixel_scores(*two)
+    assert fb.correct is False
+    assert "rounded to 2 decimals" in fb.message and "within 0.005 of the right value" in fb.message
+    assert f"{s.precision:.3f}" not in fb.message  # it does not give the answer
+    # one score rounded, the others right: the rounded one is named
+    fb = check_pixel_scores(s.precision, round(s.recall, 2), s.dice)
+    assert fb.message.startswith("recall = 0.62 is rounded to 2 decimals"), fb.message
+    # a wrong score that is not the right one rounded gets the usual hint, not the rounding note
+    fb = check_pixel_scores(0.5, 0.5, 0.5)
+    assert "rounded" not in fb.message and "Check" in fb.message
+    m = metrics.matching(y_true, y_pred, iou_threshold=0.5)
+    fb = check_object_scores(round(m.precision, 2), round(m.recall, 2), round(m.f1, 2))
+    assert fb.correct is False and "rounded to 2 decimals" in fb.message
+
+
+def test_a_single_number_rounded_too_far_is_told_so():
+    y_true, y_pred = shifted_cell()
+    iou = float(metrics.overlap_table(y_true, y_pred).iou[0])
+    fb = check_last_threshold(round(iou, 2))
+    assert fb.correct is False and "rounded to 2 decimals" in fb.message
+    assert check_last_threshold(round(iou, 3)).correct is True
+
+
+def test_a_table_column_for_a_number_is_named_as_such():
+    import pandas as pd
+
+    fb = check_last_threshold(pd.Series([0.5, 0.6]))
+    assert fb.correct is False and not fb.unexpected
+    assert "a Series of 2 values" in fb.message and ".iloc[0]" in fb.message

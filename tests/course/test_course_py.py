@@ -1,20 +1,14 @@
 """course.py: the learner's workspace, the pre-flight check, the student edition, the bundle, page."""
 
-import hashlib
 import html
 import importlib.util
 import json
-import os
 import re
-import signal
 import subprocess
 import sys
-import time
 import zipfile
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
 
 import notebooks  # tools/notebooks.py
 
@@ -27,111 +21,13 @@ def course(root):
     return module
 
 
-def _sources(root):
-    """A fingerprint of every notebook source and twin of the book."""
-    files = sorted(p for d in ("lessons", "exercises", "solutions") for p in (root / d).iterdir() if p.is_file())
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
-
-
-def _outputs(nb):
-    return "\n".join(
-        o.get("text", "") + o.get("ename", "") + json.dumps(o.get("data", {}))
-        for c in nb.cells if c.cell_type == "code" for o in c.outputs
-    )
-
-
 # --------------------------------------------------------------------------- the workspace
-
-
-def test_a_learners_work_stays_in_the_workspace(root, course, tmp_path):
-    before = _sources(root)
-    workspace = tmp_path / "workspace"
-    copied = course.fill_workspace(workspace)
-    assert sorted(copied) == sorted(p.name for p in (root / "exercises").glob("*.ipynb"))
-    path = workspace / "do-the-math.ipynb"
-    nb = nbformat.read(path, as_version=4)
-    assert "jupytext" not in nb.metadata  # not paired: the Lab extension writes no .md next to it
-    # the learner answers (wrongly), adds a cell that raises, and saves
-    cell = next(c for c in nb.cells if "smoothed_peak = ..." in c.source)
-    cell.source = cell.source.replace("smoothed_peak = ...  # your answer", "smoothed_peak = 0.75")
-    nb.cells.append(nbformat.v4.new_code_cell("1 / 0  # half-finished work"))
-    nbformat.write(nb, path)
-    edited = path.read_bytes()
-    # starting the lab again copies nothing over the learner's work
-    assert course.fill_workspace(workspace) == [] and path.read_bytes() == edited
-    # the notebook runs in the workspace: the checker answers, the learner's own error is theirs
-    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(workspace)}}).execute()
-    out = _outputs(nb)
-    assert "you added the widths" in out and "ZeroDivisionError" in out
-    # the course's own checks do not see the workspace, and every source is untouched
-    assert notebooks.out_of_date() == []
-    assert _sources(root) == before
+# (course.py lab itself: tests/course/test_lab.py and tests/course/test_workspace.py)
 
 
 def test_the_workspace_is_ignored_by_git_and_the_book(root):
     assert "workspace/" in (root / ".gitignore").read_text().splitlines()
     assert '"workspace"' in (root / "_config.yml").read_text()
-
-
-@pytest.mark.skipif(os.name == "nt", reason="POSIX signals")
-def test_lab_passes_allow_root_as_root_and_ctrl_c_stops_its_server(root, course, tmp_path):
-    if not course.venv_bin("jupyter").exists():
-        pytest.skip("needs the course environment in .venv/ (python3 course.py build makes it)")
-    cmd = [sys.executable, str(root / "course.py"), "lab", "--workspace", str(tmp_path / "ws"),
-           "--no-browser", "--port=0", "--IdentityProvider.token=test"]
-    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines = []
-    try:
-        deadline = time.monotonic() + 120
-        for line in process.stdout:
-            lines.append(line)
-            if "http://" in line or time.monotonic() > deadline:
-                break
-        assert "is running at" in "".join(lines), "".join(lines)
-        server = _child_pids(process.pid)
-        assert server, "course.py lab started no server"
-        cmdline = " ".join(_cmdlines(server))
-        process.send_signal(signal.SIGINT)  # what Ctrl-C in the terminal sends to course.py
-        process.wait(30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-        lines += process.stdout.readlines()
-        process.stdout.close()
-    log = "".join(lines)
-    assert "stopping JupyterLab" in log
-    assert ("--allow-root" in cmdline) == course.running_as_root(), log
-    time.sleep(1)
-    assert not [pid for pid in server if _alive(pid)], "the Jupyter server survived Ctrl-C"
-    assert (tmp_path / "ws" / "watershed.ipynb").exists()
-
-
-def _child_pids(pid):
-    import psutil
-
-    return [c.pid for c in psutil.Process(pid).children(recursive=True)]
-
-
-def _cmdlines(pids):
-    import psutil
-
-    out = []
-    for pid in pids:
-        try:
-            out += psutil.Process(pid).cmdline()
-        except psutil.NoSuchProcess:
-            pass
-    return out
-
-
-def _alive(pid):
-    import psutil
-
-    try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False
 
 
 # --------------------------------------------------------------------------- check
@@ -140,6 +36,7 @@ def _alive(pid):
 def test_check_lists_each_failure_with_what_to_do(root, course, tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(course, "VENV", tmp_path / "no-venv")
     monkeypatch.setattr(course, "STAMP", tmp_path / "no-venv" / "stamp")
+    monkeypatch.setattr(course, "other_environment", lambda: None)  # nor a conda environment with the course
     with pytest.raises(SystemExit) as stop:
         course.check(None)
     assert stop.value.code == 1

@@ -85,6 +85,24 @@ def test_the_exercise_generator_rules():
         notebooks.exercise_from_solution(untitled, "t")
 
 
+def test_an_exercise_cell_left_to_the_learner_says_fill_in_not_ellipsis(tmp_path):
+    """A cell that is all the learner's code ends in a line that prints what to do: run untouched,
+    it must not show ``Ellipsis``."""
+    import subprocess
+    import sys
+
+    nb = jupytext.reads(
+        "# Solution: T\n\n```{code-cell} ipython3\nimport math\n\n# BEGIN SOLUTION\nprint(math.pi)\n"
+        "# END SOLUTION\n```\n",
+        fmt="md:myst",
+    )
+    source = notebooks.exercise_from_solution(nb, "t").cells[1].source
+    assert source.splitlines()[-1] == notebooks.FILL_IN and "..." not in source
+    result = subprocess.run([sys.executable, "-c", source], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip().startswith("Fill in this cell: replace this line with your code")
+    assert "Ellipsis" not in result.stdout + result.stderr
+
+
 def test_every_notebook_is_in_the_table_of_contents(root):
     listed = set(notebooks.toc_entries(root))
     notebooks_ = {str(p.relative_to(root).with_suffix("")) for p in _all_md(root)}
@@ -132,6 +150,35 @@ def test_set_up_cell_without_network_says_in_one_sentence_how_to_set_up(root, tm
     assert last.startswith("SetUpFirst: The course's packages could not be installed"), result.stderr
     assert "connect to the internet" in last and "http://127.0.0.1:9/course#readme" in last
     assert "Installing the course's packages" in result.stdout
+    # pip's own last lines come before it, so the real reason is on the screen
+    said = result.stderr.split("pip's last lines:", 1)[1]
+    assert "127.0.0.1" in said and "ERROR" in said, result.stderr
+
+
+def test_set_up_cell_shows_pips_error_when_it_is_not_the_network(root, tmp_path):
+    """An install that fails for another reason (here a broken archive) shows pip's last lines and
+    does not guess the network."""
+    import os
+    import subprocess
+    import sys
+
+    archive = tmp_path / "course" / "archive" / "refs" / "heads"
+    archive.mkdir(parents=True)
+    branch = yaml.safe_load((root / "_config.yml").read_text())["repository"].get("branch", "main")
+    (archive / f"{branch}.zip").write_bytes(b"this is no zip archive")
+    url = (tmp_path / "course").as_uri()
+    source = notebooks.setup_cell(root).replace(
+        yaml.safe_load((root / "_config.yml").read_text())["repository"]["url"], url
+    )
+    env = {**os.environ, "PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    result = subprocess.run([sys.executable, "-I", "-S", "-c", source], capture_output=True, text=True,
+                            cwd=tmp_path, env=env, timeout=120)
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("SetUpFirst: The course's packages could not be installed (pip's last lines above"), last
+    assert "internet" not in last and "network" not in last
+    said = result.stderr.split("pip's last lines:", 1)[1].split("SetUpFirst:")[0]
+    assert "not a zip file" in said, result.stderr  # pip's own reason
 
 
 def test_first_cell_is_the_title(root):
@@ -207,6 +254,36 @@ def test_a_track_that_does_not_fit_is_refused(root, monkeypatch):
     monkeypatch.setitem(workshop.TRACKS, "three-hours", orphan)
     with pytest.raises(ValueError, match="watershed"):
         workshop.check_track(structure, "three-hours")
+
+
+def test_track_notes_count_from_the_data_and_respect_prerequisites(root, monkeypatch):
+    import workshop
+
+    structure = notebooks.course_structure(root)
+    exercises = [e for _, ex in structure for e in ex]
+    notes = (root / "book" / "instructor-notes.md").read_text()
+    needs = workshop.lesson_prerequisites(structure, root)
+    for name, track in workshop.TRACKS.items():
+        note = workshop.track_note(structure, name, root)
+        assert note in notes  # the generated block holds it
+        taken = [e for e in exercises if e["name"] in track["exercises"]]
+        assert f"It takes {len(taken)} of the {len(exercises)} exercises" in note
+        assert f"the other {len(exercises) - len(taken)} afterwards" in note
+        assert all(f"(../exercises/{e['name']}.md)" in note for e in taken)
+        assert f"It teaches {len(track['lessons'])} of the {len(structure)} lessons" in note
+        for lesson in track["lessons"]:  # every lesson a taken one builds on is taught or read first
+            for before in needs[lesson]:
+                assert before in track["lessons"] or f"(../lessons/{before}.md)" in note, (name, lesson, before)
+    # the data the prerequisites come from: a lesson's opening links to an earlier lesson
+    assert any(needs.values()), "no lesson builds on another: the check below would test nothing"
+    lesson, before = next((n, p[0]) for n, p in needs.items() if p)
+    bare = {"title": "t", "end": 23 * 60, "breaks": (), "lessons": [lesson], "exercises": []}
+    monkeypatch.setitem(workshop.TRACKS, "bare", bare)
+    with pytest.raises(ValueError, match=f"{lesson} builds on {before}"):
+        workshop.check_track(structure, "bare", root)
+    monkeypatch.setitem(workshop.TRACKS, "bare", dict(bare, beforehand=[before]))
+    workshop.check_track(structure, "bare", root)
+    assert "Participants read [" in workshop.track_note(structure, "bare", root)
 
 
 def test_prerequisites_name_what_the_answers_use(root):
