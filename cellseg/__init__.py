@@ -10,6 +10,9 @@ Small functions on NumPy arrays, in the style of scikit-image:
   2-D images and 3-D stacks alike (``spacing=None`` means pixels; with ``spacing`` every
   length is physical);
 - :mod:`cellseg.splitting`: split touching cells (watershed, Voronoi-Otsu), erode labels;
+- :mod:`cellseg.cells`: whole cells from nuclei and a membrane channel (a synthetic
+  two-channel scene), multi-class semantic masks, instances from a semantic mask
+  (erode -> label -> expand) and smoothing labels;
 - :mod:`cellseg.labels`: checking, storing and loading label images;
 - :mod:`cellseg.drawing`: overlays and error maps, to check a segmentation by eye;
 - :mod:`cellseg.metrics`: pixel- and object-level quality measures;
@@ -39,6 +42,7 @@ checkers); this one never imports it.
 
 from . import (
     acquisition,
+    cells,
     data,
     drawing,
     errors,
@@ -59,6 +63,7 @@ from . import (
     tuning,
 )
 from .acquisition import *  # noqa: F403
+from .cells import *  # noqa: F403
 from .data import *  # noqa: F403
 from .drawing import *  # noqa: F403
 from .errors import *  # noqa: F403
@@ -81,7 +86,7 @@ from .tuning import *  # noqa: F403
 __version__ = "0.1.0"
 
 #: the modules whose public names make up the top-level namespace
-MODULES = (acquisition, data, drawing, errors, experiment, image_qc, io, labels, measure, metrics,
+MODULES = (acquisition, cells, data, drawing, errors, experiment, image_qc, io, labels, measure, metrics,
            pipeline, plate, scale, scoring, splitting, synthetic, synthetic3d, theory, tuning)
 
 __all__ = [name for module in MODULES for name in module.__all__]

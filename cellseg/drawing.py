@@ -30,6 +30,7 @@ __all__ = [
     "PRED_COLOR",
     "label_colors",
     "label_rgb",
+    "label_rgba",
     "overlay_labels",
     "overlay_boundaries",
     "overlay_comparison",
@@ -138,6 +139,39 @@ def label_rgb(labels):
     palette = OKABE_ITO[(present % len(OKABE_ITO) + len(OKABE_ITO) - 1) % len(OKABE_ITO)]
     palette[present == 0] = 0.0
     return palette[inverse.reshape(labels.shape)]
+
+
+def label_rgba(labels, *, alpha=1.0):
+    """Colour a label image with a transparent background, to lay it over an image.
+
+    The colours of :func:`label_rgb` (``OKABE_ITO[(k - 1) % 7]`` for label
+    ``k``) with opacity ``alpha``, and label 0 fully transparent, so that
+    ``ax.imshow(image, cmap="gray"); ax.imshow(label_rgba(labels, alpha=0.5))``
+    shows the image everywhere and tints only the objects (what napari's
+    label layers and Fiji's ROI overlays do). Neighbours share a colour only
+    when their ids differ by a multiple of 7.
+
+    Parameters
+    ----------
+    labels : array_like of int
+        Label image (any shape).
+    alpha : float, optional
+        Opacity of the objects, in [0, 1].
+
+    Returns
+    -------
+    rgba : ndarray of float, shape ``labels.shape + (4,)``
+
+    Examples
+    --------
+    >>> rgba = label_rgba([[0, 1]], alpha=0.5)
+    >>> rgba[0, 0].tolist(), float(rgba[0, 1, 3])
+    ([0.0, 0.0, 0.0, 0.0], 0.5)
+    """
+    alpha = _alpha(alpha)
+    rgb = label_rgb(labels)
+    opacity = np.where(np.asarray(check_label_image(labels)) != 0, alpha, 0.0)
+    return np.concatenate([rgb, opacity[..., None]], axis=-1)
 
 
 def _gray_rgb(image, name="image"):

@@ -464,6 +464,15 @@ def measure_objects(
         - ``eccentricity`` (2-D only): 0 for a circle, towards 1 for a line;
         - ``solidity``: area (volume) over that of the convex hull; NaN in
           3-D for an object one voxel thick along some axis (no hull);
+        - ``perimeter`` (um), ``circularity`` (``4 pi area / perimeter^2``,
+          about 1 for a disc, lower for elongated or ragged outlines) and
+          ``convexity`` (perimeter of the convex hull over the perimeter, 1
+          for a convex outline, lower for notched ones): 2-D only, NaN when
+          the pixels are not square (scikit-image's perimeter estimate counts
+          pixel edges);
+        - ``nearest_neighbor_distance``: um from the centroid to the nearest
+          other centroid of the image (:class:`scipy.spatial.cKDTree`), NaN
+          for a lone object, and ``nearest_neighbor``, that object's label;
         - ``touches_border``: the object reaches the edge of the array, so
           it was probably cut off and its size is a lower bound;
         - ``mean_intensity`` and ``integrated_intensity`` (the sum of the
@@ -526,7 +535,12 @@ def measure_objects(
 
     work, ids = _compact_if_sparse(labels)
     properties = ["label", "centroid", "num_pixels", "equivalent_diameter_area", "slice"]
+    square = ndim == 2 and bool(np.isclose(spacing_arr[0], spacing_arr[1]))
+    extra = []
     properties += ["eccentricity", "solidity"] if ndim == 2 else ["solidity"]
+    if square:  # scikit-image's perimeter estimate needs square pixels
+        properties.append("perimeter")
+        extra = [_convex_perimeter]
     if intensity_image is not None:
         properties.append("intensity_mean")
     with warnings.catch_warnings():
@@ -535,7 +549,8 @@ def measure_objects(
         warnings.simplefilter("ignore")
         with np.errstate(divide="ignore", invalid="ignore"):
             raw = regionprops_table(
-                work, intensity_image, spacing=tuple(spacing_arr), properties=properties
+                work, intensity_image, spacing=tuple(spacing_arr), properties=properties,
+                extra_properties=extra,
             )
     n = len(raw["label"])
     size_name = "area" if ndim == 2 else "volume"
@@ -549,6 +564,7 @@ def measure_objects(
     boxes = raw["slice"]
     if ndim == 2:
         columns["eccentricity"] = raw["eccentricity"]
+        columns.update(_perimeter_shape(raw, spacing_arr, size, square))
     columns["solidity"] = np.where(np.isfinite(raw["solidity"]), raw["solidity"], np.nan)
     starts = np.array([[s.start for s in box] for box in boxes]).reshape(n, ndim)
     stops = np.array([[s.stop for s in box] for box in boxes]).reshape(n, ndim)
@@ -556,6 +572,8 @@ def measure_objects(
     if intensity_image is not None:
         columns["mean_intensity"] = raw["intensity_mean"]
         columns["integrated_intensity"] = raw["intensity_mean"] * raw["num_pixels"]
+    columns.update(_nearest_neighbours(np.column_stack([columns[f"centroid_{a}"] for a in axes]),
+                                       columns["label"]))
     if surface:
         areas = np.empty(n)
         for i in range(n):  # one mesh per object, on its own box
@@ -573,3 +591,45 @@ def measure_objects(
         columns["low_solidity"] = columns["solidity"] < min_solidity
     columns["flagged"] = columns["too_small"] | columns["too_large"] | columns["low_solidity"]
     return pd.DataFrame(columns)
+
+
+def _convex_perimeter(region_mask):
+    """Perimeter (pixel widths) of the convex hull of one object: scikit-image's estimate."""
+    from skimage.measure import perimeter
+    from skimage.morphology import convex_hull_image
+
+    if region_mask.sum() < 3 or min(region_mask.shape) < 2:
+        return perimeter(region_mask)  # a dot or a line is its own hull
+    return perimeter(convex_hull_image(region_mask))
+
+
+def _perimeter_shape(raw, spacing, size, square):
+    """``perimeter`` (um), ``circularity`` 4 pi A / P^2 and ``convexity`` P_hull / P, 2-D.
+
+    With unequal pixel sides scikit-image has no perimeter estimate (it counts pixel
+    edges): the three columns are NaN then.
+    """
+    n = len(raw["label"])
+    if not square:
+        return {name: np.full(n, np.nan) for name in ("perimeter", "circularity", "convexity")}
+    perimeter = np.asarray(raw["perimeter"], dtype=float)  # um: regionprops applies the spacing
+    per_pixels = perimeter / float(spacing[0])
+    hull_pixels = np.asarray(raw["_convex_perimeter"], dtype=float)  # the hull's, in pixels
+    with np.errstate(divide="ignore", invalid="ignore"):
+        circularity = np.where(per_pixels > 0, 4 * np.pi * size / perimeter**2, np.nan)
+        convexity = np.where(per_pixels > 0, np.minimum(hull_pixels / per_pixels, 1.0), np.nan)
+    return {"perimeter": perimeter, "circularity": circularity, "convexity": convexity}
+
+
+def _nearest_neighbours(centroids, labels):
+    """Distance from each centroid to the nearest other one (same units) and that object's label."""
+    from scipy.spatial import cKDTree
+
+    n = len(centroids)
+    if n < 2:
+        return {"nearest_neighbor_distance": np.full(n, np.nan),
+                "nearest_neighbor": np.zeros(n, dtype=np.asarray(labels).dtype)}
+    distance, index = cKDTree(centroids).query(centroids, k=2)
+    return {"nearest_neighbor_distance": distance[:, 1],
+            "nearest_neighbor": np.asarray(labels)[index[:, 1]]}
+

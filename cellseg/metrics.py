@@ -3,7 +3,8 @@
 Three families of measures, each a small function on arrays:
 
 - **Pixel level** (:func:`pixel_scores`, :func:`confusion_counts`, :func:`dice`,
-  :func:`jaccard`): both images are read as binary masks, a label image counting
+  :func:`jaccard`, :func:`volume_similarity`, :func:`symmetric_volume_difference`,
+  :func:`classification_error`): both images are read as binary masks, a label image counting
   as its foreground (every pixel that is not 0).
 - **Object level** (:func:`matching`, :func:`average_precision`,
   :func:`jaccard_index_sparse`, built on :func:`overlap_table`): objects are
@@ -65,6 +66,9 @@ __all__ = [
     "pixel_scores",
     "dice",
     "jaccard",
+    "volume_similarity",
+    "symmetric_volume_difference",
+    "classification_error",
     "overlap_table",
     "match_objects",
     "matching",
@@ -276,6 +280,140 @@ def jaccard(y_true, y_pred):
     0.3333
     """
     return pixel_scores(y_true, y_pred).jaccard
+
+
+def volume_similarity(y_true, y_pred):
+    """Volume similarity ``1 - |V_A - V_B| / (V_A + V_B)`` of two masks: 1 when the sizes agree.
+
+    ``V_A`` is the foreground of the prediction and ``V_B`` that of the
+    reference, in pixels (voxels in 3-D). It compares sizes only, not positions:
+    a prediction of the right size in the wrong place scores 1. Use it next to
+    an overlap measure (:func:`dice`), never instead of one.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        Masks or label images (read as their foreground), same shape.
+
+    Returns
+    -------
+    float
+        In [0, 1]; 1.0 when the two foregrounds have the same size (both empty
+        included), 0.0 when one of them is empty and the other is not.
+
+    Notes
+    -----
+    The name and definition follow Taha and Hanbury (2015), "Metrics for
+    evaluating 3D medical image segmentation", where it is written with pixel
+    counts as ``1 - |FN - FP| / (2 TP + FP + FN)``: the same number, since
+    ``V_A = TP + FP``, ``V_B = TP + FN`` and ``V_A + V_B = 2 TP + FP + FN``.
+    :func:`symmetric_volume_difference` is ``2 * (1 - volume_similarity)``.
+    ITK's ``LabelOverlapMeasuresImageFilter`` reports a *signed* difference
+    ``2 (V_A - V_B) / (V_A + V_B)`` under the name "volume similarity"; read
+    the formula, not the name, when comparing tools.
+
+    Examples
+    --------
+    A prediction of 6 pixels against a reference of 4 (``1 - 2/10``), and
+    a prediction of the right size shifted away (no overlap at all):
+
+    >>> truth = [[1, 1, 1, 1, 0, 0, 0, 0]]
+    >>> volume_similarity(truth, [[1, 1, 1, 1, 1, 1, 0, 0]])
+    0.8
+    >>> volume_similarity(truth, [[0, 0, 0, 0, 1, 1, 1, 1]]), dice(truth, [[0, 0, 0, 0, 1, 1, 1, 1]])
+    (1.0, 0.0)
+    """
+    tp, fp, fn, _ = confusion_counts(y_true, y_pred)
+    total = 2 * tp + fp + fn
+    if total == 0:
+        return 1.0
+    return 1.0 - abs(fp - fn) / total
+
+
+def symmetric_volume_difference(y_true, y_pred):
+    """``2 |V_A - V_B| / (V_A + V_B)``: the size difference over the mean size (0 when they agree).
+
+    ``V_A`` is the foreground of the prediction and ``V_B`` that of the
+    reference, in pixels. Dividing by the mean of the two sizes (not by the
+    reference, as :attr:`PixelScores.relative_volume_error` does) makes it
+    symmetric: swapping the two masks gives the same value.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        Masks or label images (read as their foreground), same shape.
+
+    Returns
+    -------
+    float
+        In [0, 2]; 0.0 when the sizes agree (both empty included), 2.0 when
+        exactly one of the two is empty.
+
+    Notes
+    -----
+    Equal to ``2 * (1 - volume_similarity(y_true, y_pred))``. It is sometimes
+    listed as a "volume standard deviation", but it is no standard deviation:
+    it is the absolute difference of two sizes relative to their mean. ITK
+    reports the signed form ``2 (V_A - V_B) / (V_A + V_B)``.
+
+    Examples
+    --------
+    6 predicted pixels against 4 true ones: ``2 * 2 / 10``; swapped, the same:
+
+    >>> truth = [[1, 1, 1, 1, 0, 0, 0, 0]]
+    >>> pred = [[1, 1, 1, 1, 1, 1, 0, 0]]
+    >>> symmetric_volume_difference(truth, pred), symmetric_volume_difference(pred, truth)
+    (0.4, 0.4)
+    """
+    tp, fp, fn, _ = confusion_counts(y_true, y_pred)
+    total = 2 * tp + fp + fn
+    if total == 0:
+        return 0.0
+    return 2.0 * abs(fp - fn) / total
+
+
+def classification_error(y_true, y_pred):
+    """Misclassified pixels per reference pixel: ``H / (TP + FN)``, with ``H = FP + FN``.
+
+    ``H`` is the Hamming distance of the two masks (the pixels where they
+    disagree, :attr:`PixelScores.hamming`) and ``TP + FN`` the size of the
+    reference. It reads as "how many wrong pixels per pixel of the true
+    object": 0 for a perfect mask, 1 when the errors add up to the size of
+    the object, and without upper bound (a prediction may add any number of
+    false positives).
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        Reference and predicted masks or label images (read as foreground),
+        same shape.
+
+    Returns
+    -------
+    float
+        At least 0. With an empty reference: 0.0 if the prediction is empty
+        too, ``inf`` otherwise (errors per reference pixel, with none).
+
+    Notes
+    -----
+    Unlike Dice and Jaccard it is not symmetric: the reference is the unit.
+    With the Jaccard index ``J = TP / (TP + FP + FN)`` and the recall
+    ``R = TP / (TP + FN)``, ``classification_error = R (1 - J) / J``.
+
+    Examples
+    --------
+    A reference of 4 pixels; the prediction finds 3 of them and adds 1:
+    ``H = 1 + 1 = 2`` errors over 4 reference pixels.
+
+    >>> truth = [[1, 1, 1, 1, 0, 0]]
+    >>> pred = [[0, 1, 1, 1, 1, 0]]
+    >>> classification_error(truth, pred)
+    0.5
+    """
+    tp, fp, fn, _ = confusion_counts(y_true, y_pred)
+    if tp + fn == 0:
+        return 0.0 if fp == 0 else float("inf")
+    return (fp + fn) / (tp + fn)
 
 
 # --------------------------------------------------------------------------- overlaps

@@ -127,6 +127,8 @@ KIND_OVERRIDES = {
     ("plate.well_name", "row"): "count",
     ("plate.well_name", "col"): "count",
     ("plate.make_mosaic", "chunks"): "count",
+    ("cells.semantic_classes", "cells"): "labels",
+    ("cells.semantic_classes", "nuclei"): "labels",
 }
 OBJECT_NAMES = {
     "ax", "fig_or_ax", "counts", "table", "rng", "grid", "methods", "options", "centers",
@@ -344,6 +346,11 @@ BASELINE_OVERRIDES = {
     "acquisition.acquire": {"signal": _named("positive_image"), "exposure": 100.0},
     "acquisition.illumination_field": {"shape": (12, 12)},
     "drawing.label_colors": {"n_labels": 3},
+    "cells.make_cells_and_nuclei": {"n_cells": 3, "shape": 64},
+    "cells.semantic_classes": {"cells": [[1, 1, 0, 2], [1, 1, 0, 2]],
+                               "nuclei": [[0, 1, 0, 0], [0, 0, 0, 1]]},
+    "cells.instances_from_semantic": {"radius": 1},
+    "cells.smooth_labels": {"radius": 1},
     "drawing.add_error_legend": {"ax": _named("axes")},
     "drawing.add_object_error_legend": {"fig_or_ax": _named("axes")},
     "drawing.object_error_map": {"image": None},
