@@ -45,6 +45,8 @@ dependencies = [
 course = [
     "tinydep>=1",
 ]
+napari = [
+]
 """
 
 # A PEP 660 build backend in 25 lines: an editable wheel is a .pth file pointing at the folder.
@@ -59,7 +61,8 @@ def _wheel(directory, files):
     name = "cellseg-0.1.0-py3-none-any.whl"
     files["cellseg-0.1.0.dist-info/METADATA"] = (
         "Metadata-Version: 2.1\\nName: cellseg\\nVersion: 0.1.0\\nRequires-Dist: tinydep\\n"
-        "Provides-Extra: course\\nRequires-Dist: tinydep>=1; extra == 'course'\\n").encode()
+        "Provides-Extra: course\\nRequires-Dist: tinydep>=1; extra == 'course'\\n"
+        "Provides-Extra: napari\\n").encode()
     files["cellseg-0.1.0.dist-info/WHEEL"] = (
         b"Wheel-Version: 1.0\\nGenerator: t\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n")
     record = [_record(n, d) for n, d in files.items()] + ["cellseg-0.1.0.dist-info/RECORD,,"]
