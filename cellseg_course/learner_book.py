@@ -13,7 +13,8 @@
   page loads only for the icons it shows. Each static explorer's frames are written as
   image files beside the page instead of base64 text inside it
   (:func:`cellseg_course.explorers.frames_to_files`), so a page loads only the frames a
-  reader looks at. ``tests/browser/`` measures every page's weight.
+  reader looks at. Every PNG is stored as its smallest lossless form (:func:`slim_png`).
+  ``tests/browser/`` measures every page's weight.
 """
 
 import hashlib
@@ -116,6 +117,7 @@ def subset_icon_fonts(out):
     for path in list(out.rglob("*.html")) + list((out / "_static").rglob("*.js")):
         used.update(ICON_CLASS.findall(path.read_text(encoding="utf-8", errors="replace")))
     wanted = sorted(always | {codes[name] for name in used if name in codes})
+    _drop_unused_icon_rules(css_file, used)
     rules = []
     for stem, (family, weight) in ICON_FONTS.items():
         source = fonts / f"{stem}.ttf"
@@ -139,6 +141,62 @@ def subset_icon_fonts(out):
     return "\n".join(rules) + "\n" if rules else ""
 
 
+def _drop_unused_icon_rules(css_file, used):
+    """Take out of the theme's stylesheet the ~2,500 icon rules (90 KB, on every page) of
+    classes no page names; a class the book does not use has no glyph in the subset font."""
+
+    def keep(rule):
+        icons = [ICON_SELECTOR.match(s.strip()) for s in rule["selectors"].split(",")]
+        if all(icons) and not any(icon.group(1) in used for icon in icons):
+            return ""
+        return rule[0]
+
+    text = css_file.read_text(encoding="utf-8")
+    slim = ICON_RULE.sub(keep, text)
+    if slim != text:
+        css_file.write_text(slim, encoding="utf-8")
+
+
+def slim_png(data):
+    """The same picture as a smaller PNG: opaque RGBA stored as RGB, 256 colours or fewer as
+    a palette, and the best of zlib's filters (lossless: every pixel keeps its value).
+    Returns ``data`` itself when nothing is gained."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(data))
+    if image.mode not in ("RGB", "RGBA"):
+        return data
+    pixels = np.asarray(image)
+    if pixels.shape[2] == 4 and pixels[..., 3].min() == 255:
+        pixels = pixels[..., :3]
+    channels = pixels.shape[2]
+    packed = np.ascontiguousarray(pixels).reshape(-1, channels).view(f"V{channels}").ravel()
+    colours, index = np.unique(packed, return_inverse=True)
+    if len(colours) <= 256:
+        palette = colours.view(np.uint8).reshape(-1, channels)
+        slim = Image.fromarray(index.reshape(pixels.shape[:2]).astype(np.uint8), "P")
+        slim.putpalette(palette[:, :3].ravel().tolist(), rawmode="RGB")
+        if channels == 4:
+            slim.info["transparency"] = bytes(palette[:, 3])
+    else:
+        slim = Image.fromarray(np.ascontiguousarray(pixels))
+    buffer = io.BytesIO()
+    slim.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue() if buffer.tell() < len(data) else data
+
+
+def slim_images(out):
+    """Every PNG figure of the book rewritten by :func:`slim_png` (about a sixth lighter)."""
+    for path in (out / "_images").glob("*.png"):
+        data = path.read_bytes()
+        slim = slim_png(data)
+        if slim is not data:
+            path.write_bytes(slim)
+
+
 def light_pages(app, exception):
     """After the build: no Font Awesome script, icon fonts cut to the glyphs used, the theme's
     unused search tools left out, explorer frames written as files."""
@@ -149,6 +207,7 @@ def light_pages(app, exception):
     out = Path(app.outdir)
     folder = out / FRAMES_FOLDER
     subset_css = subset_icon_fonts(out)
+    slim_images(out)
     if subset_css:
         (out / SUBSET_CSS).write_text(subset_css, encoding="utf-8")
     search_as_you_type = (app.config.html_theme_options or {}).get("search_as_you_type")
@@ -169,7 +228,7 @@ def light_pages(app, exception):
                 folder.mkdir(parents=True, exist_ok=True)
                 target = folder / name
                 if not target.exists():
-                    target.write_bytes(png)
+                    target.write_bytes(slim_png(png))
                 return f"{prefix}/{name}"
 
             light = frames_to_files(light, save)

@@ -60,7 +60,7 @@ PHONE_JS = r"""
 async () => {
   const root = document.scrollingElement || document.documentElement;
   const imgs = Array.from(document.querySelectorAll('div.cell_output img'))
-      .filter(img => !img.closest('.cellseg-explorer'));
+      .filter(img => !img.closest('.cellseg-explorer, .cellseg-annotator'));  // widgets: micrographs, no text
   await Promise.all(imgs.map(img => img.decode().catch(() => null)));  // the phone source, once loaded
   const figures = imgs.filter(img => img.naturalWidth > 0 && img.getBoundingClientRect().width > 0)
       .map(img => {
