@@ -893,7 +893,7 @@ def flagged_gallery(flagged, folder, *, sigma, threshold, min_size, n_cols=4, ma
         labels = _segment(image, sigma=sigma, threshold=threshold, min_size=min_size)
         low, high = np.percentile(image, [0.5, 99.5])
         shown = np.clip((image - low) / max(high - low, 1e-9), 0, 1)
-        ax.imshow(overlay_boundaries(shown, labels, color=(0.9, 0.6, 0.0)))
+        ax.imshow(overlay_boundaries(shown, labels, color=(0.9, 0.6, 0.0)), interpolation="nearest")
         ax.set_title(f"{row['well']}: {row['flags']}", fontsize=10, wrap=True)
     return fig
 
