@@ -42,13 +42,21 @@ def test_clicks_on_the_widget_reach_the_kernel(tmp_path):
             page.mouse.click(box["x"] + (col + 0.5) / 64 * box["width"], box["y"] + (row + 0.5) / 64 * box["height"])
         page.wait_for_function("() => document.querySelectorAll('.jp-OutputArea-output svg circle').length === 3",
                                timeout=WAIT_MS)
-        page.evaluate("""() => {
-            const nb = window.jupyterapp.shell.currentWidget.content;
-            nb.activeCellIndex = 1;
-            window.jupyterapp.commands.execute('notebook:run-cell');
-        }""")
-        lab.wait_idle(page, WAIT_MS)
-        output = page.locator(".jp-Notebook .jp-Cell").nth(1).locator(".jp-OutputArea-output").first
-        page.wait_for_function("(el) => el.innerText.includes(']] 3')", arg=output.element_handle(timeout=WAIT_MS),
-                               timeout=WAIT_MS)
-        assert output.inner_text().strip() == f"{[list(c) for c in CLICKS]} 3"
+        # ipywidgets keeps one message to the kernel in flight and sends later clicks when the
+        # kernel next turns idle, so a cell run at once can still see fewer points: run it again
+        # (a learner reading the picture first never notices) until the third point has arrived.
+        cell = page.locator(".jp-Notebook .jp-Cell").nth(1)
+        for run in range(3, 3 + 10):  # runs 1 and 2 were the "run all"
+            page.evaluate("""() => {
+                const nb = window.jupyterapp.shell.currentWidget.content;
+                nb.activeCellIndex = 1;
+                window.jupyterapp.commands.execute('notebook:run-cell');
+            }""")
+            page.wait_for_function("([n]) => document.querySelectorAll('.jp-Notebook .jp-Cell')[1]"
+                                   ".innerText.includes(`[${n}]:`)", arg=[run], timeout=WAIT_MS)
+            lab.wait_idle(page, WAIT_MS)
+            printed = cell.locator(".jp-OutputArea-output").first.inner_text().strip()
+            if printed.endswith("]] 3"):
+                break
+            page.wait_for_timeout(500)
+        assert printed == f"{[list(c) for c in CLICKS]} 3"
