@@ -400,6 +400,112 @@ def keypoints_page(structure):
         lines += [f"## [{lesson['title']}](../lessons/{lesson['name']}.md)", "", _items(lesson["keypoints"]), ""]
     return "\n".join(lines)
 
+# --------------------------------------------------------------------------- practice (issue 20)
+
+#: one reference to the practice of an objective (``practice:`` in an episode's front matter)
+PRACTICE_ITEM = re.compile(r"^(?:quiz (?P<quiz>\d+)|challenge: (?P<challenge>\S.*?)|exercise (?P<exercise>[\w-]+))$")
+CHALLENGE = re.compile(r"^:{3,}\{admonition\} Challenge: (?P<title>.+?)\s*$", re.M)
+QUIZ_CALL = re.compile(r"show_quiz\(\s*[\"']([\w-]+)[\"']")
+HEADING = re.compile(r"^(#{1,6}) +(.+?)\s*$", re.M)
+
+
+def _anchor(heading):
+    """The id MyST gives a heading (``myst_heading_anchors``): its text and code, lower case, hyphens."""
+    text = re.sub(r"\{[\w:-]+\}`[^`]*`|\$[^$]*\$", "", heading)  # roles and maths are not in the slug
+    text = re.sub(r"[`*]", "", text).strip().lower().replace(" ", "-")
+    return re.sub(r"[^\w\u4e00-\u9fff\- ]", "", text)
+
+
+def _section_of(text, at):
+    """The anchor of the section holding character ``at`` of a page (its last heading above it)."""
+    headings = [m for m in HEADING.finditer(text[:at]) if m.group(1) in ("##", "###")]  # myst_heading_anchors: 3
+    return _anchor(headings[-1].group(2)) if headings else ""
+
+
+def _quiz_sizes(root):
+    import json
+
+    folder = root / "cellseg_course" / "quizzes"
+    return {p.stem: len(json.loads(p.read_text(encoding="utf-8"))) for p in folder.glob("*.json")}
+
+
+def lesson_practice(lesson, text, exercises, quiz_sizes):
+    """``[(objective, [(label, target), ...]), ...]``: what practises each objective of an episode.
+
+    ``lesson`` is its front matter (with ``name``), ``text`` the page's source, ``exercises``
+    the exercises attached to it (front matters) and ``quiz_sizes`` the number of questions of
+    every quiz. ``practice:`` has one list per objective (entry i practises objective i) of
+    ``quiz N`` (question N of the quiz the page shows), ``challenge: TITLE`` (a ``:::{admonition}
+    Challenge: TITLE`` block of the page) or ``exercise NAME`` (an exercise of this lesson).
+    Raises ``ValueError`` naming the page and the objective when a reference does not resolve.
+    """
+    where = f"lessons/{lesson['name']}.md"
+    objectives, practice = lesson["objectives"], lesson.get("practice")
+    if not isinstance(practice, list) or len(practice) != len(objectives):
+        raise ValueError(f"{where}: 'practice:' needs one list per objective ({len(objectives)} objectives), "
+                         f"entry i the quiz questions, challenges or exercises that practise objective i; "
+                         f"got {practice!r}.")
+    quizzes = QUIZ_CALL.findall(text)
+    challenges = {m.group("title"): m.start() for m in CHALLENGE.finditer(text)}
+    attached = {e["name"]: e for e in exercises}
+    page = f"../lessons/{lesson['name']}.md"
+    rows = []
+    for objective, items in zip(objectives, practice):
+        said = f"{where}: objective {objective!r}"
+        if not (isinstance(items, list) and items):
+            raise ValueError(f"{said} has no practice: list at least one 'quiz N', 'challenge: TITLE' or "
+                             f"'exercise NAME' (got {items!r}).")
+        refs = []
+        for item in items:
+            match = PRACTICE_ITEM.match(item.strip()) if isinstance(item, str) else None
+            if match is None:
+                hint = (" (quote it: YAML reads an unquoted 'challenge: TITLE' as a mapping)"
+                        if isinstance(item, dict) else "")
+                raise ValueError(f"{said}: {item!r} is not 'quiz N', 'challenge: TITLE' or 'exercise NAME'{hint}.")
+            if match.group("quiz"):
+                k = int(match.group("quiz"))
+                if not quizzes:
+                    raise ValueError(f"{said}: {item!r}, but the page shows no quiz (show_quiz(...)).")
+                size = quiz_sizes.get(quizzes[0], 0)
+                if not 1 <= k <= size:
+                    raise ValueError(f"{said}: {item!r}, but quiz {quizzes[0]!r} has {size} questions (1 to {size}).")
+                section = _section_of(text, QUIZ_CALL.search(text).start())
+                refs.append((f"Quiz, question {k}", f"{page}#{section}"))
+            elif match.group("challenge"):
+                title = match.group("challenge")
+                if title not in challenges:
+                    raise ValueError(f"{said}: no ':::{{admonition}} Challenge: {title}' in the page "
+                                     f"(its challenges: {sorted(challenges)}).")
+                refs.append((f"Challenge: {title}", f"{page}#{_section_of(text, challenges[title])}"))
+            else:
+                name = match.group("exercise")
+                if name not in attached:
+                    raise ValueError(f"{said}: exercise {name!r} is not one of this lesson's exercises "
+                                     f"({sorted(attached)}; an exercise's front matter names its lesson).")
+                refs.append((f"Exercise: {attached[name]['title']}", f"../exercises/{name}.md"))
+        rows.append((objective, refs))
+    return rows
+
+
+def objectives_page(structure, root=ROOT):
+    """The generated block of ``book/objectives.md``: each episode's objectives and their practice."""
+    quiz_sizes = _quiz_sizes(root)
+    lines = []
+    for lesson, exercises in structure:
+        if "objectives" not in lesson:
+            continue
+        text = (root / "lessons" / f"{lesson['name']}.md").read_text(encoding="utf-8")
+        lines += [f"## [{lesson['title']}](../lessons/{lesson['name']}.md)", ""]
+        lines += ["| Objective | Practice |", "|---|---|"]
+        rows = (lesson_practice(lesson, text, exercises, quiz_sizes) if "practice" in lesson
+                else [(objective, []) for objective in lesson["objectives"]])  # tests/course/test_objectives.py fails
+        for objective, refs in rows:
+            cell = "<br>".join(f"[{label}]({target})" for label, target in refs) or "none yet"
+            lines.append(f"| {' '.join(objective.split())} | {cell} |")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n")
+
+
 SETUP_CELL = '''\
 # Set-up. In the course's environment this cell does nothing. Anywhere else (Colab, Binder,
 # your own Jupyter) it first installs the course's packages from its repository (a minute).
@@ -496,6 +602,9 @@ def structure_files(root=ROOT):
         comment = "html" if _markers("exercises", "html")[0] in text else "%"
         files[path] = _replace_block(text, "exercises", _lesson_exercises(exercises), path, comment=comment)
     files[root / "book" / "keypoints.md"] = keypoints_page(structure) + "\n"
+    objectives = root / "book" / "objectives.md"
+    files[objectives] = _replace_block(objectives.read_text(), "objectives", objectives_page(structure, root),
+                                       objectives)
     return files
 
 
