@@ -480,6 +480,7 @@ def structure_files(root=ROOT):
     text = _replace_block(notes.read_text(), "timings", _learning_path(structure), notes)
     text = _replace_block(text, "plans", plans(structure), notes)
     files[notes] = _replace_block(text, "prerequisites", prerequisites(structure, root), notes)
+    files.update(_instructor_files(structure, root))
     setup = setup_cell(root)
     for path in sorted((root / "solutions").glob("*.md")):
         files[path] = with_setup_cell(path.read_text(), path, setup)
@@ -492,6 +493,14 @@ def structure_files(root=ROOT):
         files[path] = _replace_block(text, "exercises", _lesson_exercises(exercises), path, comment=comment)
     files[root / "book" / "keypoints.md"] = keypoints_page(structure) + "\n"
     return files
+
+
+def _instructor_files(structure, root):
+    """The instructor notes per episode (tools/instructor_notes.py), from instructor/."""
+    from instructor_notes import episode_notes
+
+    page = root / "book" / "instructor-episodes.md"
+    return {page: _replace_block(page.read_text(), "episodes", episode_notes(structure, root), page)}
 
 
 def expected_files():
