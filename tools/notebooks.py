@@ -210,13 +210,12 @@ def course_structure(root=ROOT):
         raise ValueError(f"lessons not in the lesson parts of _toc.yml: {missing}; add their lines there.")
     for info in [*lessons.values(), *exercises]:
         kind = "lesson" if info["name"] in lessons else "exercise"
-        need = {"lesson": LESSON_KEYS if "minutes" not in info else ("kind", "part", "minutes"),
-                "exercise": ("kind", "lesson", "minutes", "summary")}[kind]
+        need = {"lesson": LESSON_KEYS, "exercise": ("kind", "lesson", "minutes", "summary")}[kind]
         absent = [k for k in need if k not in info]
         if absent or info["kind"] != kind:
             raise ValueError(f"{info['name']}: its 'course:' front matter needs kind: {kind} and {', '.join(need)}"
                              f" (missing: {', '.join(absent) or 'kind: ' + kind}; see CONTRIBUTING.md).")
-        if kind == "lesson" and "minutes" not in info:
+        if kind == "lesson":
             _check_episode(info)
             info["minutes"] = info["teaching"]  # what the schedules and tables call a lesson's minutes
         if kind == "exercise" and info["lesson"] not in lessons:
@@ -236,6 +235,9 @@ LESSON_KEYS = ("kind", "part", "teaching", "questions", "objectives", "keypoints
 def _check_episode(info):
     """Refuse an episode's front matter whose values are not what the generated blocks need."""
     name = info["name"]
+    if "minutes" in info:  # teaching minutes are defined once, as teaching:
+        raise ValueError(f"lessons/{name}.md: a lesson states its time as 'teaching:', not 'minutes:' "
+                         "(minutes: is an exercise's time); remove 'minutes:'.")
     if not isinstance(info["teaching"], int) or isinstance(info["teaching"], bool) or info["teaching"] <= 0:
         raise ValueError(f"lessons/{name}.md: 'teaching:' is the whole number of minutes the page takes "
                          f"(got {info['teaching']!r}).")
@@ -311,8 +313,6 @@ def _replace_block(text, name, body, path, comment="%"):
         raise ValueError(f"{path.relative_to(ROOT)}: missing the block markers\n{begin}\n{end}")
     return pattern.sub(lambda m: f"{begin}\n{body}\n{end}" if body else f"{begin}\n{end}", text)
 
-
-TIME = re.compile(r"\*\*Time:\*\* about \d+ minutes")
 
 # --------------------------------------------------------------------------- episodes
 
@@ -586,19 +586,15 @@ def structure_files(root=ROOT):
     text = _replace_block(notes.read_text(), "timings", _learning_path(structure), notes)
     text = _replace_block(text, "plans", plans(structure), notes)
     files[notes] = _replace_block(text, "prerequisites", prerequisites(structure, root), notes)
+    files.update(_instructor_files(structure, root))
     setup = setup_cell(root)
     for path in sorted((root / "solutions").glob("*.md")):
         files[path] = with_setup_cell(path.read_text(), path, setup)
     for lesson, exercises in structure:
         path = root / "lessons" / f"{lesson['name']}.md"
         text = with_setup_cell(path.read_text(), path, setup)
-        if "teaching" in lesson:  # an episode: its overview and key points come from its front matter
-            text = _with_block(text, "overview", _overview(lesson), path, _under_title)
-            text = _with_block(text, "keypoints", _keypoints(lesson), path, _before_exercises)
-        else:  # the former schema, until every lesson is an episode
-            if not TIME.search(text):
-                raise ValueError(f"{path.relative_to(root)}: state the time as '**Time:** about N minutes'.")
-            text = TIME.sub(f"**Time:** about {lesson['minutes']} minutes", text, count=1)
+        text = _with_block(text, "overview", _overview(lesson), path, _under_title)
+        text = _with_block(text, "keypoints", _keypoints(lesson), path, _before_exercises)
         comment = "html" if _markers("exercises", "html")[0] in text else "%"
         files[path] = _replace_block(text, "exercises", _lesson_exercises(exercises), path, comment=comment)
     files[root / "book" / "keypoints.md"] = keypoints_page(structure) + "\n"
@@ -606,6 +602,14 @@ def structure_files(root=ROOT):
     files[objectives] = _replace_block(objectives.read_text(), "objectives", objectives_page(structure, root),
                                        objectives)
     return files
+
+
+def _instructor_files(structure, root):
+    """The instructor notes per episode (tools/instructor_notes.py), from instructor/."""
+    from instructor_notes import episode_notes
+
+    page = root / "book" / "instructor-episodes.md"
+    return {page: _replace_block(page.read_text(), "episodes", episode_notes(structure, root), page)}
 
 
 def expected_files():

@@ -3,7 +3,7 @@
 ``plans(structure)`` returns the markdown that ``tools/notebooks.py`` writes into the
 instructor notes; ``structure`` is ``notebooks.course_structure()``:
 
-- the **tracks** (:data:`TRACKS`): a 3-hour workshop and a one-day workshop, each a
+- the **tracks** (:data:`TRACKS`): a 3-hour, a one-day and a two-day workshop, each a
   selection of lessons and exercises, scheduled with clock times and breaks;
 - the **whole course** as a workshop, day by day.
 
@@ -33,8 +33,9 @@ TRACKS = {
         "title": "A 3-hour workshop: segment, then check",
         "end": 12 * 60,
         "breaks": ((10 * 60 + 15, 15, "Break"),),
-        "lessons": ["pipeline", "choosing-a-threshold", "visual-qc", "pixel-metrics"],
-        "exercises": ["metrics-by-hand"],
+        "lessons": ["pipeline", "visual-qc", "pixel-metrics", "object-metrics"],
+        # count-range: hands-on segmentation with the pipeline's sliders
+        "exercises": ["count-range", "name-the-errors", "iou-range", "match-threshold"],
         # lessons participants read before the workshop: every lesson a taken one builds on
         # (lesson_prerequisites) must be taken or listed here; track_note says so
         "beforehand": ["images-and-labels", "image-model"],
@@ -43,13 +44,32 @@ TRACKS = {
         "title": "A one-day workshop",
         "end": DAY_END,
         "breaks": BREAKS,
-        "lessons": ["images-and-labels", "image-qc", "pipeline", "choosing-a-threshold", "splitting",
-                    "cleaning-labels", "visual-qc", "pixel-metrics", "object-metrics", "error-measures"],
-        "exercises": ["label-bit-depth", "watershed", "metrics-by-hand", "match-threshold"],
-        "beforehand": ["image-model"],
+        "lessons": ["images-and-labels", "image-model", "pipeline", "noise-and-merging", "splitting",
+                    "visual-qc", "pixel-metrics", "object-metrics", "real-nuclei"],
+        "exercises": ["label-bit-depth", "do-the-math", "count-range", "smooth-away-noise", "watershed",
+                      "name-the-errors", "metrics-by-hand", "iou-range", "match-threshold", "tune-voronoi-otsu"],
+        "beforehand": [],
+    },
+    "two-days": {
+        "title": "A two-day workshop",
+        "end": DAY_END,
+        "days": 2,
+        "breaks": BREAKS,
+        "lessons": ["images-and-labels", "image-qc", "image-model", "noise-and-merging", "pipeline",
+                    "choosing-a-threshold", "splitting", "cleaning-labels", "visual-qc", "pixel-metrics",
+                    "object-metrics", "error-measures", "real-nuclei", "score-uncertainty", "making-a-reference",
+                    "good-enough", "cells-in-3d", "measuring-in-3d", "experiment"],
+        "exercises": ["label-bit-depth", "exposure-check", "smooth-away-noise", "count-range", "intensity-classes",
+                      "watershed", "adaptive-threshold", "name-the-errors", "metrics-by-hand", "iou-range",
+                      "match-threshold", "tune-voronoi-otsu", "beat-the-baseline", "measure-in-3d", "slice-spacing",
+                      "bad-wells"],
+        "beforehand": [],
     },
 }
 
+#: a track may leave at most this many minutes of a day unused (after its last item, or before a
+#: day's end when the next item no longer fits)
+SLACK = 20
 
 def _clock(minutes):
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
@@ -135,12 +155,19 @@ def check_track(structure, name, root=ROOT):
                          "track neither teaches nor has read beforehand (tools/workshop.py, TRACKS: add it to "
                          "'lessons' or 'beforehand').")
     days = schedule(structure, name)
-    if len(days) != 1 or days[0][-1][1] > track["end"]:
+    wanted = track.get("days", 1)
+    if len(days) != wanted or days[-1][-1][1] > track["end"]:
         end = _clock(days[-1][-1][1])
         raise ValueError(f"track {name} does not fit: it would end at {end} on day {len(days)}, after "
-                         f"{_clock(track['end'])}; take something out of it in tools/workshop.py (TRACKS).")
-    return days[0]
+                         f"{_clock(track['end'])} on day {wanted}; take something out of it in tools/workshop.py "
+                         "(TRACKS).")
+    return days if wanted > 1 else days[0]
 
+
+def unused(structure, name):
+    """Minutes of each day of a track left unused: from its last item to the track's end."""
+    track = TRACKS[name]
+    return [track["end"] - day[-1][1] for day in schedule(structure, name)]
 
 def schedule(structure, track=None):
     """``[[(start, end, kind, title, minutes), ...] per day]``: the whole course, or one track."""
@@ -175,12 +202,19 @@ def plans(structure, root=ROOT):
     """Markdown of the tracks and of the whole course as a workshop."""
     out = []
     for name, track in TRACKS.items():
-        day = check_track(structure, name, root)
-        breaks = sum(minutes for _, _, kind, _, minutes in day if kind == "Break")
+        result = check_track(structure, name, root)
+        days = result if track.get("days", 1) > 1 else [result]
+        items = [item for day in days for item in day]
+        breaks = sum(minutes for _, _, kind, _, minutes in items if kind == "Break")
+        span = (f"{_clock(days[0][0][0])} to {_clock(days[-1][-1][1])}" if len(days) == 1
+                else f"{len(days)} days, {_clock(days[0][0][0])} to {_clock(track['end'])}")
         out += [f"### {track['title']}", "",
-                f"{_clock(day[0][0])} to {_clock(day[-1][1])}: {_teaching(day)} minutes of lessons and "
-                f"exercises and {breaks} minutes of breaks. {track_note(structure, name, root)}", ""]
-        out += _table(day) + [""]
+                f"{span}: {_teaching(items)} minutes of lessons and exercises and {breaks} minutes of "
+                f"breaks. {track_note(structure, name, root)}", ""]
+        for number, day in enumerate(days, start=1):
+            if len(days) > 1:
+                out += [f"**Day {number}** ({_teaching(day)} minutes of lessons and exercises)", ""]
+            out += _table(day) + [""]
     out += ["### The whole course", "", "Every lesson and exercise in book order, with breaks:", ""]
     for number, day in enumerate(schedule(structure), start=1):
         out += [f"**Day {number}** ({_teaching(day)} minutes of lessons and exercises)", ""]

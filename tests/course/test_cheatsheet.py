@@ -59,6 +59,27 @@ def _over(values, function, formula):
         assert function(**kwargs) == pytest.approx(formula(**kwargs)), kwargs
 
 
+def _volume_scene():
+    scene = cellseg.make_volume()
+    return scene.labels, scene.spacing
+
+
+def _in_voxels():
+    labels, (dz, dy, dx) = _volume_scene()
+    in_um = cellseg.measure_objects(labels, spacing=(dz, dy, dx))["volume"]
+    in_voxels = cellseg.measure_objects(labels, spacing=(1, 1, 1))["volume"]
+    assert np.allclose(in_voxels, in_um / (dz * dy * dx))
+    assert np.allclose(in_voxels, np.bincount(labels.ravel())[1:])  # the plain voxel count
+
+
+def _sphericity():
+    labels, spacing = _volume_scene()
+    for k in range(1, int(labels.max()) + 1):
+        mask = labels == k
+        v, a = cellseg.volume(mask, spacing=spacing), cellseg.surface_area(mask, spacing=spacing)
+        assert cellseg.sphericity(mask, spacing=spacing) == pytest.approx(np.pi ** (1 / 3) * (6 * v) ** (2 / 3) / a)
+
+
 SHAPES = [dict(brightness=b, cell_sigma=s, sigma=ss)
           for b, s, ss in [(1.0, 6.0, 2.0), (0.4, 3.0, 1.5), (2.0, 8.0, 4.0)]]
 
@@ -100,11 +121,13 @@ FORMULAS = {
         [dict(noise_scale=s) for s in (0.15, 1.0)],
         lambda noise_scale: theory.smoothed_noise_mean(noise_scale=noise_scale, clipped=True),
         lambda noise_scale: noise_scale / math.sqrt(2 * math.pi))),
+    "Volume in voxels of a volume $V$ in µm³": (r"\frac{V}{d_z\,d_y\,d_x}", lambda: _in_voxels()),
+    "Sphericity of a volume $V$ with surface $A$": (r"\frac{\pi^{1/3}\,(6V)^{2/3}}{A}", lambda: _sphericity()),
 }
 #: formulas in the running text, each with its check
 INLINE = {r"\text{Dice} = \frac{2\,\text{IoU}}{1 + \text{IoU}}": _dice_from_iou}
 #: symbols and conditions that are not formulas to check
-SYMBOLS = {"B", r"\sigma", r"\sigma_s", r"\sigma_n", "b", "t", "d", r"\geq t", "t = 0.5"}
+SYMBOLS = {"B", r"\sigma", r"\sigma_s", r"\sigma_n", "b", "t", "d", r"\geq t", "t = 0.5", "V", "A"}
 
 
 @pytest.fixture(scope="module")
@@ -149,3 +172,32 @@ def test_the_cheat_sheet_is_in_the_reference_part(root):
     toc = (root / "_toc.yml").read_text()
     reference = toc[toc.index("caption: Reference"):]
     assert "file: book/cheatsheet" in reference
+
+
+def _section(sheet, title):
+    start = sheet.index(f"## {title}")
+    end = sheet.find("\n## ", start + 1)
+    return sheet[start:end if end > 0 else None]
+
+
+def test_the_3d_rows_run_as_written(sheet):
+    """Every call of the 3-D table runs, in order, on a synthetic stack, with its spacing."""
+    scene = cellseg.make_volume()
+    space = {"cellseg": cellseg, "np": np, "stack": scene.image, "truth": scene.labels}
+    calls = re.findall(r"`((?:\w+(?:, \w+)* = )?cellseg\.\w+\([^`]*\))`", _section(sheet, "In 3-D"))
+    assert len(calls) >= 8
+    for call in calls:
+        exec(call, space)  # noqa: S102 - the sheet's own code
+        assert "(1.0, 0.25, 0.25)" not in call or tuple(scene.spacing) == (1.0, 0.25, 0.25), call
+    assert space["labels"].max() == scene.labels.max()  # the rows segment every nucleus
+    assert space["voxel"] == (0.25, 0.25, 0.25) and space["cubic"].shape[0] == 4 * scene.image.shape[0]
+    assert set(space["table"].columns) >= {"volume", "surface_area", "sphericity"}
+
+
+def test_the_slips_name_what_the_lessons_warn_about(sheet):
+    slips = _section(sheet, "Common slips")
+    for words in ("*smoothed* values", "spacing", "own range", "`iou_threshold`", "clipped", "squares"):
+        assert words in slips, words
+    # the smoothed values it points to are the model's: the peak drops and the width grows
+    assert cellseg.smoothed_peak(brightness=1.0, cell_sigma=6.0, sigma=2.0) < 1.0
+    assert cellseg.smoothed_sigma(cell_sigma=6.0, sigma=2.0) > 6.0

@@ -110,7 +110,8 @@ def test_measure_counts_prose_and_shown_code_only():
 
 @pytest.mark.parametrize("change, message", [
     (("teaching: 38", "teaching: half an hour"), "teaching"),
-    (("teaching: 38", "minutes: 38"), None),  # the former schema, still read while lessons move
+    (("teaching: 38", "minutes: 38"), "teaching"),  # the former schema: minutes are defined once
+    (("teaching: 38", "teaching: 38\n  minutes: 38"), "not 'minutes:'"),
     (("  questions:\n", "  questions: []\n  former_questions:\n"), "questions"),
     (("  keypoints:\n", "  keypoint:\n"), "keypoints"),
 ])

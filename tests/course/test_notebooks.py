@@ -229,17 +229,30 @@ def test_workshop_schedule_adds_up(root):
         assert day[0][0] == workshop.START and day[-1][1] <= workshop.DAY_END
         assert all(a[1] == b[0] for a, b in zip(day, day[1:])), "items follow each other without gaps"
     for name, track in workshop.TRACKS.items():
-        (day,) = workshop.schedule(structure, name)
-        assert day[0][0] == workshop.START and day[-1][1] <= track["end"], name
-        assert all(a[1] == b[0] for a, b in zip(day, day[1:])), name
-        for start, end, kind, title, length in day:
+        days = workshop.schedule(structure, name)
+        assert len(days) == track.get("days", 1), name
+        for day in days:
+            assert day[0][0] == workshop.START and day[-1][1] <= track["end"], name
+            # each day is full: at most SLACK minutes between its last item and the track's end
+            assert track["end"] - day[-1][1] <= workshop.SLACK, (name, workshop.unused(structure, name))
+            assert all(a[1] == b[0] for a, b in zip(day, day[1:])), name
+        for start, end, kind, title, length in (item for day in days for item in day):
             assert end - start == length
             if kind != "Break":  # every item takes the minutes of its own front matter
                 assert minutes[title.split("](")[0].lstrip("[")] == length
-        names = {t.split("/")[-1].split(".md")[0] for _, _, kind, t, _ in day if kind != "Break"}
+        names = {t.split("/")[-1].split(".md")[0] for day in days for _, _, kind, t, _ in day if kind != "Break"}
         assert names == set(track["lessons"]) | set(track["exercises"]), name
+        workshop.check_track(structure, name, root)  # prerequisites respected
     assert workshop.TRACKS["three-hours"]["end"] - workshop.START == 180
+    assert {track.get("days", 1) for track in workshop.TRACKS.values()} == {1, 2}
 
+
+def test_the_three_hour_track_reaches_object_metrics_with_hands_on_segmentation():
+    import workshop
+
+    track = workshop.TRACKS["three-hours"]
+    assert "object-metrics" in track["lessons"] and "count-range" in track["exercises"]
+    assert workshop.TRACKS["one-day"]["end"] == workshop.TRACKS["two-days"]["end"] == workshop.DAY_END
 
 def test_a_track_that_does_not_fit_is_refused(root, monkeypatch):
     import workshop

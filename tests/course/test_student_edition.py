@@ -30,6 +30,7 @@ def _answer_code(root):
 
 def test_the_student_edition_has_no_instructors_page(root, student):
     assert (root / "book" / "instructor-notes.md").exists()  # the full book has it
+    assert (root / "book" / "instructor-episodes.md").exists()  # and the notes per episode
     assert not [p for p in student.rglob("*") if "instructor" in p.name.lower()]
     toc = (student / "_toc.yml").read_text()
     assert "instructor" not in toc and "book/glossary" in toc
@@ -46,6 +47,7 @@ def test_the_student_edition_quotes_no_answer_and_no_way_to_the_solutions(root, 
     pages = {p.relative_to(student).as_posix(): p.read_text(encoding="utf-8") for p in student.rglob("*.md")}
     for name, text in pages.items():
         assert "np.mean(img == top)" not in text and "bundle --solutions" not in text, name
+        assert "instructor/live/" not in text and "What the checkers answer" not in text, name
         if name.startswith("book/"):  # the book's own pages (lessons teach code, and are checked elsewhere)
             quoted = sorted(a for a in answers if a in text)
             assert not quoted, f"{name} quotes worked answers: {quoted}"
