@@ -77,6 +77,16 @@ glue("n_found", n_found)
 
 The pipeline finds {{glue:text}}`n_found:d` cells, every number in the prose computed.
 
+:::{{admonition}} Challenge: count them yourself
+:class: tip
+
+A short task on what this section taught, with its answer folded beneath.
+
+```{{dropdown}} Solution
+The answer, in a sentence or two.
+```
+:::
+
 <!-- BEGIN GENERATED exercises (tools/notebooks.py writes this block; do not edit it) -->
 <!-- END GENERATED exercises -->
 """
@@ -158,6 +168,8 @@ def new_lesson(name, *, title=None, part="Checking", minutes=30, root=ROOT):
     course = (f"  kind: lesson\n  part: {part}\n  teaching: {minutes}\n"
               "  questions:\n    - How many cells does the course's pipeline find?\n"
               "  objectives:\n    - Count the cells of an image with the course's pipeline.\n"
+              "  practice:  # one list per objective: 'quiz N', 'challenge: TITLE', 'exercise NAME'\n"
+              "    - - 'challenge: count them yourself'\n"
               "  keypoints:\n    - One sentence per idea the learner takes away.")
     path.write_text(HEADER.format(course=course)
                     + LESSON.format(title=title or _title(name), setup=SETUP),

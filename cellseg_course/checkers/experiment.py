@@ -128,7 +128,7 @@ def check_bad_wells(answer):
         parts.append(f"you missed {len(missed)} bad well(s) ({kinds})")
     extra = len(flagged - set(truth))
     if extra:
-        parts.append(f"{extra} of your wells are fine")
+        parts.append(f"{extra} of your wells {'is' if extra == 1 else 'are'} fine")
     hint = ""
     if "drift" in missed:
         hint = (" A drift dims the wells little by little along the acquisition: compare each well's "

@@ -455,4 +455,4 @@ def check_adaptive_labels(labels):
         hint = "Some object still holds several cells: the threshold is too low on the bright side."
     else:
         hint = "Check the window size (larger than a cell) and the offset above the background."
-    return Feedback(False, f"{n_objects} objects for {len(centers)} cells. {hint}")
+    return Feedback(False, f"{n_objects} object{'' if n_objects == 1 else 's'} for {len(centers)} cells. {hint}")

@@ -76,3 +76,16 @@ def test_the_copy_builds_with_the_new_pages_and_the_checker_takes_junk(copy, tmp
         cwd=dest, capture_output=True, text=True, env=env)
     assert checks.returncode == 0, checks.stdout[-3000:] + checks.stderr[-2000:]
     assert " passed" in checks.stdout
+
+
+def test_the_new_lesson_says_what_practises_its_objective(copy):
+    """The template is a complete episode: its one objective is practised by its challenge."""
+    import notebooks  # tools/notebooks.py
+
+    dest, _, _ = copy
+    structure = {lesson["name"]: (lesson, exercises) for lesson, exercises in notebooks.course_structure(dest)}
+    lesson, exercises = structure[LESSON]
+    text = (dest / "lessons" / f"{LESSON}.md").read_text(encoding="utf-8")
+    rows = notebooks.lesson_practice(lesson, text, exercises, notebooks._quiz_sizes(dest))
+    assert [(objective, [label for label, _ in refs]) for objective, refs in rows] == [
+        ("Count the cells of an image with the course's pipeline.", ["Challenge: count them yourself"])]
