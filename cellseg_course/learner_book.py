@@ -15,6 +15,8 @@
   (:func:`cellseg_course.explorers.frames_to_files`), so a page loads only the frames a
   reader looks at. Every PNG is stored as its smallest lossless form (:func:`slim_png`).
   ``tests/browser/`` measures every page's weight.
+- **Downloads that read like the page.** The ``.ipynb`` behind the download button is the
+  learner's copy (:func:`cellseg_course.live.download_copies`): numbers, not glue markers.
 """
 
 import hashlib
@@ -236,7 +238,19 @@ def light_pages(app, exception):
             page.write_text(light, encoding="utf-8")
 
 
+def readable_downloads(app, exception):
+    """After the build: the notebooks offered for download read like their pages
+    (:func:`cellseg_course.live.download_copies`), not like MyST sources with glue markers."""
+    if exception is not None or app.builder.format != "html":
+        return
+    from .live import download_copies
+
+    cache = getattr(app.config, "nb_execution_cache_path", "") or ""
+    download_copies(app.outdir, app.srcdir, [Path(app.srcdir, cache)] if cache else [])
+
+
 def setup(app):
     app.connect("html-page-context", learners_path, priority=800)
     app.connect("build-finished", light_pages)
+    app.connect("build-finished", readable_downloads)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

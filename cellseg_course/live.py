@@ -291,14 +291,19 @@ def links(text, page, layout):
     return LINK.sub(link, text)
 
 
-def solution_sentence(text, name):
-    """The exercise's pointer to its worked solution, as the command that copies it."""
+def solution_sentence(text, name, *, download=False):
+    """The exercise's pointer to its worked solution, as the command that copies it (or, in a
+    notebook downloaded from the book, as where the book shows it)."""
+    if download:
+        return SOLUTION_SENTENCE.sub(
+            "*When you have finished, compare with the worked solution: the book's page of this "
+            "exercise links to it.*", text)
     return SOLUTION_SENTENCE.sub(
         f"*When you have finished, compare with the worked solution: run `python3 course.py lab "
         f"--solution {name}` in a terminal; it copies it into `solutions/{name}.ipynb` here.*", text)
 
 
-def markdown(text, *, values, terms, refs, page, layout):
+def markdown(text, *, values, terms, refs, page, layout, download=False):
     """One text cell of the course (of ``page``, e.g. ``lessons/x``) as it should read in plain Jupyter."""
     text = fill_glue(text, values)
     text = "\n".join(line for line in text.split("\n") if not LABEL.match(line))
@@ -307,7 +312,7 @@ def markdown(text, *, values, terms, refs, page, layout):
     text = CITE.sub(lambda m: _cite(m, refs), text)
     text = ANY_ROLE.sub(lambda m: m[1], text)  # any other role: its text
     if page.startswith("exercises/"):
-        text = solution_sentence(text, posixpath.basename(page))
+        text = solution_sentence(text, posixpath.basename(page), download=download)
     return links(text, page, layout)
 
 
@@ -317,8 +322,9 @@ HIDE = {"remove-cell": ("source_hidden", "outputs_hidden"), "remove-input": ("so
         "hide-input": ("source_hidden",), "remove-output": ("outputs_hidden",), "hide-output": ("outputs_hidden",)}
 
 
-def live_notebook(source, *, values, terms, refs, layout):
-    """The learner's copy of the notebook at ``source`` (a NotebookNode, no outputs)."""
+def live_notebook(source, *, values, terms, refs, layout, download=False):
+    """The learner's copy of the notebook at ``source`` (a NotebookNode, no outputs); with
+    ``download``, the copy the book offers for download (its solution sentence points at the book)."""
     import nbformat
 
     page = f"{Path(source).parent.name}/{Path(source).stem}"
@@ -329,7 +335,8 @@ def live_notebook(source, *, values, terms, refs, layout):
     nb.metadata.setdefault("language_info", LANGUAGE_INFO | {"version": sys.version.split()[0]})
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            cell.source = markdown(cell.source, values=values, terms=terms, refs=refs, page=page, layout=layout)
+            cell.source = markdown(cell.source, values=values, terms=terms, refs=refs, page=page, layout=layout,
+                                   download=download)
         elif cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
             hidden = {flag for tag in cell.metadata.get("tags", []) for flag in HIDE.get(tag, ())}
@@ -406,6 +413,37 @@ def fill(workspace, *, root=ROOT, solutions=(), say=print, run=True):
             manifest[rel] = _digest(data)
     workspace.mkdir(parents=True, exist_ok=True)
     manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return done
+
+
+def download_copies(html, source, caches=()):
+    """Replace the notebooks the book offers for download (``HTML/_sources/<folder>/NAME.ipynb``)
+    by copies that read like the page: numbers filled in, admonitions, terms and citations in
+    plain Markdown, links to other pages as their words (a downloaded file has no neighbours).
+
+    ``source`` is the book's source folder; ``caches`` the jupyter-caches that may hold the
+    executions (with CELLSEG_NB_CACHE and the course's own). A notebook whose execution is in
+    none of them keeps its source form: nothing is run here. Returns the pages replaced.
+    """
+    import nbformat
+
+    html, source = Path(html), Path(source)
+    caches = [*caches, *(source / folder for folder in CACHES)]
+    terms, refs = glossary(source), references(source)
+    done = []
+    for folder in FOLDERS:
+        for offered in sorted((html / "_sources" / folder).glob("*.ipynb")):
+            original = source / folder / offered.name
+            if not original.exists():
+                continue
+            nb = nbformat.read(original, as_version=4)
+            executed = cached_execution(nb, caches) if GLUE_ROLE.search(_markdown_of(nb)) else nb
+            if executed is None:
+                continue
+            copy_ = live_notebook(original, values=glue_values(executed), terms=terms, refs=refs, layout={},
+                                  download=True)
+            offered.write_text(json.dumps(copy_, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            done.append(f"{folder}/{offered.stem}")
     return done
 
 
