@@ -10,7 +10,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     tomllib = pytest.importorskip("tomli")
 
-from cellseg.data import nuclei_2d
+from cellseg.data import nuclei_2d, nuclei_2d_path
 
 # sha256 of array.tobytes() of the arrays as published in StarDist 0.9.2's test data
 # (stardist/data/images/img2d.tif and mask2d.tif); see cellseg/data/README.md.
@@ -58,6 +58,24 @@ def test_nuclei_2d_is_installed_as_package_data(root):
     assert "cellseg.data" in setuptools["packages"]
     patterns = setuptools["package-data"]["cellseg.data"]
     assert any(p in ("*.npz", "nuclei_2d.npz") for p in patterns)
+    assert any(p in ("*.tif", "nuclei_2d.tif") for p in patterns)
+
+
+def test_the_tiff_file_is_the_published_image_without_a_pixel_size():
+    import cellseg
+
+    path = nuclei_2d_path()
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == (
+        "84dcc623b1b68e9c7624afc4922dec27c44cc12b92c9bf608811df210fc90c1b")  # cellseg/data/README.md
+    with pytest.raises(ValueError, match="records no pixel size.*pixel_size="):
+        cellseg.read_image(path)
+    image, pixel_size = cellseg.read_image(path, pixel_size=0.5)
+    assert _sha(image) == IMAGE_SHA256 and image.dtype == np.uint16 and pixel_size == (0.5, 0.5)
+
+
+def test_the_package_data_stays_small(root):
+    data = root / "cellseg" / "data"
+    assert sum(p.stat().st_size for p in data.iterdir() if p.is_file()) < 5 * 2**20
     assert (root / "cellseg" / "data" / "nuclei_2d.npz").is_file()
 
 

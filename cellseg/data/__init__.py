@@ -3,6 +3,8 @@
 - :func:`nuclei_2d`: a 512 x 512 fluorescence image of nuclei and its
   instance annotation (125 nuclei), a crop of the 2018 Data Science Bowl
   training set (BBBC038).
+- :func:`nuclei_2d_path`: the same image as a TIFF file, to open as you would
+  open a file of your own microscope (:func:`cellseg.read_image`).
 
 The arrays are stored in ``nuclei_2d.npz`` next to this file, exactly as they
 were published (dtype and values unchanged); ``README.md`` in the same folder
@@ -14,9 +16,10 @@ from importlib import resources
 
 import numpy as np
 
-__all__ = ["nuclei_2d"]
+__all__ = ["nuclei_2d", "nuclei_2d_path"]
 
 _NUCLEI_FILE = "nuclei_2d.npz"
+_NUCLEI_TIFF = "nuclei_2d.tif"
 
 
 @lru_cache(maxsize=None)
@@ -73,3 +76,30 @@ def nuclei_2d():
     """
     image, labels = _load_nuclei()
     return image.copy(), labels.copy()
+
+
+def nuclei_2d_path():
+    """The path of a TIFF file holding the image of :func:`nuclei_2d`.
+
+    A file to practise on as on a file of your own: the same 512 x 512
+    ``uint16`` pixels, one plain TIFF page written with ``tifffile``
+    (zlib-compressed), and, like the published image, no pixel size in its
+    metadata, so :func:`cellseg.read_image` asks for one.
+
+    Returns
+    -------
+    pathlib.Path
+        The installed file (read it, do not write to it).
+
+    Examples
+    --------
+    >>> import cellseg
+    >>> image, pixel_size = cellseg.read_image(nuclei_2d_path(), pixel_size=0.5)
+    >>> image.shape, image.dtype.name, pixel_size
+    ((512, 512), 'uint16', (0.5, 0.5))
+    >>> bool((image == nuclei_2d()[0]).all())
+    True
+    """
+    import pathlib
+
+    return pathlib.Path(str(resources.files(__name__).joinpath(_NUCLEI_TIFF)))

@@ -12,6 +12,7 @@ import sys
 
 import matplotlib
 import numpy as np
+import pandas
 import pytest
 
 import cellseg
@@ -169,6 +170,16 @@ def _measuring_in_3d(out):
     assert f"tp={int(scene.labels.max())}, fp=0, fn=0" in out
     um3, voxels = _numbers(r"nucleus 1: ([\d.]+) µm³, (\d+) voxels", out)
     assert voxels == pytest.approx(um3 / np.prod(scene.spacing), rel=1e-3)  # one voxel is dz dy dx µm³
+
+
+def _your_own_images(out):
+    assert "refused: nuclei_2d.tif records no pixel size" in out
+    radius, n, flagged = _numbers(r"radius ([\d.]+) µm, (\d+) nuclei, (\d+) flagged", out)
+    _, truth = cellseg.nuclei_2d()
+    annotated = cellseg.measure_objects(truth, spacing=0.5)["equivalent_diameter"].median() / 2
+    assert radius == pytest.approx(annotated, rel=0.15)  # the estimate the episode checks
+    assert 0.8 * _n_annotated() < n <= _n_annotated() and 0 < flagged < n
+    assert len(pandas.read_csv("nuclei.csv")) == n  # the CSV it wrote (in the test's folder)
 
 
 def _experiment(out):
