@@ -1,4 +1,3 @@
-import numpy as np
 import cellseg
 
 path = cellseg.nuclei_2d_path()             # a TIFF file, as from a microscope
