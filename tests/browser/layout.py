@@ -61,6 +61,19 @@ async () => {
   const root = document.scrollingElement || document.documentElement;
   const imgs = Array.from(document.querySelectorAll('div.cell_output img'))
       .filter(img => !img.closest('.cellseg-explorer, .cellseg-annotator'));  // widgets: micrographs, no text
+  // A <picture> switches to its phone source some time after the window narrows (later on a busy
+  // machine): until then the desktop rendering is shown, shrunk. Wait (up to 10 s) until every
+  // picture shows the source its media query selects, as a reader's phone does once loaded.
+  const wanted = img => {
+    const source = img.parentElement && img.parentElement.tagName === 'PICTURE'
+        && img.parentElement.querySelector('source[media]');
+    return source && matchMedia(source.media).matches && img.dataset.phoneSrc
+        ? img.dataset.phoneSrc.replace(/^(\.\.\/)+/, '') : null;
+  };
+  for (let waited = 0; waited < 10000; waited += 100) {
+    if (imgs.every(img => !wanted(img) || (img.currentSrc || '').endsWith(wanted(img)))) break;
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
   await Promise.all(imgs.map(img => img.decode().catch(() => null)));  // the phone source, once loaded
   const figures = imgs.filter(img => img.naturalWidth > 0 && img.getBoundingClientRect().width > 0)
       .map(img => {
