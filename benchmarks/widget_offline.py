@@ -14,7 +14,6 @@ import asyncio
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 import book_browser  # noqa: E402  (find_chromium, CHROMIUM_ARGS, is_local)
+from cellseg_course.labcheck import free_port  # noqa: E402
 
 NOTEBOOK = {
     "cells": [
@@ -38,12 +38,6 @@ NOTEBOOK = {
     "nbformat": 4, "nbformat_minor": 5,
 }
 CLICKS = [(16, 16), (32, 48), (60, 4)]  # (row, col) pixels of the 64 x 64 image
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def drive(url, report):

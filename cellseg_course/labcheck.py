@@ -31,9 +31,18 @@ LAB_SETTINGS = {
                                                                         "checkForUpdates": False},
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"autoStartDefaultKernel": True},
 }
+#: where a Chromium is looked for (CELLSEG_CHROMIUM first); Playwright never downloads one here
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+#: Debian's chromium, no sandbox (CI runs as root), nothing that talks to the network
+#: on its own (updates, sync, field trials), no GPU. Headless Chromium also starts a hidden
+#: address-bar popup (a WebUI page in a renderer process of its own) for every browser
+#: context: about a third of the book walk's CPU time for nothing a page shows, so it is off.
+#: The tests' browsers (tests/browser/) start with these arguments too.
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup",
+]
 
 KERNEL_READY = """() => {
     const widget = window.jupyterapp && window.jupyterapp.shell.currentWidget;
@@ -44,13 +53,15 @@ KERNEL_READY = """() => {
 
 
 def find_chromium():
+    """The Chromium to use (CELLSEG_CHROMIUM, else the first of CHROMIUM_NAMES), or None."""
     given = os.environ.get("CELLSEG_CHROMIUM")
     if given:
         return given if Path(given).exists() else None
     return next((path for path in map(shutil.which, CHROMIUM_NAMES) if path), None)
 
 
-def _free_port():
+def free_port():
+    """A TCP port of 127.0.0.1 that nothing listens on now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -59,7 +70,7 @@ def _free_port():
 @contextlib.contextmanager
 def lab_server(folder, timeout=45):
     """A JupyterLab server on ``folder``: yields (base url, token, process); stops it after."""
-    port, token = _free_port(), secrets.token_hex(16)
+    port, token = free_port(), secrets.token_hex(16)
     home = Path(folder) / ".lab"
     env = dict(os.environ)
     env.pop("MPLBACKEND", None)

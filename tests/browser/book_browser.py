@@ -10,9 +10,7 @@ closed. Every request that would leave the machine is refused and recorded. ``wa
 returns one :class:`PageResult` per page; the tests in ``test_pages.py`` assert on them."""
 
 import asyncio
-import os
 import re
-import shutil
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -20,28 +18,10 @@ from urllib.parse import urlsplit
 import layout  # the learner-first measures (tests/browser/layout.py)
 import accessibility  # axe-core's WCAG audits (tests/browser/accessibility.py)
 
-#: Where to find a Chromium. `python3 course.py test` looks for the same names and passes
-#: the one it found in CELLSEG_CHROMIUM; Playwright never downloads a browser here.
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+#: Chromium: where it is looked for and what it starts with, as ``course.py check`` does
+#: (cellseg_course/labcheck.py holds them, for both)
+from cellseg_course.labcheck import CHROMIUM_ARGS, find_chromium  # noqa: F401 (the tests use both)
 
-
-def find_chromium():
-    """The Chromium to use (CELLSEG_CHROMIUM, else the first of CHROMIUM_NAMES), or None."""
-    given = os.environ.get("CELLSEG_CHROMIUM")
-    if given:
-        return given if os.path.exists(given) else None
-    return next((path for path in map(shutil.which, CHROMIUM_NAMES) if path), None)
-
-
-#: Debian's chromium, no sandbox (CI runs as root), nothing that talks to the network
-#: on its own (updates, sync, field trials), no GPU. Headless Chromium also starts a hidden
-#: address-bar popup (a WebUI page in a renderer process of its own) for every browser
-#: context: about a third of the walk's CPU time for nothing a page shows, so it is off.
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup",
-]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 PARALLEL_PAGES = 4

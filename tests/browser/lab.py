@@ -19,7 +19,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,30 +28,15 @@ import urllib.request
 from pathlib import Path
 
 import book_browser  # find_chromium, CHROMIUM_ARGS (tests/browser/book_browser.py)
+from cellseg_course.labcheck import KERNEL_READY, LAB_SETTINGS, free_port
 
 START_TIMEOUT = 60  #: seconds for the server to answer
-#: user settings for the tests: no news, no update check, every cell in the page (JupyterLab 4
-#: otherwise renders only the cells in view, and a test reads the whole notebook)
-TEST_SETTINGS = {
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
-        {"fetchNews": "false", "checkForUpdates": False},
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none",
-                                                                   "autoStartDefaultKernel": True},
-}
-
-KERNEL_READY = """() => {
-    const widget = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-    const session = widget && widget.sessionContext && widget.sessionContext.session;
-    const kernel = session && session.kernel;
-    return Boolean(kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle');
-}"""  #: the open notebook's kernel is connected and idle (the status bar says idle before it connects)
-
-
-def free_port():
-    """A TCP port of 127.0.0.1 that nothing listens on now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+#: user settings for the tests: course.py lab's (no news, no update check, the notebook's own
+#: kernel without a question), and every cell in the page (JupyterLab 4 otherwise renders only
+#: the cells in view, and a test reads the whole notebook)
+TEST_SETTINGS = {**LAB_SETTINGS, "@jupyterlab/notebook-extension/tracker.jupyterlab-settings":
+                 {**LAB_SETTINGS["@jupyterlab/notebook-extension/tracker.jupyterlab-settings"],
+                  "windowingMode": "none"}}
 
 
 def jupyter_executable():

@@ -30,6 +30,22 @@ def test_the_workspace_is_ignored_by_git_and_the_book(root):
     assert '"workspace"' in (root / "_config.yml").read_text()
 
 
+def test_course_py_starts_jupyterlab_and_finds_chromium_as_the_check_does(course, tmp_path, monkeypatch):
+    # course.py runs before the course's environment exists, so it keeps its own copies of
+    # labcheck's settings and Chromium search: they must not drift apart
+    from cellseg_course import labcheck
+
+    assert course.LAB_SETTINGS == labcheck.LAB_SETTINGS
+    fake = tmp_path / "my-chromium"
+    fake.write_text("")
+    for given, found in ((str(fake), str(fake)), (str(tmp_path / "missing"), None)):
+        monkeypatch.setenv("CELLSEG_CHROMIUM", given)
+        assert course.find_chromium() == labcheck.find_chromium() == found
+    monkeypatch.delenv("CELLSEG_CHROMIUM")
+    monkeypatch.setenv("PATH", str(tmp_path))  # neither finds one where there is none
+    assert course.find_chromium() is labcheck.find_chromium() is None
+
+
 # --------------------------------------------------------------------------- check
 
 
