@@ -1,5 +1,6 @@
 """Shared fixtures for the test suite."""
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -21,6 +22,15 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="session")
 def root():
     return ROOT
+
+
+@pytest.fixture(scope="module")
+def course(root):
+    """``course.py`` loaded as a module (it is a script, not part of a package); one per test module."""
+    spec = importlib.util.spec_from_file_location("course", root / "course.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _jupyter_book():

@@ -1,7 +1,6 @@
 """course.py: the learner's workspace, the pre-flight check, the student edition, the bundle, page."""
 
 import html
-import importlib.util
 import json
 import re
 import subprocess
@@ -11,14 +10,6 @@ import zipfile
 import pytest
 
 import notebooks  # tools/notebooks.py
-
-
-@pytest.fixture(scope="module")
-def course(root):
-    spec = importlib.util.spec_from_file_location("course", root / "course.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 # --------------------------------------------------------------------------- the workspace

@@ -9,7 +9,6 @@ fill in the lessons' numbers. Run alone, the workspace runs each lesson once to 
 """
 
 import hashlib
-import importlib.util
 import json
 import os
 import re
@@ -25,14 +24,6 @@ import notebooks  # tools/notebooks.py
 from cellseg_course import live
 
 pytestmark = [pytest.mark.book, pytest.mark.own_build, pytest.mark.lab]
-
-
-@pytest.fixture(scope="module")
-def course(root):
-    spec = importlib.util.spec_from_file_location("course", root / "course.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _sources(root):

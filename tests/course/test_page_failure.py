@@ -1,6 +1,5 @@
 """`course.py page` reports a notebook that failed to run as a failure (myst-nb only warns)."""
 
-import importlib.util
 import sys
 import types
 
@@ -23,14 +22,6 @@ kernelspec:
 1 / 0
 ```
 """
-
-
-@pytest.fixture(scope="module")
-def course(root):
-    spec = importlib.util.spec_from_file_location("course_for_page", root / "course.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.book
