@@ -704,8 +704,18 @@ def _build_iou():
     last_all = max(i for i, ok in enumerate(all_ok) if ok)
     first_none = min(i for i, ok in enumerate(none_ok) if ok)
     g = IOU_THRESHOLDS
-    rules = [{"when": [["range", "all_match", g[last_all] - 1e-9, g[last_all + 1] - 1e-9],
-                       ["range", "none_match", g[first_none - 1] + 1e-9, g[first_none] + 1e-9]], "ok": True,
+    # a pair matches while the threshold is at most its IoU: every cell matches up to the
+    # smallest IoU of the pairs and none does above the largest; the answers may be read off
+    # the slider or typed exactly, but never on the wrong side of those two IoUs
+    ious = np.sort(cellseg.matching(scene.labels, labels, iou_threshold=g[0]).matched_scores)
+    assert len(ious) == n_cells, "every cell must match at the slider's lowest threshold"
+    lowest, highest = float(ious[0]), float(ious[-1])
+
+    def above(value):  # the first number above ``value``: "range" rules include lo, exclude hi
+        return float(np.nextafter(value, np.inf))
+
+    rules = [{"when": [["range", "all_match", g[last_all] - 1e-9, above(lowest)],
+                       ["range", "none_match", above(highest), g[first_none] + 1e-9]], "ok": True,
               "say": "every cell matches up to {all_match}, and none from {none_match} on: between the two the "
                      "matches fail one by one, as the threshold passes each cell's IoU."},
              {"when": [["range", "all_match", 1.5, 100.5], ["range", "none_match", 1.5, 100.5]], "ok": False,
@@ -716,22 +726,25 @@ def _build_iou():
              {"when": [["range", "all_match", None, 0.0]], "ok": False,
               "say": "an IoU threshold is between 0 and 1."},
              {"when": [["range", "none_match", 1.0 + 1e-9, None]], "ok": False,
-              "say": "an IoU threshold is between 0 and 1 (give a fraction, not a percentage)."}]
-    for name, lo_i, hi_i in (("all_match", last_all, last_all + 1), ("none_match", first_none - 1, first_none)):
-        for t in IOU_THRESHOLDS:
-            if name == "all_match" and g[lo_i] <= t < g[hi_i]:
-                continue
-            if name == "none_match" and g[lo_i] < t <= g[hi_i]:
-                continue
-            if name == "all_match":
-                say = (f"at {{all_match}}, {tps[t]} of {n_cells} cells match; " +
-                       ("a higher threshold still keeps them all: find the largest." if tps[t] == n_cells else
-                        "some matches already fail there: lower it."))
-            else:
-                say = (f"at {{none_match}}, {tps[t]} of {n_cells} cells match; " +
-                       ("no match is left, but already at a lower threshold: find the smallest." if tps[t] == 0
-                        else "some still match there: raise it."))
-            rules.append({"when": [["range", name, t - 0.005, t + 0.005]], "ok": False, "say": say})
+              "say": "an IoU threshold is between 0 and 1 (give a fraction, not a percentage)."},
+             {"when": [["range", "all_match", None, g[last_all] - 1e-9]], "ok": False,
+              "say": f"at {{all_match}}, all {n_cells} cells match; a higher threshold still keeps them all: "
+                     "find the largest."},
+             {"when": [["range", "none_match", g[first_none] + 1e-9, None]], "ok": False,
+              "say": "at {none_match}, no match is left, but already at a lower threshold: find the smallest."}]
+    # between two neighbouring IoUs the number of matches stays the same: one rule per step
+    steps = np.unique(ious)
+    for lo, hi in zip([-np.inf, *steps], [*steps, np.inf]):
+        tp = int(np.sum(ious >= hi)) if np.isfinite(hi) else 0
+        bounds = [None if not np.isfinite(lo) else above(lo), None if not np.isfinite(hi) else above(hi)]
+        if tp < n_cells:
+            rules.append({"when": [["range", "all_match", *bounds]], "ok": False,
+                          "say": f"at {{all_match}}, {tp} of {n_cells} cells match; some matches already fail "
+                                 "there: lower it."})
+        if tp > 0:
+            rules.append({"when": [["range", "none_match", *bounds]], "ok": False,
+                          "say": f"at {{none_match}}, {tp} of {n_cells} cells match; some still match there: "
+                                 "raise it."})
     rules.append({"when": [], "ok": False, "say": "read both thresholds off the slider, from 0.3 to 1."})
     return update, {"iou_threshold": IOU_THRESHOLDS}, {"iou_threshold": 0.5}, rules
 

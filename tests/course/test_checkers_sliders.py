@@ -149,6 +149,22 @@ def test_iou_range_truth_is_the_smallest_and_largest_iou():
     assert not check_iou_range(last_all, first_none - 0.01)
 
 
+def test_iou_range_refuses_values_on_the_wrong_side_of_the_ious_and_says_how_many_match():
+    """A typed answer between the slider's step and the IoU it stands for is judged by the
+    matching itself: just above the smallest IoU a cell is lost, at the largest some still match."""
+    scene = cellseg.make_image()
+    labels = cellseg.segment(cellseg.smooth(scene.image), threshold=sliders.IOU_SEGMENT_THRESHOLD)
+    iou = np.sort(cellseg.matching(scene.labels, labels, iou_threshold=0.3).matched_scores)
+    last_all, first_none = np.floor(iou[0] * 100) / 100, np.ceil(iou[-1] * 100) / 100
+    assert check_iou_range(iou[0], iou[-1] + 1e-6)  # exactly: all up to the smallest, none above the largest
+    for t in (iou[0] + 1e-6, (iou[0] + last_all + 0.01) / 2, iou[-1], iou[-1] - 1e-6):
+        tp = cellseg.matching(scene.labels, labels, iou_threshold=float(t)).tp
+        assert 0 < tp < len(iou)
+        for answer in ((t, first_none), (last_all, t)):
+            feedback = check_iou_range(*answer)
+            assert not feedback and f"{tp} of {len(iou)} cells match" in feedback.message, (answer, feedback)
+
+
 # --- what the checkers say ---------------------------------------------------------------
 
 
