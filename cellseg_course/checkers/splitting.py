@@ -75,13 +75,21 @@ def _labels_or_feedback(labels, shape, what):
 # --- Exercise "Watershed" -----------------------------------------------------------
 
 
+#: at most this fraction of the objects' pixels may lie on the other cell's side of the true border
+PAIR_MAX_WRONG_SIDE = 0.10
+#: each object must be at least this fraction of its true cell's area
+PAIR_MIN_COVER = 0.5
+
+
 @never_raises("Pass a label image of the image's shape: check_pair_split(labels).")
-def check_pair_split(labels, max_offset=3.0):
+def check_pair_split(labels):
     """Check the label image of the two cells ``PAIR_DISTANCE`` px apart.
 
     The image is ``make_pair(distance=PAIR_DISTANCE)``. Right means exactly two objects,
-    each containing one of the true centres, with its centre of mass within
-    ``max_offset`` pixels of that centre.
+    each containing one of the true centres, each at least ``PAIR_MIN_COVER`` of its true
+    cell's area, and at most ``PAIR_MAX_WRONG_SIDE`` of their pixels on the other cell's side
+    of the true border (the true cells grown until they meet). The cut is judged by that
+    border, not by the outline, so a mask from any sensible threshold can pass.
 
     Examples
     --------
@@ -93,7 +101,7 @@ def check_pair_split(labels, max_offset=3.0):
     and flood from the seeds.'
 
     """
-    from scipy import ndimage as ndi
+    from skimage.segmentation import expand_labels
 
     scene = synthetic.make_pair(distance=PAIR_DISTANCE)
     image, centers = scene.image, scene.centers
@@ -119,18 +127,33 @@ def check_pair_split(labels, max_offset=3.0):
             "You have two objects, but they are not one per cell: each true centre "
             f"{centers.tolist()} must lie in its own object.",
         )
-    found = np.array(ndi.center_of_mass(labels > 0, labels, hit))
-    offsets = np.hypot(*(found - centers).T)
-    if offsets.max() > max_offset:
+    true_areas = np.bincount(scene.labels.ravel(), minlength=3)[1:3]
+    areas = np.array([np.sum(labels == k) for k in hit])
+    cover = areas / true_areas
+    if cover.min() < PAIR_MIN_COVER:
         return Feedback(
             False,
-            f"Two objects, one per cell, but a centre of mass lies {offsets.max():.1f} px from its "
-            f"cell's centre (at most {max_offset:g} px expected): the cut is in the wrong place.",
+            f"Two objects, one per cell, but one has {areas[cover.argmin()]} pixels where its cell has "
+            f"{true_areas[cover.argmin()]}: draw whole cells (a mask from a threshold of the smoothed "
+            "image), not just the seeds.",
+        )
+    sides = expand_labels(scene.labels, distance=max(image.shape))  # the true border, everywhere
+    yours = np.zeros_like(sides)
+    for cell, k in enumerate(hit, start=1):
+        yours[labels == k] = cell
+    inside = yours > 0
+    wrong = float(np.mean(yours[inside] != sides[inside]))
+    if wrong > PAIR_MAX_WRONG_SIDE:
+        return Feedback(
+            False,
+            f"Two objects, one per cell, but {wrong:.0%} of their pixels lie on the other cell's side of "
+            f"the border between the cells (at most {PAIR_MAX_WRONG_SIDE:.0%} expected): the cut is in "
+            "the wrong place.",
         )
     return Feedback(
         True,
-        f"Two objects, one per cell; their centres of mass are within {offsets.max():.1f} px "
-        "of the true centres.",
+        f"Two objects, one per cell, cut in the right place: {wrong:.0%} of their pixels lie on the "
+        "other cell's side of the true border.",
     )
 
 

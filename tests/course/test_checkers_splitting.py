@@ -56,6 +56,27 @@ def test_pair_split_refuses_one_object_three_objects_and_a_wrong_cut():
     assert ex.check_pair_split(top_bottom).correct is False
 
 
+def test_pair_split_judges_the_cut_by_the_true_border_not_the_outline():
+    from skimage.filters import threshold_otsu
+
+    scene = synthetic.make_pair(distance=ex.PAIR_DISTANCE)
+    smoothed = pipeline.smooth(scene.image)
+    columns = np.arange(scene.image.shape[1])[None, :]
+    for threshold in (threshold_otsu(smoothed), 0.5, 0.6):  # larger or smaller cells: same verdict
+        mask = smoothed > threshold
+        for cut, right in ((31, True), (33, True), (35, True), (29, False), (36, False), (37, False)):
+            labels = np.where(mask, np.where(columns < cut, 1, 2), 0)
+            feedback = ex.check_pair_split(labels)
+            assert bool(feedback) is right, (threshold, cut, feedback)
+            if not right:
+                assert "wrong place" in feedback.message
+    seeds = np.zeros(scene.image.shape, int)  # two single pixels at the true centres
+    for k, (row, col) in enumerate(scene.centers.astype(int), start=1):
+        seeds[row, col] = k
+    feedback = ex.check_pair_split(seeds)
+    assert not feedback and "whole cells" in feedback.message
+
+
 @pytest.mark.parametrize("bad", [np.zeros((64, 64)), np.zeros((10, 10), int), "labels"])
 def test_pair_split_explains_bad_label_images(bad):
     assert ex.check_pair_split(bad).correct is False
