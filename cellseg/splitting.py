@@ -58,7 +58,7 @@ def split_touching(mask, *, min_distance=7):
     Only the *shape* of the mask is used, never the intensities, so two cells
     are separated only when the mask has a waist between them. Two equal
     Gaussian cells merged by a threshold have one only when they are far
-    enough apart (in the course's images from about 18 px): closer pairs form
+    enough apart (in the course's images from about 17 px): closer pairs form
     a nearly straight-sided oval whose distance map is a flat ridge, and
     the cut, if any, is arbitrary. Use :func:`seeded_watershed` with seeds
     from the intensities then.
