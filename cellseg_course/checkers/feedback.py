@@ -199,6 +199,7 @@ def never_raises(usage, *, example=None):
                 return feedback
 
         wrapper.example = example
+        wrapper.usage = usage
         return wrapper
 
     return decorate

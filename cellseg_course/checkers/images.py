@@ -280,7 +280,7 @@ def _check_flags(answer, truth, n, what, hint):
             return Feedback(False, f"the images are numbered 0..{n - 1}; there is no image {outside[0]}.")
         return Feedback(
             False,
-            f"give the {what} images as a list of their numbers 0..{n - 1}, e.g. [1, 6], "
+            f"give the {what} images as a list of their numbers 0..{n - 1}, e.g. {_FLAGS_EXAMPLE}, "
             f"or as a list of {n} True/False values; got {_short(answer)}.",
         )
     missed = sorted(set(truth) - set(flagged))
@@ -304,7 +304,8 @@ def _outside(answer, n):
         return []
 
 
-_FLAGS_USAGE = "Give a list of image numbers, for example [1, 6], or [] for none."
+_FLAGS_EXAMPLE = [2, 4]  #: the format shown to a learner: a list that is neither answer
+_FLAGS_USAGE = f"Give a list of image numbers, for example {_FLAGS_EXAMPLE}, or [] for none."
 
 
 @never_raises(_FLAGS_USAGE)
@@ -313,9 +314,9 @@ def check_clipped(answer, seed=SEED):
 
     Examples
     --------
-    >>> check_clipped("1, 6").message
-    "give the clipped images as a list of their numbers 0..7, e.g. [1, 6], or as a list of 8 True/False values;
-    got '1, 6'."
+    >>> check_clipped("2, 4").message
+    "give the clipped images as a list of their numbers 0..7, e.g. [2, 4], or as a list of 8 True/False values;
+    got '2, 4'."
     >>> check_clipped(...).correct is None
     True
     """

@@ -230,10 +230,13 @@ def _build_count_range():
     scene = cellseg.make_image()
     smoothed = cellseg.smooth(scene.image, sigma=cellseg.SMOOTH_SIGMA)
     n_cells, shown = len(scene.centers), _posterize(scene.image)
-    results = {}
+    results, unfiltered = {}, {}
     for t in COUNT_THRESHOLDS:
         labels = cellseg.segment(smoothed, threshold=t, min_size=cellseg.MIN_CELL_SIZE)
         results[t] = (labels, int(labels.max()), _one_to_one(scene.labels, labels))
+        # without the size filter: is each cell still one object, only too small to keep?
+        unfiltered[t] = _one_to_one(scene.labels, cellseg.segment(smoothed, threshold=t, min_size=0))
+    min_size = f"{cellseg.MIN_CELL_SIZE:g}"
 
     def update(threshold):
         labels, n, good = results[_nearest(COUNT_THRESHOLDS, threshold)]
@@ -275,9 +278,14 @@ def _build_count_range():
             elif k < lo_i:
                 say = (f"at {{{name}}} the pipeline finds {objects}, not one per cell: the threshold is so low that "
                        "noise joins the cells (and neighbouring cells each other). Move the slider up.")
+            elif unfiltered[t]:
+                say = (f"at {{{name}}} the pipeline finds {objects}, not one per cell: the threshold is so high that "
+                       "each cell keeps only its bright core, and the smallest cores are under the size filter's "
+                       f"{min_size} pixels, so the filter removes them. Move the slider down.")
             else:
                 say = (f"at {{{name}}} the pipeline finds {objects}, not one per cell: the threshold is so high that "
-                       "the dimmest cells fall below it, or break up. Move the slider down.")
+                       "only a few pixels at the cells' peaks rise above it, far fewer than the size filter's "
+                       f"{min_size} pixels. Move the slider down.")
             rules.append({"when": [["range", name, round(t - 0.005, 3), round(t + 0.005, 3)]], "ok": False,
                           "say": say})
         rules.append({"when": [["range", name, None, COUNT_THRESHOLDS[0] - 0.005]], "ok": False,

@@ -200,6 +200,30 @@ def _same(a, b):
     return math.isclose(a, b, abs_tol=5e-4) or (math.isnan(a) and math.isnan(b))
 
 
+def _dim_hint(labels, image, centers, missed):
+    """Why the dim cells ``missed`` (a mask over ``centers``) are not in ``labels``: their peaks
+    lie below the learner's threshold, or above it but the size filter removed what rose above."""
+    smoothed = pipeline.smooth(image)
+    peaks = smoothed[tuple(np.asarray(centers)[missed].T)]
+    span = f"{peaks.min():.2f}" if math.isclose(peaks.min(), peaks.max(), abs_tol=0.005) else \
+        f"{peaks.min():.2f} to {peaks.max():.2f}"
+    k = int(missed.sum())
+    if not labels.any():
+        return (f" You missed {k} dim cell(s). After the default smoothing a dim cell peaks at {span}: "
+                "a threshold above that misses it, and so does a size filter (min_size) that removes "
+                "the few pixels that rise above the threshold.")
+    lowest = float(smoothed[labels > 0].min())  # about the threshold the learner used
+    if lowest < peaks.min():
+        return (f" You missed {k} dim cell(s), although your objects reach down to a smoothed "
+                f"intensity of {lowest:.2f}, below the dim cells' smoothed peaks ({span}). So the dim "
+                "cells did rise above your threshold, but only by a few pixels: the size filter "
+                f"(min_size, {pipeline.MIN_CELL_SIZE:g} pixels by default) then removed them. Lower the "
+                "threshold further, so that each dim cell keeps more pixels than the filter's minimum.")
+    return (f" You missed {k} dim cell(s): after the default smoothing a dim cell peaks at {span}, "
+            f"below your threshold (your objects start at a smoothed intensity of {lowest:.2f}), so "
+            "lower the threshold.")
+
+
 @never_raises('Pass labels (a label image), predicted (one class per object) and scores '
               '({"bright": (precision, recall), "dim": (precision, recall)}).')
 def check_intensity_classes(labels, predicted, scores):
@@ -261,12 +285,7 @@ def check_intensity_classes(labels, predicted, scores):
     hit = objects_at_points(labels, centers)
     n_dim_missed = int(((hit == 0) & (classes == "dim")).sum())
     if not one_object_per_point(labels, centers):
-        hint = ""
-        if n_dim_missed:
-            hint = (
-                f" You missed {n_dim_missed} dim cell(s): a dim cell's smoothed peak is below the "
-                "default threshold of 0.5, so lower the threshold."
-            )
+        hint = _dim_hint(labels, image, centers, (hit == 0) & (classes == "dim")) if n_dim_missed else ""
         return Feedback(
             False,
             "Your scores are consistent with your labels, but the segmentation is not one "

@@ -1,5 +1,8 @@
 """Checkers of the exercises of the two opening lessons (cellseg_course.checkers.images)."""
 
+import ast
+import re
+
 import numpy as np
 import pytest
 
@@ -103,7 +106,7 @@ def test_flag_checkers_right_wrong_and_placeholder():
     extra = check_underexposed(under + clipped)
     assert extra.correct is False and "are not under-exposed" in extra.message
     assert check_clipped([99]).correct is False
-    assert check_clipped("1, 6").correct is False
+    assert check_clipped("2, 4").correct is False
     assert check_clipped(3).correct is False
     assert check_clipped(...).correct is None
     assert check_underexposed(None).correct is None
@@ -128,3 +131,18 @@ def test_label_dtype_a_value_instead_of_a_type_is_named_as_such():
     assert fb.correct is False and "not the smallest" in fb.message and "not the type" in fb.message
     assert check_label_dtype(np.float32(2.5), 100).correct is False  # a float value is no integer type
     assert "floating-point" in check_label_dtype("np.float32", 100).message
+
+
+def test_a_badly_formatted_list_hears_an_example_that_is_neither_answer():
+    clipped, under = exposure_truth()
+    for checker in (check_clipped, check_underexposed):
+        for unreadable in ("1, 6", {"a": 1}, [0.5, 2], "[3, 5]"):
+            message = checker(unreadable).message
+            shown = re.search(r"e\.g\. (\[[\d, ]*\])", message)
+            assert shown, message
+            example = ast.literal_eval(shown.group(1))
+            # not an answer, and not a hint either: it shares no image with either answer
+            assert not set(example) & (set(clipped) | set(under)), message
+        for text in (checker.usage, checker.__doc__):
+            for answer in (clipped, under):
+                assert str(answer) not in text and str(answer)[1:-1] not in text, text

@@ -6,6 +6,8 @@ Feedback that its own code produced: the ``never_raises``
 safety net (``feedback.unexpected``) must not have been needed.
 """
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -145,3 +147,33 @@ def test_the_look_at_your_result_guard_prints_one_line_for_junk(options, capsys)
     assert ready_to_plot(_BRIGHT_DIM.labels, shape=(128, 128))
     assert ready_to_plot(list(_BRIGHT_DIM.classes), length=8, values={"bright", "dim"})
     assert ready_to_plot(np.arange(5.0), length=5)
+
+
+def _shown_examples(name, usage):
+    """The answers a usage message shows: the arguments of ``name(...)``, and what follows
+    "e.g." or "for example"; placeholders such as ``check_volumes(volumes)`` are skipped."""
+    texts = re.findall(rf"{name}\((.*?)\)(?=[.,;: ]|$)", usage)
+    texts += [m.strip("()") for m in re.findall(
+        r"(?:e\.g\.|for example) (\(.*?\)|\[.*?\]|-?\d+(?:\.\d+)?)(?=[,.;]? |[,.;]?$)", usage)]
+    shown = []
+    for text in texts:
+        try:
+            shown.append(eval(f"({text},)", {"__builtins__": {}, "np": np}))  # noqa: S307 - our own text
+        except NameError:
+            continue  # a placeholder name, not a value
+    return shown
+
+
+def test_no_usage_message_shows_a_right_answer():
+    """The sentence a checker shows for an answer it cannot read ("for example [2, 4]") must
+    not be the answer: the example it gives is checked, and must be wrong."""
+    tried = 0
+    for name in checkers.__all__:
+        checker = getattr(checkers, name)
+        if not name.startswith("check_") or name == "check_number":
+            continue
+        assert isinstance(checker.usage, str) and checker.usage, name
+        for args in _shown_examples(name, checker.usage):
+            assert checker(*args).correct is not True, (name, args, checker.usage)
+            tried += 1
+    assert tried >= 12  # the parser still finds the examples

@@ -86,6 +86,24 @@ def test_count_range_truth_is_where_each_cell_is_one_object():
     assert "still does at lower thresholds" in check_count_range(lo + 0.01, hi).message
 
 
+def test_count_range_above_the_range_blames_the_size_filter_only_where_it_is_the_cause():
+    scene = cellseg.make_image()
+    smoothed = cellseg.smooth(scene.image, sigma=cellseg.SMOOTH_SIGMA)
+    hi = round(SLIDER_EXERCISES["count-range"].rules[0]["when"][1][2], 2)
+    blamed = 0
+    for t in np.round(np.arange(hi + 0.01, 0.999, 0.01), 2):
+        message = check_count_range(0.31, t).message
+        unfiltered = cellseg.segment(smoothed, threshold=t, min_size=0)
+        # the filter is blamed exactly where, without it, every cell is still one object
+        whole = unfiltered.max() == len(scene.centers) and all(
+            np.unique(unfiltered[scene.labels == c]).size == 2
+            for c in range(1, scene.labels.max() + 1))
+        assert ("the filter removes them" in message) == whole, (t, message)
+        assert str(cellseg.MIN_CELL_SIZE) in message and "dimmest" not in message
+        blamed += whole
+    assert blamed >= 3  # the first thresholds above the range lose cells to the filter alone
+
+
 def test_noise_sigma_truth_is_the_first_width_without_extra_objects():
     scene = cellseg.make_image()
     counts = {s: cellseg.segment(cellseg.smooth(scene.image, sigma=s), threshold=0.5, min_size=0).max()
@@ -171,7 +189,8 @@ def test_iou_range_refuses_values_on_the_wrong_side_of_the_ious_and_says_how_man
 @pytest.mark.parametrize("call, says", [
     (lambda: check_count_range(0.06, 0.78), "they are not the cells"),
     (lambda: check_count_range(0.25, 0.78), "noise joins the cells"),
-    (lambda: check_count_range(0.31, 0.9), "dimmest cells fall below it"),
+    (lambda: check_count_range(0.31, 0.79), "the filter removes them"),
+    (lambda: check_count_range(0.31, 0.9), "only a few pixels at the cells' peaks"),
     (lambda: check_count_range(0.78, 0.31), "swapped"),
     (lambda: check_count_range(31, 78), "not as percentages"),
     (lambda: check_count_range("0.31", 0.78), "remove the quotes"),

@@ -112,6 +112,27 @@ def test_intensity_classes_default_threshold_misses_the_dim_cells():
     assert feedback.correct is False and "dim cell" in feedback.message
 
 
+@pytest.mark.parametrize("threshold, min_size, says, not_says", [
+    (pipeline.THRESHOLD, pipeline.MIN_CELL_SIZE, "below your threshold", "size filter"),
+    # a threshold below the dim peaks: the dim cells' tops are too small for the size filter
+    (0.33, pipeline.MIN_CELL_SIZE, "the size filter", "below your threshold"),
+])
+def test_intensity_classes_says_why_the_dim_cells_are_missing(threshold, min_size, says, not_says):
+    scene = synthetic.make_bright_dim()
+    smoothed = pipeline.smooth(scene.image)
+    dim_peaks = smoothed[tuple(scene.centers[scene.classes == "dim"].T)]
+    assert (threshold < dim_peaks.min()) == (threshold == 0.33)  # the cases are what they claim
+    labels = pipeline.segment(smoothed, threshold=threshold, min_size=min_size)
+    n = int(labels.max())
+    predicted = ["bright"] * n
+    scores = metrics.class_scores(labels, predicted=predicted, centers=scene.centers, classes=scene.classes)
+    feedback = ex.check_intensity_classes(labels, predicted, scores)
+    assert feedback.correct is False and "dim cell" in feedback.message
+    assert says in feedback.message and not_says not in feedback.message, feedback.message
+    assert "0.5" not in feedback.message or threshold == pipeline.THRESHOLD  # no default is assumed
+    assert len(feedback.message) < 600
+
+
 def test_intensity_classes_wrong_scores_or_classes():
     scene = synthetic.make_bright_dim()
     _image, truth, centers, classes = scene.image, scene.labels, scene.centers, scene.classes
