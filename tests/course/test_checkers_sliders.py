@@ -141,18 +141,50 @@ def test_vo_truth_is_the_best_dsb_on_the_grid():
     assert accepted == {k for k, v in scores.items() if v >= scores[best] - sliders.VO_TOLERANCE}
 
 
-def test_slice_spacing_truth_is_the_first_spacing_more_than_ten_percent_off():
+def _slice_errors(dz):
+    """Relative errors (volume, surface) of the exercise's nucleus at each offset, from cellseg."""
     axes = sliders.NUCLEUS_AXES
-    true_area = cellseg.ellipsoid_surface_area(axes)
+    spacing = (dz, sliders.PLANE_SPACING, sliders.PLANE_SPACING)
+    rows = []
+    for f in sliders.SLICE_OFFSETS:
+        mask = cellseg.ellipsoid_mask(axes, spacing=spacing, offset=(f * dz, 0, 0))
+        rows.append((cellseg.volume(mask, spacing=spacing) / cellseg.ellipsoid_volume(axes) - 1,
+                     cellseg.surface_area(mask, spacing=spacing) / cellseg.ellipsoid_surface_area(axes) - 1))
+    return np.abs(rows)
 
-    def worst(dz):
-        spacing = (dz, sliders.PLANE_SPACING, sliders.PLANE_SPACING)
-        return max(abs(cellseg.surface_area(cellseg.ellipsoid_mask(axes, spacing=spacing, offset=(f * dz, 0, 0)),
-                                            spacing=spacing) / true_area - 1) for f in sliders.SLICE_OFFSETS)
 
-    first = next(dz for dz in sliders.SLICE_SPACINGS if worst(dz) > 0.10)
+def test_slice_spacing_truth_is_the_first_spacing_more_than_ten_percent_off():
+    worst = {dz: _slice_errors(dz).max() for dz in sliders.SLICE_SPACINGS}
+    first = next(dz for dz in sliders.SLICE_SPACINGS if worst[dz] > 0.10)
     assert check_slice_spacing(first)
     assert not check_slice_spacing(first - 0.25) and not check_slice_spacing(first + 0.25)
+    assert [dz for dz in sliders.SLICE_SPACINGS if check_slice_spacing(dz)] == [first]
+    # the lesson's point: the nucleus (4 um tall) is then only two or three slices thick
+    assert 2 <= 2 * sliders.NUCLEUS_AXES[0] / first <= 3
+
+
+def test_slice_offsets_never_graze_a_tip_of_the_nucleus():
+    """A slice exactly through a tip keeps one voxel: a freak that doubles the surface."""
+    top = sliders.NUCLEUS_AXES[0]
+    for dz in sliders.SLICE_SPACINGS:
+        for f in sliders.SLICE_OFFSETS:
+            for tip in (top / dz + f, top / dz - f):  # slices at k dz - f dz, tips at +-top
+                assert abs(tip - round(tip)) > 1e-6, (dz, f)
+            mask = sliders.slice_spacing_sweep()[dz, f][0]
+            per_slice = mask.sum(axis=(1, 2))
+            assert per_slice[per_slice > 0].min() >= 10, (dz, f)  # no speck of a slice
+
+
+def test_slice_spacing_feedback_is_true_at_every_slider_value():
+    for dz in sliders.SLICE_SPACINGS:
+        worst = _slice_errors(dz).max()
+        feedback = check_slice_spacing(dz)
+        quoted = [float(x) for x in re.findall(r"(\d+\.\d) %", feedback.message)]
+        assert quoted and abs(quoted[-1] - 100 * worst) < 0.051, (dz, feedback.message)
+        if "still fine" in feedback.message or "happens to give" in feedback.message:
+            assert worst <= 0.10, (dz, feedback.message)
+        else:
+            assert worst > 0.10 and ("does go wrong" in feedback.message or feedback), feedback.message
 
 
 def test_iou_range_truth_is_the_smallest_and_largest_iou():
@@ -206,6 +238,9 @@ def test_iou_range_refuses_values_on_the_wrong_side_of_the_ious_and_says_how_man
     (lambda: check_slice_spacing(0.5), "still fine"),
     (lambda: check_slice_spacing(3.0), "already does at a smaller spacing"),
     (lambda: check_slice_spacing(0), "positive length"),
+    (lambda: check_slice_spacing(2.75), "happens to give"),
+    (lambda: check_slice_spacing(1.1), "not a value of the slider"),
+    (lambda: check_slice_spacing(3.5), "beyond the slider"),
     (lambda: check_iou_range(0.5, 0.73), "a higher threshold still keeps them all"),
     (lambda: check_iou_range(0.7, 0.73), "some matches already fail"),
     (lambda: check_iou_range(0.65, 0.7), "some still match there"),
