@@ -27,7 +27,9 @@ def check_smoothed_peak(answer):
     b, s, s_s = CELL_BRIGHTNESS, CELL_SIGMA, SMOOTH_SIGMA
     expected = theory.smoothed_peak(brightness=b, cell_sigma=s, sigma=s_s)
     slips = [
-        (b * s / (s + s_s), "you added the widths; add their squares, sigma^2 + sigma_s^2."),
+        (b * s**2 / (s + s_s) ** 2, "you added the widths; add their squares, sigma^2 + sigma_s^2."),
+        (b * s / (s + s_s), "you added the widths (add their squares, sigma^2 + sigma_s^2) and "
+         "took the 1-D ratio: in 2-D the ratio is squared."),
         (b * s / math.sqrt(s**2 + s_s**2), "the ratio of the widths is squared in 2-D: "
          "sigma^2 / (sigma^2 + sigma_s^2)."),
         (100 * expected, "give the brightness in the image's units, not as a percentage."),

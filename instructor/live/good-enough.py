@@ -11,4 +11,5 @@ merged = relabel[truth]                        # one merge
 for name, labels in (("annotation", truth), ("one merge", merged)):
     table = cellseg.measure_objects(labels, intensity_image=image)
     print(f"{name}: {len(table)} nuclei, mean area {table['area'].mean():.1f} px, "
+          f"mean total intensity {table['integrated_intensity'].mean():.0f}, "
           f"mean intensity {table['mean_intensity'].mean():.1f}")

@@ -1,6 +1,6 @@
 import cellseg
 
-B, SIGMA, SIGMA_S = 1.0, 6.0, 2.0      # cell brightness, width; filter width (px)
+B, SIGMA, SIGMA_S = 1.0, 4.0, 3.0      # not the exercise's cell: its answer stays open
 cell = cellseg.render_cells([[32, 32]], shape=64, cell_sigma=SIGMA, brightness=B)
 smoothed = cellseg.smooth(cell, sigma=SIGMA_S)
 

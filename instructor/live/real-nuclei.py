@@ -9,6 +9,6 @@ print(f"typical radius {radius:.1f} px; {len(np.unique(truth)) - 1} annotated nu
 
 labels = cellseg.segment_nuclei(image)       # no tuning: sizes from typical_radius
 m = cellseg.matching(truth, labels, iou_threshold=0.5)
-print(f"{labels.max()} objects: TP {m.tp}, FP {m.fp}, FN {m.fn}, F1 {m.f1:.3f}")
+print(f"{m.n_pred} objects: TP {m.tp}, FP {m.fp}, FN {m.fn}, F1 {m.f1:.3f}")
 plt.imshow(cellseg.overlay_labels(image, labels))
 plt.show()

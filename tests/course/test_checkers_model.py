@@ -43,3 +43,11 @@ def test_check_number_relative_tolerance():
     assert check_number(1.0 + 1e-9, 1.0)
     assert not check_number(1.01, 1.0)
     assert check_number(1.01, 1.0, rel_tol=0.02)
+
+
+def test_the_two_ways_of_adding_the_widths_get_their_own_hints():
+    b, s, s_s = 1.0, 6.0, 2.0  # the exercise's cell (asserted in its notebook)
+    two_d = check_smoothed_peak(round(b * s**2 / (s + s_s) ** 2, 2))  # 0.56: 2-D, widths added
+    one_d = check_smoothed_peak(round(b * s / (s + s_s), 2))  # 0.75: 1-D ratio, widths added
+    assert not two_d and "added the widths" in two_d.message and "1-D" not in two_d.message
+    assert not one_d and "added the widths" in one_d.message and "1-D" in one_d.message

@@ -42,10 +42,13 @@ def _images_and_labels(out):
 
 def _image_qc(out):
     assert f"full scale {2**12 - 1}" in out and "saturated" in out  # the bright image is flagged
+    good, bright = out.split("\n\n", 1)
+    assert "no problem found" in good and "WARNING" not in good  # and the good one is not
 
 
 def _image_model(out):
-    peak = 1.0 * 6.0**2 / (6.0**2 + 2.0**2)  # B sigma^2 / (sigma^2 + sigma_s^2)
+    peak = 1.0 * 4.0**2 / (4.0**2 + 3.0**2)  # B sigma^2 / (sigma^2 + sigma_s^2)
+    assert "formula: peak 0.900" not in out  # never the answer of the exercise that follows
     assert f"formula: peak {peak:.3f}" in out
     assert f"peak after smoothing  {peak:.3f}" in out  # the measured peak agrees with it
 
@@ -125,8 +128,8 @@ def _shape_and_neighbours(out):
 def _real_nuclei(out):
     n = _n_annotated()
     assert f"{n} annotated nuclei" in out
-    tp, _, fn = _numbers(r"TP (\d+), FP (\d+), FN (\d+)", out)
-    assert tp + fn == n
+    n_pred, tp, fp, fn = _numbers(r"(\d+) objects: TP (\d+), FP (\d+), FN (\d+)", out)
+    assert tp + fn == n and tp + fp == n_pred  # the count on screen adds up
 
 
 def _score_uncertainty(out):
