@@ -15,7 +15,8 @@ default: a volume "in voxels" of an anisotropic stack is not a volume.
   binary mask (``method="binary"``) follows the voxel staircase and
   overestimates a sphere's surface by about 9 % with cubic voxels and by about 20 %
   at spacing (2, 0.5, 0.5); the default ``method="smooth"`` is within about
-  3 % for objects at least three slices thick.
+  1.5 % for objects at least four slices thick, and at three slices 3-4 % low
+  on average, up to 6-10 % (the table in :func:`surface_area`).
 - :func:`sphericity`: ``pi^(1/3) (6 V)^(2/3) / A``, 1 for a ball, smaller
   for every other shape.
 - :func:`measure_objects`: a table (a pandas DataFrame) with one row per
@@ -485,9 +486,9 @@ def measure_objects(
     -----
     scikit-image computes the properties; this function renames them, adds
     the flags and, in 3-D, the surfaces. It never sorts the pixels: label
-    ids are used as they are unless the largest id exceeds twice the number
-    of pixels (then they are renumbered first, since regionprops allocates a
-    slot per possible id). ``benchmarks/bench_measure.py`` compares its time
+    ids are used as they are unless the largest id exceeds both twice the
+    number of pixels and 2**20 (then they are renumbered first, since
+    regionprops allocates a slot per possible id). ``benchmarks/bench_measure.py`` compares its time
     with a plain ``regionprops_table`` call.
 
     Examples

@@ -1275,8 +1275,9 @@ def aggregated_jaccard_index(y_true, y_pred, *, plus=False):
     HoVer-Net, 2019) pairs the objects one-to-one instead (the pairing of
     largest total IoU, among pairs that overlap), so no pixel is counted twice;
     the other cells of a merge are then unpaired, and their overlap with the
-    merged object is lost from the numerator, so AJI+ is the lower of the two on
-    merges. Where no object is chosen twice the two agree.
+    merged object is lost from the numerator. Either can be the lower on a
+    merge: AJI+ for cells of equal size, AJI when a large cell absorbs small
+    ones. Where no object is chosen twice the two agree.
 
     Parameters
     ----------
@@ -1502,7 +1503,10 @@ def coco_average_precision(y_true, y_pred, confidences, *, iou_threshold=DSB_THR
     >>> coco_average_precision(truth, pred, {3: 0.8, 4: 0.7, 9: 0.1})  # spurious ranked last
     1.0
     """
-    thresholds = _validate.iou_cutoffs(iou_threshold, name="iou_threshold")
+    thresholds = _validate.iou_cutoffs(iou_threshold, strict=True, name="iou_threshold")
+    if np.any(np.asarray(thresholds) == 0):  # COCO's rule is IoU >= t, with no strict variant
+        raise ValueError("iou_threshold=0 would count every pair as a match, even objects that do "
+                         "not touch; pass thresholds above 0 and at most 1, e.g. iou_threshold=0.5.")
     table = overlap_table(y_true, y_pred)
     conf = _confidences(confidences, table.pred_ids)
     n_t, n_p = len(table.true_ids), len(table.pred_ids)

@@ -174,10 +174,10 @@ def segment(image, *, threshold=THRESHOLD, min_size=None, connectivity=1, spacin
         Usually the output of :func:`smooth`.
     threshold : float, optional
         Intensity: pixels strictly above it are foreground.
-    min_size : float, optional
-        Smallest component kept (0 keeps everything): in pixels without
-        ``spacing`` (:data:`MIN_CELL_SIZE` by default), in physical units
-        with it (um^2 or um^3; then required).
+    min_size : int or float, optional
+        Smallest component kept (0 keeps everything): a whole number of pixels
+        without ``spacing`` (:data:`MIN_CELL_SIZE` by default), a size in
+        physical units with it (um^2 or um^3; then required).
     connectivity : int, optional
         Which pixels touch. In 2-D: 1, those sharing an edge (4 neighbours);
         2, corners too (8). In 3-D: 1, the 6 that share a face; 2, also the 12
@@ -419,9 +419,9 @@ def filter_by_size(labels, *, min_size=0, max_size=None, spacing=None):
     ----------
     labels : array_like of int
         Label image, 2-D or 3-D.
-    min_size : float, optional
-        Objects smaller than this are removed: pixels without ``spacing``,
-        um^2 (um^3) with it.
+    min_size : int or float, optional
+        Objects smaller than this are removed: a whole number of pixels without
+        ``spacing``, um^2 (um^3) with it.
     max_size : float, optional
         Objects larger than this are removed (no upper limit by default).
     spacing : float or sequence of floats, optional

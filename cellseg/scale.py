@@ -178,22 +178,26 @@ def _blobs(image, sigmas):
             np.concatenate(values).astype(float))
 
 
-def _strongest_of_neighbours(centres, radius, strength):
+def _strongest_of_neighbours(centres, radius, strength, slack=0):
     """Keep a blob unless a stronger one lies within the larger of their two radii.
 
     The flat top of a large nucleus also answers at small scales near its rim
     (a third as strongly as at its centre, at the right scale); those answers
     lie inside the nucleus, so the nucleus's own, stronger blob removes them.
+    A large blob's centre comes from a coarse pyramid level and may be off by
+    up to its step: ``slack`` (pixels, per blob) widens its reach by that much,
+    or rim answers just beyond it would survive and pull the median down.
     Two touching nuclei (centres two radii apart) both stay.
     """
     from scipy.spatial import cKDTree
 
     if len(centres) < 2:
         return np.ones(len(centres), bool)
-    pairs = cKDTree(centres).query_pairs(r=float(radius.max()), output_type="ndarray")
+    reach = radius + slack
+    pairs = cKDTree(centres).query_pairs(r=float(reach.max()), output_type="ndarray")
     i, j = pairs[:, 0], pairs[:, 1]
     distance = np.hypot(*(centres[i] - centres[j]).T)
-    close = distance < np.maximum(radius[i], radius[j])
+    close = distance < np.maximum(reach[i], reach[j])
     i, j = i[close], j[close]
     weaker = np.where(strength[i] < strength[j], i, j)
     keep = np.ones(len(centres), bool)
@@ -209,7 +213,8 @@ def typical_radius(image, *, pixel_size=None):
     image : 2-D array_like
         A fluorescence image with bright nuclei on a dark background (any
         intensity units). Nuclei must be between 2.5 pixels and an eighth
-        of the image's shorter side in radius.
+        of the image's shorter side (at most 100 pixels) in radius: shrink an
+        image of larger nuclei first (``skimage.transform.rescale``).
     pixel_size : float or (float, float), optional
         Micrometres per pixel (square pixels): the radius is then returned
         in micrometres. By default it is in pixels.
@@ -232,7 +237,7 @@ def typical_radius(image, *, pixel_size=None):
     the normalised Laplacian there is ``t * laplace(u) = -(r**2 / t) exp(-r**2 / 2t)``,
     largest in size at ``t = r**2 / 2``: ``r = sqrt(2) * sigma``.
 
-    The scales run from 2.5 pixels to an eighth of the shorter side, four per
+    The scales run from 2.5 pixels to an eighth of the shorter side (at most 100), four per
     doubling, the best one interpolated by a parabola through its
     neighbours. Large scales are computed on a subsampled copy of the image
     (a Gaussian pyramid), so the cost grows with the number of pixels, not
@@ -279,7 +284,8 @@ def typical_radius(image, *, pixel_size=None):
         )
     log_step = math.log(sigmas[1] / sigmas[0])
     radius = math.sqrt(2) * sigmas[0] * np.exp(where * log_step)
-    keep = _strongest_of_neighbours(peaks, radius, strength)
+    steps = np.array([_level_of(r / math.sqrt(2)) for r in radius], float)
+    keep = _strongest_of_neighbours(peaks, radius, strength, slack=steps)
     peaks, radius = peaks[keep], radius[keep]
     distance = np.minimum(peaks, np.array(image.shape) - 1 - peaks).min(axis=1)
     keep = distance >= radius

@@ -641,3 +641,10 @@ def test_objects_at_points_in_3d_and_without_points():
 def test_objects_at_points_refuses_points_outside_or_of_the_wrong_shape(points):
     with pytest.raises(ValueError, match="points"):
         metrics.objects_at_points(np.zeros((6, 8), int), points)
+
+
+def test_coco_ap_refuses_a_zero_threshold_without_pointing_to_a_strict_it_lacks():
+    a = np.array([[1, 1, 0]])
+    with pytest.raises(ValueError, match="above 0") as refused:
+        metrics.coco_average_precision(a, a, {1: 1.0}, iou_threshold=[0.5, 0])
+    assert "strict" not in str(refused.value)

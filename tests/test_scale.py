@@ -146,3 +146,16 @@ def test_segment_nuclei_bad_input(kwargs, error, match):
 def test_segment_nuclei_wants_one_plane():
     with pytest.raises(ValueError, match="2-D"):
         segment_nuclei(np.zeros((3, 64, 64)))
+
+
+@pytest.mark.parametrize("radius", [30, 40])
+@pytest.mark.parametrize("shift", [0, 3, 6, 9])
+def test_typical_radius_of_large_flat_nuclei_wherever_they_sit(radius, shift):
+    """Large nuclei are found on a coarse pyramid level, their centres a few pixels off: the
+    answers of their rims must still be suppressed by the nucleus's own blob."""
+    from skimage.draw import disk
+
+    image = np.zeros((400, 400))
+    for row, col in ((100, 100), (100, 300), (300, 100), (300, 300)):
+        image[disk((row + shift, col + shift), radius, shape=image.shape)] = 1
+    assert cellseg.typical_radius(image) == pytest.approx(radius, rel=0.05)
